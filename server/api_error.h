@@ -1,0 +1,45 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace hoist {
+
+// Every error the API can answer with. Errors are data: the wire code lives in
+// api_error.cpp and the HTTP status in http_status.cpp, each in one table.
+enum class ErrorCode {
+    Unauthorized,
+    NotFound,
+    BadRequest,
+    TooLarge,            // init: size above the system maximum
+    ExceedsSize,         // chunk: would push stored bytes past the declared size
+    PayloadTooLarge,     // a JSON body above the limit
+    OffsetMismatch,
+    Completed,
+    Finalizing,
+    SessionFailed,
+    Incomplete,
+    ChecksumMismatch,
+    FingerprintMismatch,
+    TypeNotAllowed,
+    Locked,
+    RangeNotSatisfiable,
+    LengthRequired,
+    StorageUnavailable,
+    Internal,
+};
+
+struct ApiError {
+    ErrorCode code = ErrorCode::Internal;
+    std::string message;
+    nlohmann::json extra = nlohmann::json::object(); // fields beside error/message
+
+    nlohmann::json body() const;
+};
+
+const char* wireCode(ErrorCode code);
+
+ApiError makeError(ErrorCode code, std::string message);
+
+} // namespace hoist

@@ -1,0 +1,96 @@
+#include "chunk_pipeline.h"
+
+#include <cstring>
+
+namespace hoist {
+
+ChunkPipeline::ChunkPipeline(ChunkWriter& writer, Sha256State fileHash, bool hashChunk)
+    : m_writer(writer), m_fileHash(fileHash) {
+    if (hashChunk)
+        m_chunkHash.emplace();
+    m_block.reserve(kBlockSize);
+    m_worker = std::thread([this] { run(); });
+}
+
+ChunkPipeline::~ChunkPipeline() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+    }
+    m_changed.notify_all();
+    if (m_worker.joinable())
+        m_worker.join();
+}
+
+bool ChunkPipeline::feed(const char* data, std::size_t size) {
+    while (size > 0) {
+        const std::size_t take = std::min(size, kBlockSize - m_block.size());
+        m_block.insert(m_block.end(), data, data + take);
+        data += take;
+        size -= take;
+        if (m_block.size() == kBlockSize)
+            submit();
+    }
+    std::lock_guard lock(m_mutex);
+    return !m_failed;
+}
+
+void ChunkPipeline::submit() {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return m_queue.size() < kMaxQueued || m_failed; });
+    m_queue.push_back(std::move(m_block));
+    if (!m_spare.empty()) {
+        m_block = std::move(m_spare.back());
+        m_spare.pop_back();
+    } else {
+        m_block = {};
+        m_block.reserve(kBlockSize);
+    }
+    m_block.clear();
+    lock.unlock();
+    m_changed.notify_all();
+}
+
+void ChunkPipeline::run() {
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_changed.wait(lock, [this] { return !m_queue.empty() || m_closed; });
+        if (m_queue.empty())
+            return;
+        std::vector<char> block = std::move(m_queue.front());
+        m_queue.pop_front();
+        const bool skip = m_failed;
+        lock.unlock();
+        m_changed.notify_all();
+        if (!skip) {
+            const std::span<const char> bytes(block.data(), block.size());
+            auto written = m_writer.append(bytes);
+            m_fileHash.update(bytes);
+            if (m_chunkHash)
+                m_chunkHash->update(bytes);
+            if (!written) {
+                lock.lock();
+                m_failed = true;
+                m_result = std::move(written);
+                lock.unlock();
+                m_changed.notify_all();
+            }
+        }
+        lock.lock();
+        m_spare.push_back(std::move(block));
+    }
+}
+
+ChunkPipeline::Outcome ChunkPipeline::finish() {
+    if (!m_block.empty())
+        submit();
+    {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+    }
+    m_changed.notify_all();
+    m_worker.join();
+    return Outcome{m_result, m_fileHash, m_chunkHash ? m_chunkHash->hexDigest() : std::string()};
+}
+
+} // namespace hoist

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "sha256_state.h"
+#include "storage_backend.h"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace hoist {
+
+// Receives one chunk's bytes on the request thread and hands them, in blocks, to a
+// worker thread that writes them to the backend and hashes them. Receiving (socket
+// reads) and hashing+writing then overlap instead of taking turns: hashing in the
+// receive thread alone halves throughput (NOTES.md). Memory: a few blocks at most.
+class ChunkPipeline final {
+  public:
+    ChunkPipeline(ChunkWriter& writer, Sha256State fileHash, bool hashChunk);
+    ~ChunkPipeline();
+    ChunkPipeline(const ChunkPipeline&) = delete;
+    ChunkPipeline& operator=(const ChunkPipeline&) = delete;
+
+    // False once the worker has failed; the caller stops reading then.
+    bool feed(const char* data, std::size_t size);
+
+    struct Outcome {
+        StorageResult<void> written;
+        Sha256State fileHash;       // the file hash including this chunk
+        std::string chunkHex;       // this chunk alone, when asked for
+    };
+    // Flushes the last block and waits for the worker.
+    Outcome finish();
+
+  private:
+    void submit();
+    void run();
+
+    static constexpr std::size_t kBlockSize = 1024 * 1024;
+    static constexpr std::size_t kMaxQueued = 4;
+
+    ChunkWriter& m_writer;
+    Sha256State m_fileHash;
+    std::optional<Sha256State> m_chunkHash;
+    std::vector<char> m_block;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<std::vector<char>> m_queue;
+    std::vector<std::vector<char>> m_spare;
+    bool m_closed = false;
+    StorageResult<void> m_result;
+    bool m_failed = false;
+    std::thread m_worker;
+};
+
+} // namespace hoist

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "logger.h"
+
+#include <tl/expected.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace hoist {
+
+// Every option of PROTOCOL.md's "Running hoistd", with safe defaults: hoistd with no
+// arguments serves on 127.0.0.1:8080 from local disk with SQLite.
+struct Config {
+    std::string listenHost = "127.0.0.1";
+    int listenPort = 8080;
+    std::string dataDir;                       // default: see defaultDataDir()
+    std::map<std::string, std::string> tokens; // token -> user id
+    std::int64_t maxSize = std::int64_t{1} << 40;
+    std::int64_t sessionTtlSeconds = 86400;
+    std::int64_t sweepIntervalSeconds = 1800;
+    std::string storage = "disk";
+    std::string s3Endpoint;
+    std::string s3Bucket;
+    std::string s3Region = "us-east-1";
+    std::string s3Prefix = "hoist/";
+    bool s3PathStyle = true;
+    std::string s3AccessKeyId;
+    std::string s3SecretAccessKey;
+    std::string s3SessionToken;
+    std::string finalizeUrl;
+    std::string finalizeSecret;
+    std::vector<std::string> allowTypes;
+    std::string tlsCert;
+    std::string tlsKey;
+    std::string metricsToken;
+    // Base of capability URLs handed to the application server; default: the
+    // listening address.
+    std::string publicUrl;
+    LogLevel logLevel = LogLevel::Info;
+    std::size_t threads = 256;
+    std::int64_t readTimeoutSeconds = 20;
+};
+
+// What the command line asked for.
+struct CommandLine {
+    enum class Action { Serve, Help, Version };
+    Action action = Action::Serve;
+    Config config;
+};
+
+// Parses flags (and the --config file they name; flags win). An error is a message for
+// the user; the caller prints it and exits with status 2.
+tl::expected<CommandLine, std::string> parseCommandLine(const std::vector<std::string>& args);
+
+std::string usageText();
+
+} // namespace hoist

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "auth.h"
+#include "file_catalog.h"
+#include "http_server.h"
+#include "logger.h"
+#include "metrics.h"
+#include "storage_backend.h"
+
+namespace hoist {
+
+// /files/*: the built-in library's records and contents.
+void registerFileRoutes(HttpServer& server, FileCatalog& catalog, StorageBackend& backend,
+                        const TokenAuthenticator& auth, Metrics& metrics, Logger& logger);
+
+// Streams [range] of a stored object as the response body (shared with the
+// capability links of the finalization callback).
+void streamObject(HttpResponse& response, StorageBackend& backend, const std::string& key,
+                  std::int64_t size, const std::optional<std::string>& rangeHeader,
+                  const std::string& contentType);
+
+} // namespace hoist

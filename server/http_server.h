@@ -1,0 +1,103 @@
+#pragma once
+
+#include <tl/expected.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hoist {
+
+// hoistd's own view of HTTP: the rest of the server never sees cpp-httplib, whose
+// only includer is http_server.cpp (DESIGN: payload limits, timeouts, the thread
+// pool and the exception handler are set in that one place).
+
+using ByteSink = std::function<bool(const char* data, std::size_t size)>;
+
+struct HttpRequest {
+    std::string method;
+    std::string path;
+    std::vector<std::string> pathParams; // the pattern's capture groups, in order
+    std::multimap<std::string, std::string> headers; // names lower-cased
+    std::map<std::string, std::string> query;
+    std::optional<std::int64_t> contentLength;
+    std::string remoteAddress;
+    // Streams the request body into sink. False when the body was cut short or the
+    // sink stopped. Reading twice is an error; an unread body is drained afterwards
+    // so the connection stays in step.
+    std::function<bool(const ByteSink& sink)> readBody;
+
+    std::optional<std::string> header(const std::string& lowerName) const;
+    // Reads a whole body of at most maxBytes; nullopt when longer or cut short.
+    std::optional<std::string> readSmallBody(std::int64_t maxBytes) const;
+};
+
+struct HttpResponse {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string contentType;
+    std::string body;
+    // A streamed body of a known length, pulled in pieces by the server: the provider
+    // writes [offset, offset + length) through the sink and returns false on failure.
+    std::int64_t streamLength = -1;
+    std::function<bool(std::int64_t offset, std::int64_t length, const ByteSink& sink)> stream;
+
+    void setJson(int statusCode, const std::string& json);
+};
+
+using HttpHandler = std::function<void(const HttpRequest&, HttpResponse&)>;
+
+struct HttpServerOptions {
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    std::string tlsCertFile;
+    std::string tlsKeyFile;
+    std::size_t threads = 64;
+    std::int64_t maxPayloadBytes = 64 * 1024 * 1024;
+    std::chrono::seconds readTimeout{60};
+    std::chrono::seconds writeTimeout{60};
+};
+
+struct RequestLogEntry {
+    std::string method;
+    std::string path;
+    int status = 0;
+    std::int64_t bytesIn = 0;
+    std::int64_t bytesOut = 0;
+    double milliseconds = 0;
+    std::string remoteAddress;
+};
+
+class HttpServer final {
+  public:
+    explicit HttpServer(HttpServerOptions options);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    // Patterns are ECMAScript regular expressions over the path; groups become
+    // pathParams. Methods: GET (also answers HEAD), PUT, POST, DELETE.
+    void route(const std::string& method, const std::string& pattern, HttpHandler handler);
+    void setRequestLogger(std::function<void(const RequestLogEntry&)> logger);
+    // Called for a handler that threw: the message for the log.
+    void setErrorReporter(std::function<void(const std::string&)> reporter);
+
+    // Binds the listening socket; returns the real port (port 0 picks a free one).
+    tl::expected<int, std::string> bind();
+    bool tls() const;
+    // Serves until stop(); in-flight requests finish before it returns.
+    void serve();
+    void stop();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace hoist

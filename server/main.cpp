@@ -1,0 +1,182 @@
+// hoistd's composition root: the one place that names concrete stores, backends and
+// finalizers and wires them together.
+#include "config.h"
+#include "disk_backend.h"
+#include "file_handlers.h"
+#include "finalization.h"
+#include "library_finalizer.h"
+#include "ops_handlers.h"
+#include "sqlite_database.h"
+#include "sqlite_file_catalog.h"
+#include "sqlite_session_store.h"
+#include "sweeper.h"
+#include "upload_handlers.h"
+#include "upload_service.h"
+#include "validation.h"
+
+#include "hoist_version.h"
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <pthread.h>
+#include <thread>
+
+namespace {
+
+constexpr int kExitUsage = 2;
+
+int refuse(const std::string& message) {
+    std::cerr << "hoistd: " << message << "\n";
+    return kExitUsage;
+}
+
+// Without configured tokens hoistd still needs one to be usable: a development token,
+// kept in the data directory so it survives restarts, printed for the user.
+std::map<std::string, std::string> developmentTokens(const std::filesystem::path& dataDir,
+                                                     hoist::Logger& logger) {
+    const auto path = dataDir / "dev-token";
+    std::string token;
+    if (std::ifstream in(path); in)
+        std::getline(in, token);
+    if (token.size() < 32) {
+        token = hoist::newUuid() + hoist::newUuid();
+        token.erase(std::remove(token.begin(), token.end(), '-'), token.end());
+        std::ofstream out(path, std::ios::trunc);
+        out << token << "\n";
+        std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                               std::filesystem::perms::owner_write);
+    }
+    logger.warn("no --token or --tokens-file given; development token for user 'dev': " + token +
+                " (stored in " + path.string() + ")");
+    return {{token, "dev"}};
+}
+
+std::string listenUrl(const hoist::Config& config, bool tls, int port) {
+    const std::string host = config.listenHost.find(':') != std::string::npos
+                                 ? "[" + config.listenHost + "]"
+                                 : config.listenHost;
+    return std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(port);
+}
+
+int serve(hoist::Config config) {
+    using namespace hoist;
+    Logger logger(config.logLevel);
+    std::error_code ec;
+    std::filesystem::create_directories(config.dataDir, ec);
+    if (ec)
+        return refuse("cannot create data directory " + config.dataDir + ": " + ec.message());
+    if (config.tokens.empty())
+        config.tokens = developmentTokens(config.dataDir, logger);
+
+    auto database = SqliteDatabase::open(config.dataDir + "/hoistd.db");
+    if (!database)
+        return refuse(database.error());
+    auto store = SqliteSessionStore::open(**database);
+    if (!store)
+        return refuse(store.error());
+    auto catalog = SqliteFileCatalog::open(**database);
+    if (!catalog)
+        return refuse(catalog.error());
+
+    std::unique_ptr<StorageBackend> backend;
+    if (config.storage == "disk") {
+        auto disk = DiskBackend::open(config.dataDir);
+        if (!disk)
+            return refuse(disk.error().message);
+        backend = std::move(*disk);
+    } else {
+        return refuse("--storage s3 is not available in this build");
+    }
+
+    LibraryFinalizer finalizer(**catalog);
+    SessionLocks locks;
+    Metrics metrics;
+    FinalizationRunner finalization(**store, finalizer, locks, metrics, logger);
+    UploadService uploads(**store, *backend, finalization, locks, metrics, logger,
+                          UploadPolicy{config.maxSize, config.sessionTtlSeconds, config.allowTypes});
+    const std::size_t expired = uploads.sweep();
+    if (expired > 0)
+        logger.info("start-up sweep expired " + std::to_string(expired) + " sessions");
+
+    HttpServerOptions options;
+    options.host = config.listenHost;
+    options.port = config.listenPort;
+    options.tlsCertFile = config.tlsCert;
+    options.tlsKeyFile = config.tlsKey;
+    options.threads = config.threads;
+    options.maxPayloadBytes = UploadService::chunkSizeFor(config.maxSize) + 1024 * 1024;
+    options.readTimeout = std::chrono::seconds(config.readTimeoutSeconds);
+    HttpServer server(options);
+    TokenAuthenticator auth(config.tokens);
+    installRequestLog(server, metrics, logger);
+    registerOpsRoutes(server, **store, metrics, config.metricsToken);
+    registerUploadRoutes(server, uploads, **catalog, auth, metrics);
+    registerFileRoutes(server, **catalog, *backend, auth, metrics, logger);
+
+    const auto port = server.bind();
+    if (!port)
+        return refuse(port.error());
+    const std::string url = listenUrl(config, server.tls(), *port);
+
+    Sweeper sweeper(std::chrono::seconds(config.sweepIntervalSeconds), [&] {
+        if (const std::size_t n = uploads.sweep())
+            logger.info("sweep expired " + std::to_string(n) + " sessions");
+    });
+    finalization.start();
+    sweeper.start();
+
+    // SIGTERM/SIGINT are blocked in every thread (see main) and taken here, where
+    // stopping the server is safe; stop() lets in-flight requests finish.
+    std::thread signals([&server, &logger] {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGINT);
+        int received = 0;
+        sigwait(&set, &received);
+        logger.info(std::string("received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") +
+                    ", shutting down");
+        server.stop();
+    });
+
+    logger.info("hoistd " HOIST_VERSION " serving " + url + " from " + config.dataDir + " (" +
+                backend->name() + " storage)");
+    std::printf("listening on %s\n", url.c_str());
+    std::fflush(stdout);
+    server.serve();
+
+    pthread_kill(signals.native_handle(), SIGTERM);
+    signals.join();
+    sweeper.stop();
+    finalization.stop();
+    logger.info("stopped; sessions are persisted in " + config.dataDir);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    auto parsed = hoist::parseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
+    if (!parsed)
+        return refuse(parsed.error());
+    switch (parsed->action) {
+    case hoist::CommandLine::Action::Help:
+        std::cout << hoist::usageText();
+        return 0;
+    case hoist::CommandLine::Action::Version:
+        std::cout << "hoistd " HOIST_VERSION "\n";
+        return 0;
+    case hoist::CommandLine::Action::Serve: break;
+    }
+    return serve(std::move(parsed->config));
+}

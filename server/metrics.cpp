@@ -1,0 +1,54 @@
+#include "metrics.h"
+
+#include <sstream>
+
+namespace hoist {
+
+void Metrics::countRequest(const std::string& method, int status) {
+    std::lock_guard lock(m_mutex);
+    ++m_requests[{method, status}];
+}
+
+void Metrics::countFinalization(const std::string& outcome) {
+    std::lock_guard lock(m_mutex);
+    ++m_finalizations[outcome];
+}
+
+void Metrics::countError(const std::string& code) {
+    std::lock_guard lock(m_mutex);
+    ++m_errors[code];
+}
+
+std::string Metrics::render(const std::map<std::string, std::int64_t>& sessionsByState) const {
+    std::ostringstream out;
+    out << "# HELP hoistd_requests_total HTTP requests answered, by method and status.\n"
+        << "# TYPE hoistd_requests_total counter\n";
+    std::lock_guard lock(m_mutex);
+    for (const auto& [key, count] : m_requests)
+        out << "hoistd_requests_total{method=\"" << key.first << "\",status=\"" << key.second
+            << "\"} " << count << "\n";
+    out << "# HELP hoistd_bytes_received_total Chunk bytes durably committed.\n"
+        << "# TYPE hoistd_bytes_received_total counter\n"
+        << "hoistd_bytes_received_total " << m_bytesReceived.load() << "\n"
+        << "# HELP hoistd_chunks_committed_total Chunks durably committed.\n"
+        << "# TYPE hoistd_chunks_committed_total counter\n"
+        << "hoistd_chunks_committed_total " << m_chunksCommitted.load() << "\n"
+        << "# HELP hoistd_sessions Upload sessions in the store, by state.\n"
+        << "# TYPE hoistd_sessions gauge\n";
+    for (const char* state : {"uploading", "finalizing", "completed", "failed"}) {
+        const auto it = sessionsByState.find(state);
+        out << "hoistd_sessions{state=\"" << state << "\"} "
+            << (it == sessionsByState.end() ? 0 : it->second) << "\n";
+    }
+    out << "# HELP hoistd_finalizations_total Finalization attempts, by outcome.\n"
+        << "# TYPE hoistd_finalizations_total counter\n";
+    for (const auto& [outcome, count] : m_finalizations)
+        out << "hoistd_finalizations_total{outcome=\"" << outcome << "\"} " << count << "\n";
+    out << "# HELP hoistd_errors_total Error answers, by error code.\n"
+        << "# TYPE hoistd_errors_total counter\n";
+    for (const auto& [code, count] : m_errors)
+        out << "hoistd_errors_total{code=\"" << code << "\"} " << count << "\n";
+    return out.str();
+}
+
+} // namespace hoist

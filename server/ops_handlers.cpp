@@ -1,0 +1,50 @@
+#include "ops_handlers.h"
+
+#include "auth.h"
+#include "http_status.h"
+#include "responses.h"
+
+#include <cstdio>
+
+namespace hoist {
+
+void registerOpsRoutes(HttpServer& server, SessionStore& store, Metrics& metrics,
+                       const std::string& metricsToken) {
+    server.route("GET", "/healthz", [](const HttpRequest&, HttpResponse& response) {
+        writeJson(response, http::Ok, {{"status", "ok"}});
+    });
+    std::map<std::string, std::string> tokens;
+    if (!metricsToken.empty())
+        tokens.emplace(metricsToken, "metrics");
+    server.route("GET", "/metrics",
+                 [&store, &metrics, guard = TokenAuthenticator(tokens),
+                  open = metricsToken.empty()](const HttpRequest& request, HttpResponse& response) {
+                     if (!open && !authenticate(guard, request, response, metrics))
+                         return;
+                     std::map<std::string, std::int64_t> byState;
+                     if (auto counts = store.countByState())
+                         for (const auto& [state, count] : *counts)
+                             byState[toString(state)] = count;
+                     response.status = http::Ok;
+                     response.contentType = "text/plain; version=0.0.4";
+                     response.body = metrics.render(byState);
+                 });
+}
+
+void installRequestLog(HttpServer& server, Metrics& metrics, Logger& logger) {
+    server.setRequestLogger([&metrics, &logger](const RequestLogEntry& entry) {
+        metrics.countRequest(entry.method, entry.status);
+        if (!logger.enabled(LogLevel::Info))
+            return;
+        char line[96];
+        std::snprintf(line, sizeof line, " %d in=%lld out=%lld %.1fms", entry.status,
+                      static_cast<long long>(entry.bytesIn), static_cast<long long>(entry.bytesOut),
+                      entry.milliseconds);
+        logger.info(entry.remoteAddress + " " + entry.method + " " + entry.path + line);
+    });
+    server.setErrorReporter([&logger](const std::string& what) {
+        logger.error("request failed with an exception: " + what);
+    });
+}
+
+} // namespace hoist

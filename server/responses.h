@@ -1,0 +1,24 @@
+#pragma once
+
+#include "api_error.h"
+#include "auth.h"
+#include "http_server.h"
+#include "metrics.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+namespace hoist {
+
+void writeJson(HttpResponse& response, int status, const nlohmann::json& body);
+// The error JSON of PROTOCOL.md, plus X-Upload-Offset beside an uploadedBytes field.
+void writeError(HttpResponse& response, const ApiError& error, Metrics& metrics);
+
+// The user of the request's bearer token; otherwise answers 401 and returns nullopt.
+// Runs before any body is read (DESIGN: authenticate first).
+std::optional<std::string> authenticate(const TokenAuthenticator& auth, const HttpRequest& request,
+                                        HttpResponse& response, Metrics& metrics);
+
+} // namespace hoist

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace hoist {
+
+// The states of PROTOCOL.md's session status; the strings are on the wire.
+enum class SessionState { Uploading, Finalizing, Completed, Failed };
+
+const char* toString(SessionState state);
+std::optional<SessionState> sessionStateFromString(const std::string& text);
+
+// Where a session's bytes are staged. Chosen by the backend at begin() and kept in
+// the session row, so a restarted server finds the same staging again.
+struct StagingRef {
+    std::string key;      // object key (S3) or file name under the staging folder (disk)
+    std::string uploadId; // S3 multipart upload id; empty on disk
+};
+
+// One upload session as the session store persists it. Times are Unix seconds.
+struct Session {
+    std::string id;
+    std::string userId;
+    std::string fileName;
+    std::string mimeType;            // the client's claim, may be empty
+    std::string claimedFingerprint;  // from init, may be empty
+    std::int64_t size = 0;
+    std::int64_t chunkSize = 0;
+    std::int64_t uploadedBytes = 0;
+    SessionState state = SessionState::Uploading;
+    std::int64_t createdAt = 0;
+    std::int64_t expiresAt = 0;
+    StagingRef staging;
+    // Serialized streaming SHA-256 over bytes [0, uploadedBytes): a restart resumes
+    // hashing without reading staged bytes back.
+    std::string hashState;
+    // The first bytes of the file (up to kHeadBytes), kept for type detection.
+    std::string head;
+    // Filled once the bytes are verified.
+    std::string fingerprint;
+    std::string detectedMimeType;
+    std::string fileId;
+    std::string failureReason;
+    // Finalization delivery (callback mode): attempts made and when to try next.
+    int finalizeAttempts = 0;
+    std::int64_t nextFinalizeAt = 0;
+
+    static constexpr std::size_t kHeadBytes = 512;
+
+    std::int64_t chunkCount() const {
+        return size == 0 ? 0 : (size + chunkSize - 1) / chunkSize;
+    }
+};
+
+} // namespace hoist

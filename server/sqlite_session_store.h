@@ -1,0 +1,30 @@
+#pragma once
+
+#include "session_store.h"
+#include "sqlite_database.h"
+
+namespace hoist {
+
+class SqliteSessionStore final : public SessionStore {
+  public:
+    // Creates the tables on first use.
+    static StoreResult<std::unique_ptr<SqliteSessionStore>> open(SqliteDatabase& db);
+
+    StoreResult<void> create(const Session& session) override;
+    StoreResult<std::optional<Session>> find(const std::string& id) override;
+    StoreResult<void> commitChunk(const Session& session, const ChunkReceipt& receipt) override;
+    StoreResult<void> update(const Session& session) override;
+    StoreResult<void> remove(const std::string& id) override;
+    StoreResult<std::vector<ChunkReceipt>> receipts(const std::string& id) override;
+    StoreResult<std::vector<Session>> expiredBy(std::int64_t now) override;
+    StoreResult<std::vector<Session>> inState(SessionState state) override;
+    StoreResult<std::map<SessionState, std::int64_t>> countByState() override;
+
+  private:
+    explicit SqliteSessionStore(SqliteDatabase& db) : m_db(db) {}
+    StoreResult<std::vector<Session>> select(const char* where, std::int64_t argument,
+                                             const std::string& textArgument);
+    SqliteDatabase& m_db;
+};
+
+} // namespace hoist

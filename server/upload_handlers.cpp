@@ -1,0 +1,189 @@
+#include "upload_handlers.h"
+
+#include "http_status.h"
+#include "json_body.h"
+#include "responses.h"
+#include "time_format.h"
+
+namespace hoist {
+
+namespace {
+nlohmann::json sessionJson(const Session& s) {
+    nlohmann::json out{{"sessionId", s.id},          {"fileName", s.fileName},
+                       {"size", s.size},             {"uploadedBytes", s.uploadedBytes},
+                       {"chunkSize", s.chunkSize},   {"state", toString(s.state)},
+                       {"expiresAt", formatRfc3339(s.expiresAt)}};
+    if (!s.fileId.empty())
+        out["fileId"] = s.fileId;
+    return out;
+}
+
+void writeCompletion(HttpResponse& response, const Session& s) {
+    if (s.state != SessionState::Completed) {
+        writeJson(response, http::Accepted, {{"state", toString(s.state)}});
+        return;
+    }
+    writeJson(response, http::Ok,
+              {{"state", "completed"},
+               {"fileId", s.fileId},
+               {"size", s.size},
+               {"fingerprint", s.fingerprint},
+               {"detectedMimeType", s.detectedMimeType}});
+}
+
+// Reads a small JSON object body; answers the error itself when it cannot.
+std::optional<nlohmann::json> readJsonBody(const HttpRequest& request, HttpResponse& response,
+                                           Metrics& metrics, bool allowEmpty = false) {
+    if (request.contentLength && *request.contentLength > kMaxJsonBody) {
+        writeError(response,
+                   makeError(ErrorCode::PayloadTooLarge, "the JSON body is larger than 64 KiB"),
+                   metrics);
+        return std::nullopt;
+    }
+    const auto body = request.readSmallBody(kMaxJsonBody);
+    if (!body) {
+        writeError(response, makeError(ErrorCode::BadRequest, "the body could not be read"),
+                   metrics);
+        return std::nullopt;
+    }
+    auto parsed = parseJsonObject(*body, allowEmpty);
+    if (!parsed) {
+        writeError(response, parsed.error(), metrics);
+        return std::nullopt;
+    }
+    return std::move(*parsed);
+}
+
+template <typename T>
+bool take(tl::expected<T, ApiError> field, T& out, HttpResponse& response, Metrics& metrics) {
+    if (!field) {
+        writeError(response, field.error(), metrics);
+        return false;
+    }
+    out = std::move(*field);
+    return true;
+}
+
+void handleInit(UploadService& uploads, const std::string& user, const HttpRequest& request,
+                HttpResponse& response, Metrics& metrics) {
+    const auto body = readJsonBody(request, response, metrics);
+    if (!body)
+        return;
+    std::optional<std::string> fileName, mimeType, fingerprint;
+    std::optional<std::int64_t> size;
+    if (!take(stringField(*body, "fileName"), fileName, response, metrics) ||
+        !take(sizeField(*body, "size"), size, response, metrics) ||
+        !take(stringField(*body, "mimeType"), mimeType, response, metrics) ||
+        !take(fingerprintField(*body), fingerprint, response, metrics))
+        return;
+    if (!fileName || !size) {
+        writeError(response, makeError(ErrorCode::BadRequest, "fileName and size are required"),
+                   metrics);
+        return;
+    }
+    auto session = uploads.init(user, {*fileName, *size, mimeType.value_or(""),
+                                       fingerprint.value_or("")});
+    if (!session)
+        return writeError(response, session.error(), metrics);
+    writeJson(response, http::Created,
+              {{"sessionId", session->id},
+               {"uploadedBytes", session->uploadedBytes},
+               {"chunkSize", session->chunkSize},
+               {"expiresAt", formatRfc3339(session->expiresAt)}});
+}
+
+void handleDedup(FileCatalog& catalog, const std::string& user, const HttpRequest& request,
+                 HttpResponse& response, Metrics& metrics) {
+    const auto body = readJsonBody(request, response, metrics);
+    if (!body)
+        return;
+    std::optional<std::string> fingerprint;
+    std::optional<std::int64_t> size;
+    if (!take(fingerprintField(*body), fingerprint, response, metrics) ||
+        !take(sizeField(*body, "size"), size, response, metrics))
+        return;
+    if (!fingerprint || !size) {
+        writeError(response, makeError(ErrorCode::BadRequest, "fingerprint and size are required"),
+                   metrics);
+        return;
+    }
+    auto found = catalog.findByFingerprint(user, *fingerprint, *size);
+    if (!found) {
+        writeError(response, makeError(ErrorCode::Internal, "the file catalog failed"), metrics);
+        return;
+    }
+    if (!*found)
+        return writeJson(response, http::Ok, {{"exists", false}});
+    writeJson(response, http::Ok,
+              {{"exists", true}, {"fileId", (*found)->fileId}, {"fileName", (*found)->fileName}});
+}
+} // namespace
+
+void registerUploadRoutes(HttpServer& server, UploadService& uploads, FileCatalog& catalog,
+                          const TokenAuthenticator& auth, Metrics& metrics) {
+    server.route("POST", "/upload/init", [&](const HttpRequest& request, HttpResponse& response) {
+        if (const auto user = authenticate(auth, request, response, metrics))
+            handleInit(uploads, *user, request, response, metrics);
+    });
+    server.route("POST", "/upload/dedup", [&](const HttpRequest& request, HttpResponse& response) {
+        if (const auto user = authenticate(auth, request, response, metrics))
+            handleDedup(catalog, *user, request, response, metrics);
+    });
+    server.route("PUT", "/upload/([^/]+)", [&](const HttpRequest& request, HttpResponse& response) {
+        const auto user = authenticate(auth, request, response, metrics);
+        if (!user)
+            return;
+        ChunkRequest chunk{request.header("x-upload-offset"), request.contentLength,
+                           request.header("x-chunk-sha256"), request.readBody};
+        const auto result = uploads.putChunk(*user, request.pathParams[0], chunk);
+        if (!result)
+            return writeError(response, result.error(), metrics);
+        writeJson(response, http::Ok, {{"uploadedBytes", *result}});
+        response.headers.emplace_back("X-Upload-Offset", std::to_string(*result));
+    });
+    server.route("GET", "/upload/([^/]+)", [&](const HttpRequest& request, HttpResponse& response) {
+        const auto user = authenticate(auth, request, response, metrics);
+        if (!user)
+            return;
+        const auto session = uploads.status(*user, request.pathParams[0]);
+        if (!session)
+            return writeError(response, session.error(), metrics);
+        if (request.method == "HEAD") {
+            response.status = http::Ok;
+            response.headers.emplace_back("X-Upload-Offset",
+                                          std::to_string(session->uploadedBytes));
+            response.headers.emplace_back("Cache-Control", "no-store");
+            return;
+        }
+        writeJson(response, http::Ok, sessionJson(*session));
+    });
+    server.route("DELETE", "/upload/([^/]+)",
+                 [&](const HttpRequest& request, HttpResponse& response) {
+                     const auto user = authenticate(auth, request, response, metrics);
+                     if (!user)
+                         return;
+                     const auto result = uploads.abort(*user, request.pathParams[0]);
+                     if (!result)
+                         return writeError(response, result.error(), metrics);
+                     response.status = http::NoContent;
+                 });
+    server.route("POST", "/upload/([^/]+)/complete",
+                 [&](const HttpRequest& request, HttpResponse& response) {
+                     const auto user = authenticate(auth, request, response, metrics);
+                     if (!user)
+                         return;
+                     const auto body = readJsonBody(request, response, metrics, true);
+                     if (!body)
+                         return;
+                     std::optional<std::string> fingerprint;
+                     if (!take(fingerprintField(*body), fingerprint, response, metrics))
+                         return;
+                     const auto session =
+                         uploads.complete(*user, request.pathParams[0], fingerprint);
+                     if (!session)
+                         return writeError(response, session.error(), metrics);
+                     writeCompletion(response, *session);
+                 });
+}
+
+} // namespace hoist

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QByteArray>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+#include <memory>
+
+// A real hoistd started by a test: the binary CTest names in HOISTD_PATH, on a free
+// loopback port, with the tokens tokA:alice and tokB:bob unless told otherwise.
+class HoistdProcess final {
+  public:
+    explicit HoistdProcess(QString dataDir, QStringList extraArgs = {}, bool defaultTokens = true);
+    ~HoistdProcess();
+
+    // Starts hoistd and waits for its "listening on URL" line.
+    bool start(int timeoutMs = 15000);
+    QUrl url() const { return m_url; }
+    quint16 port() const { return static_cast<quint16>(m_url.port()); }
+
+    // SIGKILL: no chance to clean up (crash tests).
+    void kill9();
+    // SIGTERM and wait; true when it exited by itself within the time.
+    bool terminate(int timeoutMs = 15000);
+    bool isRunning() const;
+    int exitCode() const;
+    QProcess::ExitStatus exitStatus() const;
+    // Everything hoistd wrote to stderr, across restarts (kept in logPath()).
+    QByteArray stderrOutput() const;
+    QString logPath() const;
+    QString dataDir() const { return m_dataDir; }
+
+    static QString executable();
+
+  private:
+    QString m_dataDir;
+    QStringList m_args;
+    std::unique_ptr<QProcess> m_process;
+    QUrl m_url;
+};
