@@ -1,0 +1,130 @@
+// The composition root of `hoist`: builds the engine from the command line. With
+// no subcommand this is where the window will open (GUI issue); until then it
+// prints the help.
+
+#include "cli_options.h"
+#include "cli_run.h"
+
+#include "queue_store.h"
+#include "upload_engine.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QProcessEnvironment>
+
+#include <cstdio>
+
+namespace {
+
+enum { kUsageError = 2 };
+
+void configureApplication() {
+    QCoreApplication::setOrganizationName(QStringLiteral("hoist"));
+    QCoreApplication::setApplicationName(QStringLiteral("hoist"));
+}
+
+hoist::Settings settingsFrom(const CliOptions& options) {
+    hoist::Settings settings;
+    settings.serverUrl = options.server;
+    settings.token = options.token;
+    settings.caFile = options.caFile;
+    if (options.parallel > 0)
+        settings.maxConcurrent = options.parallel;
+    if (options.bandwidthLimit >= 0)
+        settings.bandwidthLimit = options.bandwidthLimit;
+    return settings;
+}
+
+int printStatus(bool json) {
+    const hoist::QueueStore store(hoist::QueueStore::defaultDirectory());
+    for (const hoist::JobRecord& record : store.load()) {
+        QByteArray line;
+        if (json) {
+            line = QJsonDocument(record.toJson()).toJson(QJsonDocument::Compact);
+        } else {
+            const QString detail = record.error.isEmpty() ? record.fileId : record.error;
+            line = QStringList{hoist::toString(record.state),
+                               QStringLiteral("%1/%2").arg(record.confirmedBytes).arg(record.size),
+                               record.path, detail}
+                       .join(QLatin1Char('\t'))
+                       .toLocal8Bit();
+        }
+        std::printf("%s\n", line.constData());
+    }
+    return 0;
+}
+
+int runEngine(const CliOptions& options) {
+    hoist::UploadEngine engine(settingsFrom(options), hoist::QueueStore::defaultDirectory());
+    QString problem;
+    if (!engine.isConfigured(&problem)) {
+        std::fprintf(stderr, "hoist: %s\n", qPrintable(problem));
+        return kUsageError;
+    }
+    hoist::UploadQueue& queue = engine.queue();
+    queue.restore();
+    const int restored = queue.count();
+    QList<hoist::UploadJob*> jobs;
+    QStringList rejected;
+    if (options.command == CliOptions::Command::Upload) {
+        // Jobs left over from an interrupted run wait for `hoist resume` (they may
+        // belong to another server and token); this run uploads only what it names.
+        for (int row = 0; row < restored; ++row)
+            queue.pause(row);
+        rejected = queue.addPaths(options.paths, options.server);
+        for (int row = restored; row < queue.count(); ++row)
+            jobs << queue.job(row);
+    } else {
+        for (int row = 0; row < restored; ++row) {
+            hoist::UploadJob* job = queue.job(row);
+            if (hoist::isDone(job->state()))
+                continue;
+            job->resume();
+            job->retry();
+            jobs << job;
+        }
+        if (jobs.isEmpty())
+            std::fputs("hoist: nothing to resume\n", stderr);
+    }
+    CliRun run(engine, jobs, rejected, options.json);
+    return run.exec();
+}
+
+} // namespace
+
+int main(int argc, char* argv[]) {
+    QCoreApplication app(argc, argv);
+    configureApplication();
+
+    QString error;
+    QString earlyOutput;
+    auto options = CliOptions::parse(QCoreApplication::arguments(), error, earlyOutput);
+    if (!options) {
+        if (!earlyOutput.isEmpty()) {
+            std::fputs(qPrintable(earlyOutput), stdout);
+            return 0;
+        }
+        std::fprintf(stderr, "hoist: %s\n\n%s", qPrintable(error),
+                     qPrintable(CliOptions::helpText()));
+        return kUsageError;
+    }
+
+    switch (options->command) {
+    case CliOptions::Command::None:
+        std::fputs(qPrintable(CliOptions::helpText()), stdout);
+        return 0;
+    case CliOptions::Command::Status:
+        return printStatus(options->json);
+    case CliOptions::Command::Resume:
+        if (options->token.isEmpty())
+            options->token = QProcessEnvironment::systemEnvironment().value("HOIST_TOKEN");
+        if (options->token.isEmpty()) {
+            std::fputs("hoist: resume wants --token TOKEN (or HOIST_TOKEN)\n", stderr);
+            return kUsageError;
+        }
+        return runEngine(*options);
+    case CliOptions::Command::Upload:
+        return runEngine(*options);
+    }
+    return kUsageError;
+}

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "protocol_client.h"
+
+#include <QList>
+#include <QNetworkRequest>
+#include <QPair>
+#include <QPointer>
+#include <QSslConfiguration>
+#include <QUrl>
+
+#include <chrono>
+
+class QNetworkAccessManager;
+
+namespace hoist {
+
+class BandwidthLimiter;
+
+// Hoist's own protocol (PROTOCOL.md, version 1) over HTTP(S). Uses the injected
+// QNetworkAccessManager of its thread; chunk bodies go through the shared
+// BandwidthLimiter when one is given.
+class HttpProtocolClient final : public ProtocolClient {
+  public:
+    struct Options {
+        QUrl server;
+        QString token;
+        // Extra trust anchors (PEM) for a self-signed server, on top of the system CAs.
+        QString caFile;
+        // No bytes moving for this long aborts a request (QNetworkRequest::setTransferTimeout).
+        std::chrono::milliseconds transferTimeout{30000};
+    };
+
+    HttpProtocolClient(QNetworkAccessManager& network, Options options,
+                       BandwidthLimiter* limiter = nullptr);
+
+    // False (with the reason) when the custom CA file cannot be read.
+    bool isConfigured(QString* reason = nullptr) const;
+
+    QCoro::Task<Result<DedupResult>> dedup(QString fingerprint, qint64 size) override;
+    QCoro::Task<Result<SessionStatus>> createSession(NewSession session) override;
+    QCoro::Task<Result<SessionStatus>> sessionStatus(QString sessionId) override;
+    QCoro::Task<Result<qint64>> sendChunk(QString sessionId, qint64 offset, QByteArray bytes,
+                                          CancelToken* cancel) override;
+    QCoro::Task<Result<Completion>> complete(QString sessionId, QString fingerprint) override;
+    QCoro::Task<Result<void>> abortSession(QString sessionId) override;
+
+  private:
+    struct Request {
+        Request(QByteArray verb_, QString path_, QByteArray body_ = {})
+            : verb(std::move(verb_)), path(std::move(path_)), body(std::move(body_)) {}
+        QByteArray verb;
+        QString path;
+        QByteArray body;
+        QByteArray contentType = "application/json";
+        QList<QPair<QByteArray, QByteArray>> headers;
+        bool throttled = false;
+    };
+    struct Response {
+        int status = 0;
+        QJsonObject json;
+    };
+
+    QCoro::Task<Result<Response>> perform(Request request, CancelToken* cancel = nullptr);
+    QNetworkRequest makeRequest(const Request& request) const;
+
+    QNetworkAccessManager& m_network;
+    Options m_options;
+    QPointer<BandwidthLimiter> m_limiter;
+    QSslConfiguration m_ssl;
+    QString m_caError;
+};
+
+} // namespace hoist

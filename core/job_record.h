@@ -1,0 +1,33 @@
+#pragma once
+
+#include "job_state.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QUrl>
+
+#include <optional>
+
+namespace hoist {
+
+// Everything about one job that survives a restart (DESIGN.md, QueueStore): the
+// file's identity, the server and session, and how far it got.
+struct JobRecord {
+    QString path;
+    qint64 size = 0;
+    qint64 modifiedMs = 0;
+    QUrl server;
+    JobState state = JobState::Queued;
+    QString fingerprint;     // hex SHA-256 once hashed: never hashed twice
+    QString sessionId;       // once the server opened a session
+    qint64 chunkSize = 0;    // the session's chunk size
+    qint64 confirmedBytes = 0; // the server's uploadedBytes as last heard
+    QString fileId;          // once done
+    QString error;           // why it failed
+
+    QJsonObject toJson() const;
+    // Nothing for a record this version cannot use.
+    static std::optional<JobRecord> fromJson(const QJsonObject& json);
+};
+
+} // namespace hoist

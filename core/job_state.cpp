@@ -1,0 +1,52 @@
+#include "job_state.h"
+
+#include <array>
+#include <utility>
+
+namespace hoist {
+
+namespace {
+constexpr std::array<std::pair<JobState, const char*>, 9> kNames{{
+    {JobState::Queued, "queued"},
+    {JobState::Hashing, "hashing"},
+    {JobState::Checking, "checking"},
+    {JobState::Uploading, "uploading"},
+    {JobState::Finalizing, "finalizing"},
+    {JobState::Done, "done"},
+    {JobState::DoneDuplicate, "done-already-on-server"},
+    {JobState::Paused, "paused"},
+    {JobState::Failed, "failed"},
+}};
+} // namespace
+
+QString toString(JobState state) {
+    for (const auto& [value, name] : kNames) {
+        if (value == state)
+            return QString::fromLatin1(name);
+    }
+    return {};
+}
+
+std::optional<JobState> jobStateFromString(const QString& text) {
+    for (const auto& [value, name] : kNames) {
+        if (text == QLatin1String(name))
+            return value;
+    }
+    return std::nullopt;
+}
+
+bool isActive(JobState state) {
+    switch (state) {
+    case JobState::Hashing:
+    case JobState::Checking:
+    case JobState::Uploading:
+    case JobState::Finalizing:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool isDone(JobState state) { return state == JobState::Done || state == JobState::DoneDuplicate; }
+
+} // namespace hoist

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QString>
+
+#include <optional>
+
+namespace hoist {
+
+// The states an upload job walks through (DESIGN.md, "The client engine"). The
+// strings of toString() are persisted in the queue file: keep them stable.
+enum class JobState {
+    Queued,
+    Hashing,
+    Checking,
+    Uploading,
+    Finalizing,
+    Done,
+    DoneDuplicate, // the dedup preflight found the file on the server
+    Paused,
+    Failed,
+};
+
+QString toString(JobState state);
+std::optional<JobState> jobStateFromString(const QString& text);
+
+// A job in one of these states holds a scheduler slot.
+bool isActive(JobState state);
+// Done or DoneDuplicate: the job has a file id and nothing more to do.
+bool isDone(JobState state);
+
+} // namespace hoist

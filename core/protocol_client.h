@@ -1,0 +1,67 @@
+#pragma once
+
+#include "protocol_error.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <QCoroTask>
+#include <tl/expected.hpp>
+
+namespace hoist {
+
+class CancelToken;
+
+template <typename T> using Result = tl::expected<T, ProtocolError>;
+
+struct DedupResult {
+    bool exists = false;
+    QString fileId;
+    QString fileName;
+};
+
+struct NewSession {
+    QString fileName;
+    qint64 size = 0;
+    QString mimeType;    // may be empty
+    QString fingerprint; // lowercase hex SHA-256, may be empty
+};
+
+// A session as the server reports it (init answers a subset: state is then empty).
+struct SessionStatus {
+    QString sessionId;
+    qint64 size = 0;
+    qint64 uploadedBytes = 0;
+    qint64 chunkSize = 0;
+    QString state; // uploading, finalizing, completed, failed
+    QString fileId;
+};
+
+struct Completion {
+    bool finalizing = false; // 202: poll sessionStatus() until completed
+    QString fileId;
+};
+
+// The wire contract as the upload job sees it: one implementation per protocol
+// (hoist's own, later tus 1.0.0), each bound to one server and one token.
+//
+// Contract: all calls run on the caller's thread and never throw; failures are
+// values. Parameters are taken by value because they live in coroutine frames.
+// After the returned task completes, the implementation touches neither the
+// caller nor the token, so a caller may be destroyed while a request is pending
+// as long as it cancels first.
+class ProtocolClient {
+  public:
+    virtual ~ProtocolClient() = default;
+
+    virtual QCoro::Task<Result<DedupResult>> dedup(QString fingerprint, qint64 size) = 0;
+    virtual QCoro::Task<Result<SessionStatus>> createSession(NewSession session) = 0;
+    virtual QCoro::Task<Result<SessionStatus>> sessionStatus(QString sessionId) = 0;
+    // Answers the server's new uploadedBytes. `cancel` may be null.
+    virtual QCoro::Task<Result<qint64>> sendChunk(QString sessionId, qint64 offset,
+                                                   QByteArray bytes, CancelToken* cancel) = 0;
+    virtual QCoro::Task<Result<Completion>> complete(QString sessionId, QString fingerprint) = 0;
+    virtual QCoro::Task<Result<void>> abortSession(QString sessionId) = 0;
+};
+
+} // namespace hoist

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QtGlobal>
+
+#include <optional>
+
+namespace hoist {
+
+// Exponential moving average (alpha 0.25) of server-confirmed bytes per second:
+// fed with the server's uploadedBytes, never with bytes handed to the socket.
+class SpeedMeter final {
+  public:
+    static constexpr double kAlpha = 0.25;
+
+    // `confirmedBytes` is the server's count at time `nowMs` (any monotonic clock).
+    void sample(qint64 confirmedBytes, qint64 nowMs);
+    // Forgets the history: the next sample only sets a base line.
+    void reset();
+    double bytesPerSecond() const { return m_speed; }
+    // Seconds until `remaining` bytes are confirmed at this speed; -1 when unknown.
+    qint64 etaSeconds(qint64 remaining) const;
+
+  private:
+    std::optional<qint64> m_lastBytes;
+    qint64 m_lastMs = 0;
+    double m_speed = 0;
+    bool m_primed = false;
+};
+
+} // namespace hoist

@@ -1,0 +1,364 @@
+#include "upload_job.h"
+
+#include "cancel_token.h"
+#include "chunk_reader.h"
+#include "file_hasher.h"
+#include "file_identity.h"
+
+#include <QFileInfo>
+#include <QMimeDatabase>
+
+#include <QCoroFuture>
+#include <QCoroTimer>
+
+#include <algorithm>
+
+namespace hoist {
+
+using Kind = ProtocolError::Kind;
+
+// Answers whether the run that holds it may still touch its job.
+class UploadJob::RunGuard final {
+  public:
+    RunGuard(UploadJob* job, quint64 run) : m_job(job), m_alive(job->m_alive), m_run(run) {}
+    bool current() const { return *m_alive && m_job->m_run == m_run; }
+
+  private:
+    UploadJob* m_job;
+    std::shared_ptr<bool> m_alive;
+    quint64 m_run;
+};
+
+UploadJob::UploadJob(JobRecord record, Context context, QObject* parent)
+    : QObject(parent), m_record(std::move(record)), m_context(std::move(context)),
+      m_cancel(std::make_unique<CancelToken>()) {
+    m_clock.start();
+    m_hashTicker.setInterval(250);
+    connect(&m_hashTicker, &QTimer::timeout, this, &UploadJob::progressChanged);
+}
+
+UploadJob::~UploadJob() {
+    // Runs resumed by the cancellation below must see a dead job first.
+    *m_alive = false;
+    stopRun();
+}
+
+QString UploadJob::fileName() const { return QFileInfo(m_record.path).fileName(); }
+
+qint64 UploadJob::hashedBytes() const {
+    if (!m_record.fingerprint.isEmpty())
+        return m_record.size;
+    return m_hashProgress ? m_hashProgress->hashedBytes.load(std::memory_order_relaxed) : 0;
+}
+
+double UploadJob::speed() const {
+    return state() == JobState::Uploading ? m_speed.bytesPerSecond() : 0.0;
+}
+
+qint64 UploadJob::etaSeconds() const {
+    if (state() != JobState::Uploading)
+        return -1;
+    return m_speed.etaSeconds(m_record.size - m_record.confirmedBytes);
+}
+
+void UploadJob::setRetryDelays(QList<std::chrono::milliseconds> delays) {
+    m_context.retryDelays = std::move(delays);
+}
+
+void UploadJob::start() {
+    if (state() != JobState::Queued)
+        return;
+    m_cancel = std::make_unique<CancelToken>();
+    m_record.error.clear();
+    // Detached on purpose: the run guards itself, and execute() lets no exception out.
+    [[maybe_unused]] QCoro::Task<> detached = execute(++m_run);
+}
+
+void UploadJob::pause() {
+    if (isDone(state()) || state() == JobState::Paused || state() == JobState::Failed)
+        return;
+    stopRun();
+    setState(JobState::Paused);
+}
+
+void UploadJob::resume() {
+    if (state() == JobState::Paused)
+        setState(JobState::Queued);
+}
+
+void UploadJob::retry() {
+    if (state() != JobState::Failed)
+        return;
+    m_record.error.clear();
+    setState(JobState::Queued);
+}
+
+void UploadJob::stopRun() {
+    ++m_run;
+    m_cancel->cancel();
+    if (m_hashProgress)
+        m_hashProgress->cancelled = true;
+}
+
+void UploadJob::setState(JobState state) {
+    if (m_record.state == state)
+        return;
+    m_record.state = state;
+    if (state == JobState::Hashing)
+        m_hashTicker.start();
+    else
+        m_hashTicker.stop();
+    if (state != JobState::Uploading)
+        m_speed.reset();
+    emit stateChanged(state);
+    emit recordChanged();
+}
+
+void UploadJob::fail(QString reason) {
+    m_record.error = std::move(reason);
+    setState(JobState::Failed);
+}
+
+void UploadJob::confirm(qint64 uploadedBytes) {
+    m_record.confirmedBytes = std::clamp<qint64>(uploadedBytes, 0, m_record.size);
+    m_speed.sample(m_record.confirmedBytes, m_clock.elapsed());
+    emit progressChanged();
+    emit recordChanged();
+}
+
+void UploadJob::forgetSession() {
+    m_record.sessionId.clear();
+    m_record.chunkSize = 0;
+    m_record.confirmedBytes = 0;
+    emit progressChanged();
+    emit recordChanged();
+}
+
+bool UploadJob::fileUnchanged() {
+    const auto now = FileIdentity::of(m_record.path);
+    if (!now) {
+        fail(tr("%1 is gone or no longer a regular file; add it again.").arg(m_record.path));
+        return false;
+    }
+    if (now->size != m_record.size || now->modifiedMs != m_record.modifiedMs) {
+        fail(tr("%1 changed since it was added; add it again.").arg(m_record.path));
+        return false;
+    }
+    return true;
+}
+
+QCoro::Task<> UploadJob::execute(quint64 run) {
+    const RunGuard guard(this, run);
+    try {
+        co_await steps(guard);
+    } catch (const std::exception& error) {
+        if (guard.current())
+            fail(tr("internal error: %1").arg(QString::fromUtf8(error.what())));
+    }
+}
+
+QCoro::Task<> UploadJob::steps(RunGuard guard) {
+    if (!fileUnchanged() || !co_await ensureFingerprint(guard))
+        co_return;
+    if (m_record.sessionId.isEmpty() && !co_await openSession(guard))
+        co_return;
+    while (true) {
+        setState(JobState::Uploading);
+        Step step = co_await uploadChunks(guard);
+        if (step == Step::Next)
+            step = co_await finalize(guard);
+        if (step == Step::SessionLost) {
+            // Expired or deleted on the server: the file is unchanged, so start over.
+            forgetSession();
+            if (!co_await openSession(guard))
+                co_return;
+            continue;
+        }
+        if (step != Step::Again)
+            co_return;
+    }
+}
+
+QCoro::Task<bool> UploadJob::ensureFingerprint(RunGuard guard) {
+    if (!m_record.fingerprint.isEmpty())
+        co_return true;
+    setState(JobState::Hashing);
+    m_hashProgress = std::make_shared<HashProgress>();
+    const auto digest = co_await hashFile(m_record.path, m_hashProgress);
+    if (!guard.current())
+        co_return false;
+    if (!digest) {
+        fail(tr("Cannot read %1: %2; add it again once it is readable.")
+                 .arg(m_record.path, digest.error()));
+        co_return false;
+    }
+    if (!fileUnchanged())
+        co_return false;
+    m_record.fingerprint = *digest;
+    emit recordChanged();
+    co_return true;
+}
+
+template <typename T>
+QCoro::Task<Result<T>> UploadJob::withRetries(std::function<QCoro::Task<Result<T>>()> call,
+                                              RunGuard guard) {
+    for (qsizetype attempt = 0;; ++attempt) {
+        Result<T> result = co_await call();
+        if (!guard.current() || result || !result.error().isRetryable() ||
+            attempt >= m_context.retryDelays.size())
+            co_return result;
+        co_await QCoro::sleepFor(m_context.retryDelays[attempt]);
+        if (!guard.current())
+            co_return result;
+    }
+}
+
+QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
+    setState(JobState::Checking);
+    ProtocolClient* client = m_context.client;
+    const QString fingerprint = m_record.fingerprint;
+    const qint64 size = m_record.size;
+    const auto found = co_await withRetries<DedupResult>(
+        [client, fingerprint, size] { return client->dedup(fingerprint, size); }, guard);
+    if (!guard.current())
+        co_return false;
+    if (!found) {
+        fail(found.error().describe());
+        co_return false;
+    }
+    if (found->exists) {
+        m_record.fileId = found->fileId;
+        m_record.confirmedBytes = m_record.size;
+        setState(JobState::DoneDuplicate);
+        co_return false;
+    }
+
+    NewSession request{fileName(), size,
+                       QMimeDatabase().mimeTypeForFile(m_record.path, QMimeDatabase::MatchExtension).name(),
+                       fingerprint};
+    const auto session = co_await withRetries<SessionStatus>(
+        [client, request] { return client->createSession(request); }, guard);
+    if (!guard.current())
+        co_return false;
+    if (!session) {
+        fail(session.error().describe());
+        co_return false;
+    }
+    m_record.sessionId = session->sessionId;
+    m_record.chunkSize = session->chunkSize;
+    confirm(session->uploadedBytes);
+    co_return true;
+}
+
+QCoro::Task<UploadJob::Step> UploadJob::uploadChunks(RunGuard guard) {
+    qsizetype failures = 0;
+    while (m_record.confirmedBytes < m_record.size) {
+        if (!fileUnchanged())
+            co_return Step::Stop;
+        const qint64 offset = m_record.confirmedBytes;
+        const qint64 length = std::min(m_record.chunkSize, m_record.size - offset);
+        auto bytes = co_await readChunk(m_record.path, offset, length);
+        if (!guard.current())
+            co_return Step::Stop;
+        if (!bytes) {
+            fail(tr("Cannot read %1: %2; add it again once it is readable.")
+                     .arg(m_record.path, bytes.error()));
+            co_return Step::Stop;
+        }
+        const auto sent = co_await m_context.client->sendChunk(m_record.sessionId, offset,
+                                                               std::move(*bytes), m_cancel.get());
+        if (!guard.current())
+            co_return Step::Stop;
+        if (sent) {
+            confirm(*sent);
+            failures = 0;
+            continue;
+        }
+        const ProtocolError& error = sent.error();
+        if (error.kind == Kind::OffsetMismatch && error.uploadedBytes &&
+            *error.uploadedBytes != offset) {
+            // The offset handshake: the server's count is the truth, adopt it.
+            confirm(*error.uploadedBytes);
+            continue;
+        }
+        if (error.kind == Kind::Completed)
+            co_return Step::Next;
+        if (error.kind == Kind::NotFound)
+            co_return Step::SessionLost;
+        if (!error.isRetryable() || failures >= m_context.retryDelays.size()) {
+            fail(error.describe());
+            co_return Step::Stop;
+        }
+        co_await QCoro::sleepFor(m_context.retryDelays[failures++]);
+        if (!guard.current())
+            co_return Step::Stop;
+        // Whatever happened to the aborted chunk, ask where the server is before resending.
+        const auto status = co_await m_context.client->sessionStatus(m_record.sessionId);
+        if (!guard.current())
+            co_return Step::Stop;
+        if (status)
+            confirm(status->uploadedBytes);
+        else if (status.error().kind == Kind::NotFound)
+            co_return Step::SessionLost;
+    }
+    co_return Step::Next;
+}
+
+QCoro::Task<UploadJob::Step> UploadJob::finalize(RunGuard guard) {
+    if (!fileUnchanged())
+        co_return Step::Stop;
+    setState(JobState::Finalizing);
+    ProtocolClient* client = m_context.client;
+    const QString sessionId = m_record.sessionId;
+    const QString fingerprint = m_record.fingerprint;
+    const auto completion = co_await withRetries<Completion>(
+        [client, sessionId, fingerprint] { return client->complete(sessionId, fingerprint); },
+        guard);
+    if (!guard.current())
+        co_return Step::Stop;
+    if (!completion) {
+        const ProtocolError& error = completion.error();
+        switch (error.kind) {
+        case Kind::Incomplete:
+            confirm(error.uploadedBytes.value_or(0));
+            co_return Step::Again;
+        case Kind::NotFound:
+            co_return Step::SessionLost;
+        case Kind::FingerprintMismatch:
+            forgetSession();
+            fail(tr("%1 changed while it was uploading; add it again.").arg(m_record.path));
+            co_return Step::Stop;
+        default:
+            fail(error.describe());
+            co_return Step::Stop;
+        }
+    }
+
+    QString fileId = completion->fileId;
+    while (fileId.isEmpty()) {
+        // 202: the server is still finalizing (a slow callback); poll the session.
+        co_await QCoro::sleepFor(m_context.finalizePollInterval);
+        if (!guard.current())
+            co_return Step::Stop;
+        const auto status = co_await withRetries<SessionStatus>(
+            [client, sessionId] { return client->sessionStatus(sessionId); }, guard);
+        if (!guard.current())
+            co_return Step::Stop;
+        if (!status) {
+            fail(status.error().describe());
+            co_return Step::Stop;
+        }
+        if (status->state == QLatin1String("failed")) {
+            fail(tr("The server could not finalize %1.").arg(fileName()));
+            co_return Step::Stop;
+        }
+        if (status->state == QLatin1String("completed"))
+            fileId = status->fileId;
+    }
+    m_record.fileId = fileId;
+    confirm(m_record.size);
+    setState(JobState::Done);
+    co_return Step::Next;
+}
+
+} // namespace hoist

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "job_record.h"
+#include "protocol_client.h"
+#include "speed_meter.h"
+
+#include <QElapsedTimer>
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+namespace hoist {
+
+class CancelToken;
+struct HashProgress;
+
+// One file's upload: a coroutine that walks queued → hashing → checking →
+// uploading → finalizing → done (or done-already-on-server), with paused and
+// failed reachable from every active state. Progress is the server's
+// uploadedBytes. Lives on the thread of its ProtocolClient.
+//
+// Every start() begins a new "run"; pause() and destruction end the current one
+// at once (the in-flight chunk is aborted). A run re-checks after every co_await
+// that it is still the current run of a living job before touching anything.
+class UploadJob final : public QObject {
+    Q_OBJECT
+  public:
+    struct Context {
+        ProtocolClient* client = nullptr; // outlives the job
+        QList<std::chrono::milliseconds> retryDelays{std::chrono::seconds(1),
+                                                     std::chrono::seconds(3),
+                                                     std::chrono::seconds(9)};
+        std::chrono::milliseconds finalizePollInterval{500};
+    };
+
+    UploadJob(JobRecord record, Context context, QObject* parent = nullptr);
+    ~UploadJob() override;
+
+    const JobRecord& record() const { return m_record; }
+    JobState state() const { return m_record.state; }
+    QString fileName() const;
+    // While hashing: how much of the file is hashed.
+    qint64 hashedBytes() const;
+    // Server-confirmed bytes per second (EMA); 0 unless uploading.
+    double speed() const;
+    // Seconds until done at the current speed; -1 when unknown.
+    qint64 etaSeconds() const;
+
+    void setRetryDelays(QList<std::chrono::milliseconds> delays);
+
+    // Queued → running. The scheduler calls this; others use resume()/retry().
+    void start();
+    // Any unfinished state → Paused, at once.
+    void pause();
+    // Paused → Queued.
+    void resume();
+    // Failed → Queued; the server's offset decides where the upload continues.
+    void retry();
+
+  signals:
+    void stateChanged(hoist::JobState state);
+    // Confirmed or hashed bytes moved.
+    void progressChanged();
+    // Something in record() changed that the queue file should keep.
+    void recordChanged();
+
+  private:
+    enum class Step { Next, Stop, Again, SessionLost };
+    class RunGuard;
+
+    QCoro::Task<> execute(quint64 run);
+    QCoro::Task<> steps(RunGuard guard);
+    QCoro::Task<bool> ensureFingerprint(RunGuard guard);
+    QCoro::Task<bool> openSession(RunGuard guard);
+    QCoro::Task<Step> uploadChunks(RunGuard guard);
+    QCoro::Task<Step> finalize(RunGuard guard);
+    template <typename T>
+    QCoro::Task<Result<T>> withRetries(std::function<QCoro::Task<Result<T>>()> call,
+                                       RunGuard guard);
+
+    void stopRun();
+    void setState(JobState state);
+    void fail(QString reason);
+    void confirm(qint64 uploadedBytes);
+    void forgetSession();
+    bool fileUnchanged();
+
+    JobRecord m_record;
+    Context m_context;
+    quint64 m_run = 0;
+    // Shared with running coroutines: false once the job is being destroyed.
+    std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
+    std::unique_ptr<CancelToken> m_cancel;
+    std::shared_ptr<HashProgress> m_hashProgress;
+    SpeedMeter m_speed;
+    QElapsedTimer m_clock;
+    QTimer m_hashTicker;
+};
+
+} // namespace hoist

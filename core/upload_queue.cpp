@@ -1,0 +1,172 @@
+#include "upload_queue.h"
+
+#include "file_identity.h"
+#include "queue_store.h"
+
+#include <QDirIterator>
+#include <QFileInfo>
+
+namespace hoist {
+
+UploadQueue::UploadQueue(ClientProvider clients, QueueStore* store, QObject* parent)
+    : QObject(parent), m_clients(std::move(clients)), m_store(store),
+      m_retryDelays(UploadJob::Context().retryDelays) {
+    m_saveTimer.setSingleShot(true);
+    m_saveTimer.setInterval(0);
+    connect(&m_saveTimer, &QTimer::timeout, this, [this] { saveNow(); });
+}
+
+UploadQueue::~UploadQueue() {
+    // Saved as they are: a job that was running is resumed by the next restore().
+    if (m_saveTimer.isActive())
+        saveNow();
+}
+
+UploadJob* UploadQueue::job(int row) const {
+    return row >= 0 && row < count() ? m_jobs[static_cast<size_t>(row)].get() : nullptr;
+}
+
+int UploadQueue::rowOf(const UploadJob* job) const { return m_rows.value(job, -1); }
+
+QStringList UploadQueue::addPaths(const QStringList& paths, const QUrl& server) {
+    QStringList rejected;
+    std::vector<JobRecord> records;
+    const auto addFile = [&](const QString& path) {
+        const auto identity = FileIdentity::of(path);
+        if (!identity) {
+            rejected << path;
+            return;
+        }
+        JobRecord record;
+        record.path = identity->path;
+        record.size = identity->size;
+        record.modifiedMs = identity->modifiedMs;
+        record.server = server;
+        records.push_back(std::move(record));
+    };
+    for (const QString& path : paths) {
+        if (!QFileInfo(path).isDir()) {
+            addFile(path);
+            continue;
+        }
+        QStringList files;
+        QDirIterator it(path, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext())
+            files << it.next();
+        files.sort(); // a stable, predictable order for the queue
+        for (const QString& file : files)
+            addFile(file);
+    }
+    append(std::move(records));
+    return rejected;
+}
+
+void UploadQueue::restore() {
+    if (!m_store)
+        return;
+    std::vector<JobRecord> records;
+    for (JobRecord record : m_store->load()) {
+        if (isActive(record.state))
+            record.state = JobState::Queued;
+        records.push_back(std::move(record));
+    }
+    append(std::move(records));
+}
+
+void UploadQueue::append(std::vector<JobRecord> records) {
+    if (records.empty())
+        return;
+    const int first = count();
+    const int last = first + static_cast<int>(records.size()) - 1;
+    emit jobsAboutToBeAdded(first, last);
+    for (JobRecord& record : records) {
+        UploadJob::Context context;
+        context.client = m_clients(record.server);
+        context.retryDelays = m_retryDelays;
+        auto job = std::make_unique<UploadJob>(std::move(record), context);
+        UploadJob* raw = job.get();
+        connect(raw, &UploadJob::stateChanged, this, [this, raw] { emit jobStateChanged(raw); });
+        connect(raw, &UploadJob::progressChanged, this,
+                [this, raw] { emit jobProgressChanged(raw); });
+        connect(raw, &UploadJob::recordChanged, this, &UploadQueue::scheduleSave);
+        m_rows.insert(raw, count());
+        m_jobs.push_back(std::move(job));
+    }
+    emit jobsAdded(first, last);
+    scheduleSave();
+}
+
+void UploadQueue::rebuildRows() {
+    m_rows.clear();
+    for (int row = 0; row < count(); ++row)
+        m_rows.insert(m_jobs[static_cast<size_t>(row)].get(), row);
+}
+
+void UploadQueue::setRetryDelays(QList<std::chrono::milliseconds> delays) {
+    m_retryDelays = std::move(delays);
+    for (const auto& job : m_jobs)
+        job->setRetryDelays(m_retryDelays);
+}
+
+void UploadQueue::pause(int row) {
+    if (UploadJob* target = job(row))
+        target->pause();
+}
+
+void UploadQueue::resume(int row) {
+    if (UploadJob* target = job(row))
+        target->resume();
+}
+
+void UploadQueue::retry(int row) {
+    if (UploadJob* target = job(row))
+        target->retry();
+}
+
+void UploadQueue::remove(int row) {
+    UploadJob* target = job(row);
+    if (!target)
+        return;
+    const JobRecord record = target->record();
+    emit jobAboutToBeRemoved(row);
+    m_jobs.erase(m_jobs.begin() + row); // destroying the job aborts its run
+    rebuildRows();
+    emit jobRemoved(row);
+    if (!record.sessionId.isEmpty() && !isDone(record.state)) {
+        if (ProtocolClient* client = m_clients(record.server)) {
+            // Fire and forget: the task finishes on its own, and a failure only
+            // leaves a session the server's sweeper expires.
+            [[maybe_unused]] auto detached = client->abortSession(record.sessionId);
+        }
+    }
+    scheduleSave();
+}
+
+void UploadQueue::pauseAll() {
+    for (const auto& job : m_jobs)
+        job->pause();
+}
+
+void UploadQueue::resumeAll() {
+    for (const auto& job : m_jobs)
+        job->resume();
+}
+
+void UploadQueue::scheduleSave() {
+    if (m_store && !m_saveTimer.isActive())
+        m_saveTimer.start();
+}
+
+bool UploadQueue::saveNow(QString* error) {
+    m_saveTimer.stop();
+    if (!m_store)
+        return true;
+    QList<JobRecord> records;
+    records.reserve(count());
+    for (const auto& job : m_jobs)
+        records.append(job->record());
+    return m_store->save(records, error);
+}
+
+} // namespace hoist

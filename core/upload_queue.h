@@ -1,0 +1,78 @@
+#pragma once
+
+#include "job_record.h"
+#include "upload_job.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+
+#include <chrono>
+#include <functional>
+#include <vector>
+
+namespace hoist {
+
+class ProtocolClient;
+class QueueStore;
+
+// The list of upload jobs and the actions on them (what a GUI's buttons call).
+// Owns the jobs; persists the queue through QueueStore on every change, coalesced
+// to one save per event-loop turn. Rows are positions in the queue.
+class UploadQueue final : public QObject {
+    Q_OBJECT
+  public:
+    // Gives the protocol client for a server; it must outlive the queue's jobs.
+    using ClientProvider = std::function<ProtocolClient*(const QUrl& server)>;
+
+    // `store` may be null (nothing persisted).
+    UploadQueue(ClientProvider clients, QueueStore* store, QObject* parent = nullptr);
+    ~UploadQueue() override;
+
+    int count() const { return static_cast<int>(m_jobs.size()); }
+    UploadJob* job(int row) const;
+    // -1 when the job is not (any more) in the queue.
+    int rowOf(const UploadJob* job) const;
+
+    // Adds files, and every file below each folder. Answers the paths it could not add.
+    QStringList addPaths(const QStringList& paths, const QUrl& server);
+    // Loads the persisted queue: jobs that were running are queued again, paused
+    // ones stay paused, finished ones keep their file id. Appends to the queue.
+    void restore();
+
+    void setRetryDelays(QList<std::chrono::milliseconds> delays);
+
+    void pause(int row);
+    void resume(int row);
+    void retry(int row);
+    // Stops the job, deletes its server session, and drops it from the queue.
+    void remove(int row);
+    void pauseAll();
+    void resumeAll();
+
+    // Writes the queue now (also done on destruction).
+    bool saveNow(QString* error = nullptr);
+
+  signals:
+    void jobsAboutToBeAdded(int first, int last);
+    void jobsAdded(int first, int last);
+    void jobAboutToBeRemoved(int row);
+    void jobRemoved(int row);
+    void jobStateChanged(hoist::UploadJob* job);
+    void jobProgressChanged(hoist::UploadJob* job);
+
+  private:
+    void append(std::vector<JobRecord> records);
+    void rebuildRows();
+    void scheduleSave();
+
+    ClientProvider m_clients;
+    QueueStore* m_store;
+    QList<std::chrono::milliseconds> m_retryDelays;
+    std::vector<std::unique_ptr<UploadJob>> m_jobs;
+    QHash<const UploadJob*, int> m_rows;
+    QTimer m_saveTimer;
+};
+
+} // namespace hoist
