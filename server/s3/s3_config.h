@@ -14,8 +14,12 @@ struct S3Config {
     std::string bucket;
     std::string region = "us-east-1";
     // Every key hoistd writes starts with this; reconciliation only ever aborts multipart
-    // uploads under it, so a bucket can be shared with other applications.
-    std::string prefix = "hoist/";
+    // uploads under it, so a bucket can be shared with other applications. The default
+    // needs no percent-encoding as a query value: moto_server (the test store) rebuilds
+    // the canonical query from decoded values and so rejects the signature of any
+    // ListMultipartUploads whose prefix or key-marker holds a '/'. AWS and the others
+    // take any prefix.
+    std::string prefix = "hoist-";
     // Path-style (endpoint/bucket/key) or virtual-hosted (bucket.endpoint/key) URLs.
     // Unset: virtual-hosted on amazonaws.com, path-style elsewhere (MinIO, Garage, moto,
     // and IP-address endpoints only work path-style).
