@@ -25,7 +25,7 @@ struct Config {
     std::string s3Endpoint;
     std::string s3Bucket;
     std::string s3Region = "us-east-1";
-    std::string s3Prefix = "hoist/";
+    std::string s3Prefix = "hoist-"; // see S3Config::prefix for why not "hoist/"
     bool s3PathStyle = true;
     std::string s3AccessKeyId;
     std::string s3SecretAccessKey;

@@ -20,7 +20,7 @@ nlohmann::json fileJson(const FileRecord& f) {
 
 // Looks up the requested file of the user; answers 404/500 itself when there is none.
 std::optional<FileRecord> findFile(FileCatalog& catalog, const std::string& user,
-                                   const std::string& fileId, HttpResponse& response,
+                                   const std::string& fileId, ServerResponse& response,
                                    Metrics& metrics) {
     auto found = catalog.find(user, fileId);
     if (!found) {
@@ -33,7 +33,7 @@ std::optional<FileRecord> findFile(FileCatalog& catalog, const std::string& user
 }
 } // namespace
 
-void streamObject(HttpResponse& response, StorageBackend& backend, const std::string& key,
+void streamObject(ServerResponse& response, StorageBackend& backend, const std::string& key,
                   std::int64_t size, const std::optional<std::string>& rangeHeader,
                   const std::string& contentType) {
     const RangeRequest range = parseRange(rangeHeader, size);
@@ -73,7 +73,7 @@ void streamObject(HttpResponse& response, StorageBackend& backend, const std::st
 
 void registerFileRoutes(HttpServer& server, FileCatalog& catalog, StorageBackend& backend,
                         const TokenAuthenticator& auth, Metrics& metrics, Logger& logger) {
-    server.route("GET", "/files", [&](const HttpRequest& request, HttpResponse& response) {
+    server.route("GET", "/files", [&](const ServerRequest& request, ServerResponse& response) {
         const auto user = authenticate(auth, request, response, metrics);
         if (!user)
             return;
@@ -86,7 +86,7 @@ void registerFileRoutes(HttpServer& server, FileCatalog& catalog, StorageBackend
             list.push_back(fileJson(f));
         writeJson(response, http::Ok, {{"files", list}});
     });
-    server.route("GET", "/files/([^/]+)", [&](const HttpRequest& request, HttpResponse& response) {
+    server.route("GET", "/files/([^/]+)", [&](const ServerRequest& request, ServerResponse& response) {
         const auto user = authenticate(auth, request, response, metrics);
         if (!user)
             return;
@@ -94,7 +94,7 @@ void registerFileRoutes(HttpServer& server, FileCatalog& catalog, StorageBackend
             writeJson(response, http::Ok, fileJson(*file));
     });
     server.route("GET", "/files/([^/]+)/content",
-                 [&](const HttpRequest& request, HttpResponse& response) {
+                 [&](const ServerRequest& request, ServerResponse& response) {
                      const auto user = authenticate(auth, request, response, metrics);
                      if (!user)
                          return;
@@ -109,7 +109,7 @@ void registerFileRoutes(HttpServer& server, FileCatalog& catalog, StorageBackend
                      response.headers.emplace_back("ETag", "\"" + file->fingerprint + "\"");
                  });
     server.route("DELETE", "/files/([^/]+)",
-                 [&](const HttpRequest& request, HttpResponse& response) {
+                 [&](const ServerRequest& request, ServerResponse& response) {
                      const auto user = authenticate(auth, request, response, metrics);
                      if (!user)
                          return;

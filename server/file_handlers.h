@@ -15,7 +15,7 @@ void registerFileRoutes(HttpServer& server, FileCatalog& catalog, StorageBackend
 
 // Streams [range] of a stored object as the response body (shared with the
 // capability links of the finalization callback).
-void streamObject(HttpResponse& response, StorageBackend& backend, const std::string& key,
+void streamObject(ServerResponse& response, StorageBackend& backend, const std::string& key,
                   std::int64_t size, const std::optional<std::string>& rangeHeader,
                   const std::string& contentType);
 

@@ -29,8 +29,8 @@ std::int64_t headerNumber(const httplib::Headers& headers, const char* name) {
     }
 }
 
-HttpRequest translate(const httplib::Request& in) {
-    HttpRequest out;
+ServerRequest translate(const httplib::Request& in) {
+    ServerRequest out;
     out.method = in.method;
     out.path = in.path;
     out.remoteAddress = in.remote_addr;
@@ -49,7 +49,7 @@ HttpRequest translate(const httplib::Request& in) {
     return out;
 }
 
-void apply(const HttpResponse& in, httplib::Response& out) {
+void apply(const ServerResponse& in, httplib::Response& out) {
     out.status = in.status;
     for (const auto& [name, value] : in.headers)
         out.set_header(name, value);
@@ -70,14 +70,14 @@ void apply(const HttpResponse& in, httplib::Response& out) {
 }
 } // namespace
 
-std::optional<std::string> HttpRequest::header(const std::string& lowerName) const {
+std::optional<std::string> ServerRequest::header(const std::string& lowerName) const {
     const auto it = headers.find(lowerName);
     if (it == headers.end())
         return std::nullopt;
     return it->second;
 }
 
-std::optional<std::string> HttpRequest::readSmallBody(std::int64_t maxBytes) const {
+std::optional<std::string> ServerRequest::readSmallBody(std::int64_t maxBytes) const {
     if (contentLength && *contentLength > maxBytes)
         return std::nullopt;
     std::string body;
@@ -92,7 +92,7 @@ std::optional<std::string> HttpRequest::readSmallBody(std::int64_t maxBytes) con
     return body;
 }
 
-void HttpResponse::setJson(int statusCode, const std::string& json) {
+void ServerResponse::setJson(int statusCode, const std::string& json) {
     status = statusCode;
     contentType = "application/json";
     body = json;
@@ -188,12 +188,12 @@ void HttpServer::route(const std::string& method, const std::string& pattern,
             // Range is ours to interpret: clear httplib's parsed ranges so it never
             // slices a body a handler already cut to the requested range.
             const_cast<httplib::Request&>(req).ranges.clear();
-            HttpRequest request = translate(req);
+            ServerRequest request = translate(req);
             const std::string& body = req.body;
             request.readBody = [&body](const ByteSink& sink) {
                 return body.empty() || sink(body.data(), body.size());
             };
-            HttpResponse response;
+            ServerResponse response;
             handler(request, response);
             apply(response, res);
         });
@@ -201,7 +201,7 @@ void HttpServer::route(const std::string& method, const std::string& pattern,
     }
     auto streaming = [handler](const httplib::Request& req, httplib::Response& res,
                                const httplib::ContentReader& reader) {
-        HttpRequest request = translate(req);
+        ServerRequest request = translate(req);
         bool consumed = false;
         request.readBody = [&](const ByteSink& sink) {
             if (consumed)
@@ -209,7 +209,7 @@ void HttpServer::route(const std::string& method, const std::string& pattern,
             consumed = true;
             return reader([&](const char* data, std::size_t size) { return sink(data, size); });
         };
-        HttpResponse response;
+        ServerResponse response;
         handler(request, response);
         // A handler that answered without reading the body (auth, 409, 423...) still
         // leaves it on the socket; reading it off keeps the keep-alive connection in

@@ -20,7 +20,7 @@ namespace hoist {
 
 using ByteSink = std::function<bool(const char* data, std::size_t size)>;
 
-struct HttpRequest {
+struct ServerRequest {
     std::string method;
     std::string path;
     std::vector<std::string> pathParams; // the pattern's capture groups, in order
@@ -38,7 +38,7 @@ struct HttpRequest {
     std::optional<std::string> readSmallBody(std::int64_t maxBytes) const;
 };
 
-struct HttpResponse {
+struct ServerResponse {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string contentType;
@@ -51,7 +51,7 @@ struct HttpResponse {
     void setJson(int statusCode, const std::string& json);
 };
 
-using HttpHandler = std::function<void(const HttpRequest&, HttpResponse&)>;
+using HttpHandler = std::function<void(const ServerRequest&, ServerResponse&)>;
 
 struct HttpServerOptions {
     std::string host = "127.0.0.1";

@@ -1,14 +1,18 @@
 // hoistd's composition root: the one place that names concrete stores, backends and
 // finalizers and wires them together.
+#include "callback_finalizer.h"
+#include "capability_links.h"
 #include "config.h"
 #include "disk_backend.h"
 #include "file_handlers.h"
 #include "finalization.h"
 #include "library_finalizer.h"
 #include "ops_handlers.h"
+#include "s3_backend.h"
 #include "sqlite_database.h"
 #include "sqlite_file_catalog.h"
 #include "sqlite_session_store.h"
+#include "staged_handlers.h"
 #include "sweeper.h"
 #include "upload_handlers.h"
 #include "upload_service.h"
@@ -88,13 +92,34 @@ int serve(hoist::Config config) {
             return refuse(disk.error().message);
         backend = std::move(*disk);
     } else {
-        return refuse("--storage s3 is not available in this build");
+        S3Config s3;
+        s3.endpoint = config.s3Endpoint;
+        s3.bucket = config.s3Bucket;
+        s3.region = config.s3Region;
+        s3.prefix = config.s3Prefix;
+        s3.pathStyle = config.s3PathStyle;
+        s3.accessKeyId = config.s3AccessKeyId;
+        s3.secretAccessKey = config.s3SecretAccessKey;
+        s3.sessionToken = config.s3SessionToken;
+        s3.warn = [&logger](const std::string& message) { logger.warn("s3: " + message); };
+        auto s3Backend = makeS3Backend(s3);
+        if (!s3Backend)
+            return refuse(s3Backend.error());
+        backend = std::move(*s3Backend);
     }
 
-    LibraryFinalizer finalizer(**catalog);
+    CapabilityLinks links = CapabilityLinks::loadOrCreate(config.dataDir + "/capability.key");
+    HttpClient callbackClient;
+    std::unique_ptr<Finalizer> finalizer;
+    if (config.finalizeUrl.empty())
+        finalizer = std::make_unique<LibraryFinalizer>(**catalog);
+    else
+        finalizer = std::make_unique<CallbackFinalizer>(
+            CallbackSettings{config.finalizeUrl, config.finalizeSecret}, callbackClient, *backend,
+            links, logger);
     SessionLocks locks;
     Metrics metrics;
-    FinalizationRunner finalization(**store, finalizer, locks, metrics, logger);
+    FinalizationRunner finalization(**store, *finalizer, locks, metrics, logger);
     UploadService uploads(**store, *backend, finalization, locks, metrics, logger,
                           UploadPolicy{config.maxSize, config.sessionTtlSeconds, config.allowTypes});
     const std::size_t expired = uploads.sweep();
@@ -115,11 +140,13 @@ int serve(hoist::Config config) {
     registerOpsRoutes(server, **store, metrics, config.metricsToken);
     registerUploadRoutes(server, uploads, **catalog, auth, metrics);
     registerFileRoutes(server, **catalog, *backend, auth, metrics, logger);
+    registerStagedRoute(server, **store, *backend, links);
 
     const auto port = server.bind();
     if (!port)
         return refuse(port.error());
     const std::string url = listenUrl(config, server.tls(), *port);
+    links.setBaseUrl(config.publicUrl.empty() ? url : config.publicUrl);
 
     Sweeper sweeper(std::chrono::seconds(config.sweepIntervalSeconds), [&] {
         if (const std::size_t n = uploads.sweep())

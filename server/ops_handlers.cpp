@@ -10,7 +10,7 @@ namespace hoist {
 
 void registerOpsRoutes(HttpServer& server, SessionStore& store, Metrics& metrics,
                        const std::string& metricsToken) {
-    server.route("GET", "/healthz", [](const HttpRequest&, HttpResponse& response) {
+    server.route("GET", "/healthz", [](const ServerRequest&, ServerResponse& response) {
         writeJson(response, http::Ok, {{"status", "ok"}});
     });
     std::map<std::string, std::string> tokens;
@@ -18,7 +18,7 @@ void registerOpsRoutes(HttpServer& server, SessionStore& store, Metrics& metrics
         tokens.emplace(metricsToken, "metrics");
     server.route("GET", "/metrics",
                  [&store, &metrics, guard = TokenAuthenticator(tokens),
-                  open = metricsToken.empty()](const HttpRequest& request, HttpResponse& response) {
+                  open = metricsToken.empty()](const ServerRequest& request, ServerResponse& response) {
                      if (!open && !authenticate(guard, request, response, metrics))
                          return;
                      std::map<std::string, std::int64_t> byState;

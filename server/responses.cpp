@@ -4,19 +4,19 @@
 
 namespace hoist {
 
-void writeJson(HttpResponse& response, int status, const nlohmann::json& body) {
+void writeJson(ServerResponse& response, int status, const nlohmann::json& body) {
     response.setJson(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-void writeError(HttpResponse& response, const ApiError& error, Metrics& metrics) {
+void writeError(ServerResponse& response, const ApiError& error, Metrics& metrics) {
     metrics.countError(wireCode(error.code));
     writeJson(response, httpStatus(error.code), error.body());
     if (const auto it = error.extra.find("uploadedBytes"); it != error.extra.end())
         response.headers.emplace_back("X-Upload-Offset", std::to_string(it->get<std::int64_t>()));
 }
 
-std::optional<std::string> authenticate(const TokenAuthenticator& auth, const HttpRequest& request,
-                                        HttpResponse& response, Metrics& metrics) {
+std::optional<std::string> authenticate(const TokenAuthenticator& auth, const ServerRequest& request,
+                                        ServerResponse& response, Metrics& metrics) {
     auto user = auth.userFor(request.header("authorization"));
     if (!user) {
         writeError(response,

@@ -12,13 +12,13 @@
 
 namespace hoist {
 
-void writeJson(HttpResponse& response, int status, const nlohmann::json& body);
+void writeJson(ServerResponse& response, int status, const nlohmann::json& body);
 // The error JSON of PROTOCOL.md, plus X-Upload-Offset beside an uploadedBytes field.
-void writeError(HttpResponse& response, const ApiError& error, Metrics& metrics);
+void writeError(ServerResponse& response, const ApiError& error, Metrics& metrics);
 
 // The user of the request's bearer token; otherwise answers 401 and returns nullopt.
 // Runs before any body is read (DESIGN: authenticate first).
-std::optional<std::string> authenticate(const TokenAuthenticator& auth, const HttpRequest& request,
-                                        HttpResponse& response, Metrics& metrics);
+std::optional<std::string> authenticate(const TokenAuthenticator& auth, const ServerRequest& request,
+                                        ServerResponse& response, Metrics& metrics);
 
 } // namespace hoist

@@ -18,7 +18,7 @@ nlohmann::json sessionJson(const Session& s) {
     return out;
 }
 
-void writeCompletion(HttpResponse& response, const Session& s) {
+void writeCompletion(ServerResponse& response, const Session& s) {
     if (s.state != SessionState::Completed) {
         writeJson(response, http::Accepted, {{"state", toString(s.state)}});
         return;
@@ -32,7 +32,7 @@ void writeCompletion(HttpResponse& response, const Session& s) {
 }
 
 // Reads a small JSON object body; answers the error itself when it cannot.
-std::optional<nlohmann::json> readJsonBody(const HttpRequest& request, HttpResponse& response,
+std::optional<nlohmann::json> readJsonBody(const ServerRequest& request, ServerResponse& response,
                                            Metrics& metrics, bool allowEmpty = false) {
     if (request.contentLength && *request.contentLength > kMaxJsonBody) {
         writeError(response,
@@ -55,7 +55,7 @@ std::optional<nlohmann::json> readJsonBody(const HttpRequest& request, HttpRespo
 }
 
 template <typename T>
-bool take(tl::expected<T, ApiError> field, T& out, HttpResponse& response, Metrics& metrics) {
+bool take(tl::expected<T, ApiError> field, T& out, ServerResponse& response, Metrics& metrics) {
     if (!field) {
         writeError(response, field.error(), metrics);
         return false;
@@ -64,8 +64,8 @@ bool take(tl::expected<T, ApiError> field, T& out, HttpResponse& response, Metri
     return true;
 }
 
-void handleInit(UploadService& uploads, const std::string& user, const HttpRequest& request,
-                HttpResponse& response, Metrics& metrics) {
+void handleInit(UploadService& uploads, const std::string& user, const ServerRequest& request,
+                ServerResponse& response, Metrics& metrics) {
     const auto body = readJsonBody(request, response, metrics);
     if (!body)
         return;
@@ -92,8 +92,8 @@ void handleInit(UploadService& uploads, const std::string& user, const HttpReque
                {"expiresAt", formatRfc3339(session->expiresAt)}});
 }
 
-void handleDedup(FileCatalog& catalog, const std::string& user, const HttpRequest& request,
-                 HttpResponse& response, Metrics& metrics) {
+void handleDedup(FileCatalog& catalog, const std::string& user, const ServerRequest& request,
+                 ServerResponse& response, Metrics& metrics) {
     const auto body = readJsonBody(request, response, metrics);
     if (!body)
         return;
@@ -121,15 +121,15 @@ void handleDedup(FileCatalog& catalog, const std::string& user, const HttpReques
 
 void registerUploadRoutes(HttpServer& server, UploadService& uploads, FileCatalog& catalog,
                           const TokenAuthenticator& auth, Metrics& metrics) {
-    server.route("POST", "/upload/init", [&](const HttpRequest& request, HttpResponse& response) {
+    server.route("POST", "/upload/init", [&](const ServerRequest& request, ServerResponse& response) {
         if (const auto user = authenticate(auth, request, response, metrics))
             handleInit(uploads, *user, request, response, metrics);
     });
-    server.route("POST", "/upload/dedup", [&](const HttpRequest& request, HttpResponse& response) {
+    server.route("POST", "/upload/dedup", [&](const ServerRequest& request, ServerResponse& response) {
         if (const auto user = authenticate(auth, request, response, metrics))
             handleDedup(catalog, *user, request, response, metrics);
     });
-    server.route("PUT", "/upload/([^/]+)", [&](const HttpRequest& request, HttpResponse& response) {
+    server.route("PUT", "/upload/([^/]+)", [&](const ServerRequest& request, ServerResponse& response) {
         const auto user = authenticate(auth, request, response, metrics);
         if (!user)
             return;
@@ -141,7 +141,7 @@ void registerUploadRoutes(HttpServer& server, UploadService& uploads, FileCatalo
         writeJson(response, http::Ok, {{"uploadedBytes", *result}});
         response.headers.emplace_back("X-Upload-Offset", std::to_string(*result));
     });
-    server.route("GET", "/upload/([^/]+)", [&](const HttpRequest& request, HttpResponse& response) {
+    server.route("GET", "/upload/([^/]+)", [&](const ServerRequest& request, ServerResponse& response) {
         const auto user = authenticate(auth, request, response, metrics);
         if (!user)
             return;
@@ -158,7 +158,7 @@ void registerUploadRoutes(HttpServer& server, UploadService& uploads, FileCatalo
         writeJson(response, http::Ok, sessionJson(*session));
     });
     server.route("DELETE", "/upload/([^/]+)",
-                 [&](const HttpRequest& request, HttpResponse& response) {
+                 [&](const ServerRequest& request, ServerResponse& response) {
                      const auto user = authenticate(auth, request, response, metrics);
                      if (!user)
                          return;
@@ -168,7 +168,7 @@ void registerUploadRoutes(HttpServer& server, UploadService& uploads, FileCatalo
                      response.status = http::NoContent;
                  });
     server.route("POST", "/upload/([^/]+)/complete",
-                 [&](const HttpRequest& request, HttpResponse& response) {
+                 [&](const ServerRequest& request, ServerResponse& response) {
                      const auto user = authenticate(auth, request, response, metrics);
                      if (!user)
                          return;
