@@ -199,9 +199,10 @@ QCoro::Task<bool> UploadJob::ensureFingerprint(RunGuard guard) {
     co_return true;
 }
 
+// Callers pass a named Call, never a lambda written inside the co_await expression:
+// g++ 12 destroys such a lambda temporary twice (a double free of its captures).
 template <typename T>
-QCoro::Task<Result<T>> UploadJob::withRetries(std::function<QCoro::Task<Result<T>>()> call,
-                                              RunGuard guard) {
+QCoro::Task<Result<T>> UploadJob::withRetries(Call<T> call, RunGuard guard) {
     for (qsizetype attempt = 0;; ++attempt) {
         Result<T> result = co_await call();
         if (!guard.current() || result || !result.error().isRetryable() ||
@@ -218,8 +219,10 @@ QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
     ProtocolClient* client = m_context.client;
     const QString fingerprint = m_record.fingerprint;
     const qint64 size = m_record.size;
-    const auto found = co_await withRetries<DedupResult>(
-        [client, fingerprint, size] { return client->dedup(fingerprint, size); }, guard);
+    const Call<DedupResult> dedup = [client, fingerprint, size] {
+        return client->dedup(fingerprint, size);
+    };
+    const auto found = co_await withRetries(dedup, guard);
     if (!guard.current())
         co_return false;
     if (!found) {
@@ -236,8 +239,8 @@ QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
     NewSession request{fileName(), size,
                        QMimeDatabase().mimeTypeForFile(m_record.path, QMimeDatabase::MatchExtension).name(),
                        fingerprint};
-    const auto session = co_await withRetries<SessionStatus>(
-        [client, request] { return client->createSession(request); }, guard);
+    const Call<SessionStatus> create = [client, request] { return client->createSession(request); };
+    const auto session = co_await withRetries(create, guard);
     if (!guard.current())
         co_return false;
     if (!session) {
@@ -311,9 +314,10 @@ QCoro::Task<UploadJob::Step> UploadJob::finalize(RunGuard guard) {
     ProtocolClient* client = m_context.client;
     const QString sessionId = m_record.sessionId;
     const QString fingerprint = m_record.fingerprint;
-    const auto completion = co_await withRetries<Completion>(
-        [client, sessionId, fingerprint] { return client->complete(sessionId, fingerprint); },
-        guard);
+    const Call<Completion> complete = [client, sessionId, fingerprint] {
+        return client->complete(sessionId, fingerprint);
+    };
+    const auto completion = co_await withRetries(complete, guard);
     if (!guard.current())
         co_return Step::Stop;
     if (!completion) {
@@ -334,14 +338,14 @@ QCoro::Task<UploadJob::Step> UploadJob::finalize(RunGuard guard) {
         }
     }
 
+    const Call<SessionStatus> poll = [client, sessionId] { return client->sessionStatus(sessionId); };
     QString fileId = completion->fileId;
     while (fileId.isEmpty()) {
         // 202: the server is still finalizing (a slow callback); poll the session.
         co_await QCoro::sleepFor(m_context.finalizePollInterval);
         if (!guard.current())
             co_return Step::Stop;
-        const auto status = co_await withRetries<SessionStatus>(
-            [client, sessionId] { return client->sessionStatus(sessionId); }, guard);
+        const auto status = co_await withRetries(poll, guard);
         if (!guard.current())
             co_return Step::Stop;
         if (!status) {

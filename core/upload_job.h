@@ -78,9 +78,8 @@ class UploadJob final : public QObject {
     QCoro::Task<bool> openSession(RunGuard guard);
     QCoro::Task<Step> uploadChunks(RunGuard guard);
     QCoro::Task<Step> finalize(RunGuard guard);
-    template <typename T>
-    QCoro::Task<Result<T>> withRetries(std::function<QCoro::Task<Result<T>>()> call,
-                                       RunGuard guard);
+    template <typename T> using Call = std::function<QCoro::Task<Result<T>>()>;
+    template <typename T> QCoro::Task<Result<T>> withRetries(Call<T> call, RunGuard guard);
 
     void stopRun();
     void setState(JobState state);
