@@ -199,8 +199,9 @@ void HttpServer::route(const std::string& method, const std::string& pattern,
         });
         return;
     }
-    auto streaming = [handler](const httplib::Request& req, httplib::Response& res,
-                               const httplib::ContentReader& reader) {
+    const std::int64_t drainLimit = m_impl->options.maxPayloadBytes;
+    auto streaming = [handler, drainLimit](const httplib::Request& req, httplib::Response& res,
+                                           const httplib::ContentReader& reader) {
         ServerRequest request = translate(req);
         bool consumed = false;
         request.readBody = [&](const ByteSink& sink) {
@@ -214,9 +215,14 @@ void HttpServer::route(const std::string& method, const std::string& pattern,
         // A handler that answered without reading the body (auth, 409, 423...) still
         // leaves it on the socket; reading it off keeps the keep-alive connection in
         // step and lets the client, which sends the whole body first, read our answer.
-        if (!consumed && request.contentLength.value_or(0) > 0)
+        // A body larger than any request may carry is not worth reading: the
+        // connection ends after the answer instead.
+        const std::int64_t unread = consumed ? 0 : request.contentLength.value_or(0);
+        if (unread > 0 && unread <= drainLimit)
             reader([](const char*, std::size_t) { return true; });
         apply(response, res);
+        if (unread > drainLimit)
+            res.set_header("Connection", "close");
     };
     if (method == "PUT")
         server.Put(pattern, streaming);

@@ -56,10 +56,20 @@ bool HoistdProcess::start(int timeoutMs) {
 }
 
 void HoistdProcess::kill9() {
-    if (!m_process || m_process->state() == QProcess::NotRunning)
+    if (!isRunning())
         return;
-    ::kill(static_cast<pid_t>(m_process->processId()), SIGKILL);
-    m_process->waitForFinished(10000);
+    sendSignal(SIGKILL);
+    waitForExit(10000);
+}
+
+void HoistdProcess::sendSignal(int signal) {
+    if (isRunning())
+        ::kill(static_cast<pid_t>(m_process->processId()), signal);
+}
+
+bool HoistdProcess::waitForExit(int timeoutMs) {
+    return !m_process || m_process->waitForFinished(timeoutMs) ||
+           m_process->state() == QProcess::NotRunning;
 }
 
 bool HoistdProcess::terminate(int timeoutMs) {

@@ -22,6 +22,8 @@ class HoistdProcess final {
 
     // SIGKILL: no chance to clean up (crash tests).
     void kill9();
+    void sendSignal(int signal);
+    bool waitForExit(int timeoutMs = 15000);
     // SIGTERM and wait; true when it exited by itself within the time.
     bool terminate(int timeoutMs = 15000);
     bool isRunning() const;

@@ -1,0 +1,50 @@
+#include "stub_app_server.h"
+
+#include <QTcpSocket>
+
+StubAppServer::StubAppServer(QList<Answer> script) : m_script(std::move(script)) {
+    connect(&m_server, &QTcpServer::newConnection, this, [this] {
+        while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { serve(socket); });
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        }
+    });
+}
+
+bool StubAppServer::listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
+
+QByteArray StubAppServer::url() const {
+    return "http://127.0.0.1:" + QByteArray::number(m_server.serverPort()) + "/hooks/hoist";
+}
+
+void StubAppServer::serve(QTcpSocket* socket) {
+    QByteArray buffer = socket->property("buffer").toByteArray() + socket->readAll();
+    const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
+    if (headerEnd < 0) {
+        socket->setProperty("buffer", buffer);
+        return;
+    }
+    Received request;
+    qint64 length = 0;
+    const QList<QByteArray> lines = buffer.left(headerEnd).split('\n');
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines[i].indexOf(':');
+        if (colon < 0)
+            continue;
+        const QByteArray name = lines[i].left(colon).trimmed().toLower();
+        request.headers[name] = lines[i].mid(colon + 1).trimmed();
+        if (name == "content-length")
+            length = request.headers[name].toLongLong();
+    }
+    if (buffer.size() - headerEnd - 4 < length) {
+        socket->setProperty("buffer", buffer);
+        return;
+    }
+    request.body = buffer.mid(headerEnd + 4, length);
+    socket->setProperty("buffer", buffer.mid(headerEnd + 4 + length));
+    const Answer answer = m_script.value(std::min<qsizetype>(m_received.size(), m_script.size() - 1));
+    m_received.append(request);
+    socket->write("HTTP/1.1 " + QByteArray::number(answer.status) +
+                  " Stub\r\nContent-Type: application/json\r\nContent-Length: " +
+                  QByteArray::number(answer.body.size()) + "\r\n\r\n" + answer.body);
+}
