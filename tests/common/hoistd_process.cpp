@@ -28,6 +28,7 @@ bool HoistdProcess::start(int timeoutMs) {
     m_process = std::make_unique<QProcess>();
     m_process->setProgram(executable());
     m_process->setArguments(m_args);
+    m_process->setProcessEnvironment(m_environment);
     // A file, not a pipe: a chatty server must never block on a full stderr pipe
     // while the test is busy elsewhere.
     m_process->setStandardErrorFile(logPath(), QIODevice::Append);

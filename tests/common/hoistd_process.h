@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -15,6 +16,8 @@ class HoistdProcess final {
     explicit HoistdProcess(QString dataDir, QStringList extraArgs = {}, bool defaultTokens = true);
     ~HoistdProcess();
 
+    // Extra environment for the server (S3 credentials, for instance).
+    void setEnvironment(QProcessEnvironment environment) { m_environment = std::move(environment); }
     // Starts hoistd and waits for its "listening on URL" line.
     bool start(int timeoutMs = 15000);
     QUrl url() const { return m_url; }
@@ -39,6 +42,7 @@ class HoistdProcess final {
   private:
     QString m_dataDir;
     QStringList m_args;
+    QProcessEnvironment m_environment = QProcessEnvironment::systemEnvironment();
     std::unique_ptr<QProcess> m_process;
     QUrl m_url;
 };
