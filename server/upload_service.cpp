@@ -286,8 +286,8 @@ ApiResult<Session> UploadService::complete(const std::string& userId, const std:
                                              std::to_string(session.uploadedBytes) + " of " +
                                              std::to_string(session.size) + " bytes",
                                          session.uploadedBytes));
-    if (auto ok = verifyOnce(session); !ok)
-        return tl::unexpected(ok.error());
+    // No verifyOnce() here: after a crash between assembling and recording, the
+    // staging is legitimately gone, and backend.complete() checks the parts itself.
     const auto hash = Sha256State::deserialize(session.hashState);
     if (!hash)
         return tl::unexpected(storeError("session " + session.id + " has an unreadable hash state"));
@@ -310,8 +310,15 @@ ApiResult<Session> UploadService::complete(const std::string& userId, const std:
     if (!receipts)
         return tl::unexpected(storeError(receipts.error()));
     auto object = m_backend.complete(session, *receipts);
-    if (!object)
+    if (!object) {
+        const auto kind = object.error().kind;
+        if (kind == StorageError::Kind::NotFound || kind == StorageError::Kind::Rejected)
+            return fail(std::move(session),
+                        makeError(ErrorCode::SessionFailed,
+                                  "the staged bytes could not be assembled (" +
+                                      object.error().message + "); start a new upload"));
         return tl::unexpected(storageError(object.error()));
+    }
     session.staging.key = object->key;
     session.staging.uploadId.clear();
     session.state = SessionState::Finalizing;
