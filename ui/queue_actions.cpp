@@ -1,0 +1,189 @@
+#include "queue_actions.h"
+
+#include "engine_host.h"
+#include "queue_model.h"
+#include "queue_view.h"
+#include "upload_queue.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QDesktopServices>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QSortFilterProxyModel>
+
+#include <algorithm>
+
+namespace hoist {
+
+namespace {
+
+// Mirrors UploadJob's own rules (pause(), resume(), retry() ignore other states),
+// so a button is only enabled where pressing it does something.
+bool canPause(JobState state) { return state == JobState::Queued || isActive(state); }
+bool canResume(JobState state) { return state == JobState::Paused; }
+bool canRetry(JobState state) { return state == JobState::Failed; }
+
+// A removal that throws work away: the job is running, or has bytes on the
+// server whose session removal deletes.
+bool removalLosesWork(JobState state, qint64 confirmedBytes) {
+    return isActive(state) || (!isDone(state) && confirmedBytes > 0);
+}
+
+} // namespace
+
+QVariant QueueActions::value(int row, int role) const {
+    return m_host.model().index(row, 0).data(role);
+}
+
+JobState QueueActions::stateOf(int row) const {
+    return static_cast<JobState>(value(row, QueueModel::StateRole).toInt());
+}
+
+QueueActions::QueueActions(EngineHost& host, QueueView& view, QObject* parent)
+    : QObject(parent), m_host(host), m_view(view),
+      m_pause(make(tr("&Pause"), QStringLiteral("media-playback-pause"), QStringLiteral("pause"),
+                   QKeySequence(tr("Ctrl+P")), &QueueActions::pauseSelected)),
+      m_resume(make(tr("&Resume"), QStringLiteral("media-playback-start"),
+                    QStringLiteral("resume"), QKeySequence(tr("Ctrl+R")),
+                    &QueueActions::resumeSelected)),
+      m_retry(make(tr("Re&try"), QStringLiteral("view-refresh"), QStringLiteral("retry"),
+                   QKeySequence(tr("Ctrl+T")), &QueueActions::retrySelected)),
+      m_remove(make(tr("Re&move"), QStringLiteral("list-remove"), QStringLiteral("remove"),
+                    QKeySequence::Delete, &QueueActions::removeSelected)),
+      m_pauseAll(make(tr("Pause &All"), QStringLiteral("media-playback-pause"),
+                      QStringLiteral("pause"), QKeySequence(tr("Ctrl+Shift+P")),
+                      &QueueActions::pauseEverything)),
+      m_resumeAll(make(tr("Resume A&ll"), QStringLiteral("media-playback-start"),
+                       QStringLiteral("resume"), QKeySequence(tr("Ctrl+Shift+R")),
+                       &QueueActions::resumeEverything)),
+      m_clearFinished(make(tr("&Clear Finished"), QStringLiteral("edit-clear-history"),
+                           QStringLiteral("clear-finished"), QKeySequence(tr("Ctrl+Shift+L")),
+                           &QueueActions::removeFinished)),
+      m_openFolder(make(tr("&Open Containing Folder"), QStringLiteral("folder-open"), QString(),
+                        QKeySequence(tr("Ctrl+E")), &QueueActions::openContainingFolder)),
+      m_copyFileId(make(tr("&Copy File Id"), QStringLiteral("edit-copy"), QString(),
+                        QKeySequence::Copy, &QueueActions::copyFileIds)) {
+    m_pause->setToolTip(tr("Pause the selected uploads"));
+    m_resume->setToolTip(tr("Resume the selected paused uploads"));
+    m_retry->setToolTip(tr("Try the selected failed uploads again"));
+    m_remove->setToolTip(tr("Remove the selected uploads from the queue"));
+    m_clearFinished->setToolTip(tr("Remove every finished upload from the queue"));
+    for (QAction* action : {m_pause, m_resume, m_retry, m_remove, m_openFolder, m_copyFileId}) {
+        // Shortcuts of per-row actions belong to the table, not the whole window.
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        m_view.addAction(action);
+    }
+    updateEnabled();
+}
+
+QAction* QueueActions::make(const QString& text, const QString& themeIcon,
+                            const QString& fallbackIcon, const QKeySequence& shortcut,
+                            void (QueueActions::*slot)()) {
+    const QIcon fallback =
+        fallbackIcon.isEmpty() ? QIcon()
+                               : QIcon(QStringLiteral(":/icons/ui/%1.svg").arg(fallbackIcon));
+    auto* action = new QAction(QIcon::fromTheme(themeIcon, fallback), text, this);
+    action->setShortcut(shortcut);
+    connect(action, &QAction::triggered, this, slot);
+    return action;
+}
+
+void QueueActions::updateEnabled() {
+    bool pause = false, resume = false, retry = false, fileId = false;
+    const QList<int> rows = m_view.selectedSourceRows();
+    for (const int row : rows) {
+        const JobState state = stateOf(row);
+        pause = pause || canPause(state);
+        resume = resume || canResume(state);
+        retry = retry || canRetry(state);
+        fileId = fileId || !value(row, QueueModel::FileIdRole).toString().isEmpty();
+    }
+    m_pause->setEnabled(pause);
+    m_resume->setEnabled(resume);
+    m_retry->setEnabled(retry);
+    m_remove->setEnabled(!rows.isEmpty());
+    m_openFolder->setEnabled(!rows.isEmpty());
+    m_copyFileId->setEnabled(fileId);
+    const bool any = m_host.model().rowCount() > 0;
+    m_pauseAll->setEnabled(any);
+    m_resumeAll->setEnabled(any);
+    m_clearFinished->setEnabled(any);
+}
+
+void QueueActions::pauseSelected() {
+    for (const int row : m_view.selectedSourceRows())
+        m_host.queue().pause(row);
+}
+
+void QueueActions::resumeSelected() {
+    for (const int row : m_view.selectedSourceRows())
+        m_host.queue().resume(row);
+}
+
+void QueueActions::retrySelected() {
+    for (const int row : m_view.selectedSourceRows())
+        m_host.queue().retry(row);
+}
+
+bool QueueActions::confirmRemoval(const QList<int>& rows) {
+    const auto losing = std::count_if(rows.begin(), rows.end(), [this](int row) {
+        return removalLosesWork(stateOf(row),
+                                value(row, QueueModel::ConfirmedBytesRole).toLongLong());
+    });
+    if (losing == 0)
+        return true;
+    const QString text =
+        tr("%n upload(s) in progress will be stopped, and what reached the server so far will "
+           "be deleted there.",
+           nullptr, static_cast<int>(losing));
+    return QMessageBox::question(&m_view, tr("Remove Uploads"), text,
+                                 QMessageBox::Yes | QMessageBox::Cancel,
+                                 QMessageBox::Cancel) == QMessageBox::Yes;
+}
+
+void QueueActions::removeSelected() {
+    const QList<int> rows = m_view.selectedSourceRows();
+    if (rows.isEmpty() || !confirmRemoval(rows))
+        return;
+    // From the bottom up, so every row still names the job it named.
+    for (auto row = rows.crbegin(); row != rows.crend(); ++row)
+        m_host.queue().remove(*row);
+}
+
+void QueueActions::pauseEverything() { m_host.queue().pauseAll(); }
+void QueueActions::resumeEverything() { m_host.queue().resumeAll(); }
+
+void QueueActions::removeFinished() {
+    for (int row = m_host.model().rowCount() - 1; row >= 0; --row) {
+        if (isDone(stateOf(row)))
+            m_host.queue().remove(row);
+    }
+}
+
+void QueueActions::openContainingFolder() {
+    const QList<int> rows = m_view.selectedSourceRows();
+    const QModelIndex current = m_view.currentIndex();
+    const auto* proxy = qobject_cast<const QSortFilterProxyModel*>(m_view.model());
+    int row = rows.isEmpty() ? -1 : rows.first();
+    if (current.isValid() && proxy && rows.contains(proxy->mapToSource(current).row()))
+        row = proxy->mapToSource(current).row();
+    if (row < 0)
+        return;
+    const QString path = value(row, QueueModel::PathRole).toString();
+    QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(path).absolutePath()));
+}
+
+void QueueActions::copyFileIds() {
+    QStringList ids;
+    for (const int row : m_view.selectedSourceRows()) {
+        const QString id = value(row, QueueModel::FileIdRole).toString();
+        if (!id.isEmpty())
+            ids << id;
+    }
+    if (!ids.isEmpty())
+        QApplication::clipboard()->setText(ids.join(QLatin1Char('\n')));
+}
+
+} // namespace hoist

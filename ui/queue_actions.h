@@ -1,0 +1,67 @@
+#pragma once
+
+#include "job_state.h"
+
+#include <QObject>
+
+class QAction;
+class QWidget;
+
+namespace hoist {
+
+class EngineHost;
+class QueueView;
+
+// The actions on jobs, for the toolbar, the menus, the context menu and the
+// tray: each one enabled only when the selection has a job it applies to, and
+// each one calling the engine's queue, which decides what actually happens.
+class QueueActions final : public QObject {
+    Q_OBJECT
+  public:
+    // `view` shows the host's model (through a sort proxy) and parents dialogs.
+    QueueActions(EngineHost& host, QueueView& view, QObject* parent = nullptr);
+
+    QAction* pause() const { return m_pause; }
+    QAction* resume() const { return m_resume; }
+    QAction* retry() const { return m_retry; }
+    QAction* remove() const { return m_remove; }
+    QAction* pauseAll() const { return m_pauseAll; }
+    QAction* resumeAll() const { return m_resumeAll; }
+    QAction* clearFinished() const { return m_clearFinished; }
+    QAction* openFolder() const { return m_openFolder; }
+    QAction* copyFileId() const { return m_copyFileId; }
+
+    // Re-reads the selection's states; called on selection and data changes.
+    void updateEnabled();
+
+  private:
+    QAction* make(const QString& text, const QString& themeIcon, const QString& fallbackIcon,
+                  const QKeySequence& shortcut, void (QueueActions::*slot)());
+    void pauseSelected();
+    void resumeSelected();
+    void retrySelected();
+    void removeSelected();
+    void pauseEverything();
+    void resumeEverything();
+    void removeFinished();
+    void openContainingFolder();
+    void copyFileIds();
+    bool confirmRemoval(const QList<int>& rows);
+    // A raw value of a row of the engine's model (source rows, not view rows).
+    QVariant value(int row, int role) const;
+    JobState stateOf(int row) const;
+
+    EngineHost& m_host;
+    QueueView& m_view;
+    QAction* m_pause;
+    QAction* m_resume;
+    QAction* m_retry;
+    QAction* m_remove;
+    QAction* m_pauseAll;
+    QAction* m_resumeAll;
+    QAction* m_clearFinished;
+    QAction* m_openFolder;
+    QAction* m_copyFileId;
+};
+
+} // namespace hoist
