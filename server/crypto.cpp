@@ -9,6 +9,26 @@
 
 namespace hoist {
 
+namespace {
+// EVP_DecodeBlock skips white space and takes '=' anywhere (and "====" made the length
+// arithmetic below wrap), so the contract's strict form is checked first: the standard
+// alphabet, with at most two '=' and only at the end.
+bool isStrictBase64(std::string_view text) {
+    if (text.size() % 4 != 0)
+        return false;
+    std::size_t padding = 0;
+    while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=')
+        ++padding;
+    for (std::size_t i = 0; i < text.size() - padding; ++i) {
+        const char c = text[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '/'))
+            return false;
+    }
+    return true;
+}
+} // namespace
+
 std::string hmacSha256(std::string_view key, std::string_view data) {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
@@ -38,7 +58,7 @@ std::string base64Encode(std::string_view bytes) {
 }
 
 std::optional<std::string> base64Decode(std::string_view text) {
-    if (text.size() % 4 != 0)
+    if (!isStrictBase64(text))
         return std::nullopt;
     std::string out(3 * text.size() / 4, '\0');
     const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
