@@ -20,6 +20,7 @@
 
 #include "hoist_version.h"
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -156,17 +157,25 @@ int serve(hoist::Config config) {
     sweeper.start();
 
     // SIGTERM/SIGINT are blocked in every thread (see main) and taken here, where
-    // stopping the server is safe; stop() lets in-flight requests finish.
-    std::thread signals([&server, &logger] {
+    // stopping the server is safe; stop() lets in-flight requests finish. A signal
+    // that arrives before serve() got going would be lost on a server not yet
+    // running, so stop() is repeated until serve() has returned.
+    std::atomic<bool> served{false};
+    std::thread signals([&server, &logger, &served] {
         sigset_t set;
         sigemptyset(&set);
         sigaddset(&set, SIGTERM);
         sigaddset(&set, SIGINT);
         int received = 0;
         sigwait(&set, &received);
+        if (served)
+            return;
         logger.info(std::string("received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") +
                     ", shutting down");
-        server.stop();
+        while (!served) {
+            server.stop();
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
     });
 
     logger.info("hoistd " HOIST_VERSION " serving " + url + " from " + config.dataDir + " (" +
@@ -174,6 +183,7 @@ int serve(hoist::Config config) {
     std::printf("listening on %s\n", url.c_str());
     std::fflush(stdout);
     server.serve();
+    served = true;
 
     pthread_kill(signals.native_handle(), SIGTERM);
     signals.join();
