@@ -3,6 +3,7 @@
 #include "validation.h"
 
 #include <cstdlib>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
@@ -10,15 +11,6 @@ namespace hoist {
 
 namespace {
 using Result = tl::expected<void, std::string>;
-
-tl::expected<std::int64_t, std::string> positiveSeconds(const std::string& key,
-                                                        const std::string& value) {
-    const auto n = parseOffset(value);
-    if (!n || *n == 0)
-        return tl::unexpected("--" + key + " wants a positive number of seconds, not '" + value +
-                              "'");
-    return *n;
-}
 
 std::string trim(const std::string& text) {
     const auto first = text.find_first_not_of(" \t\r");
@@ -36,28 +28,36 @@ Result addToken(Config& config, const std::string& token, const std::string& use
     return {};
 }
 
-Result loadTokensFile(Config& config, const std::string& path) {
+// Calls `line` for each line of `path` that is neither blank nor a comment; its error
+// is reported with the file name and line number.
+Result forEachLine(const std::string& path, const char* what,
+                   const std::function<Result(const std::string&)>& line) {
     std::ifstream in(path);
     if (!in)
-        return tl::unexpected("cannot read tokens file " + path);
-    std::string line;
+        return tl::unexpected("cannot read " + std::string(what) + " " + path);
+    std::string text;
     int number = 0;
-    while (std::getline(in, line)) {
+    while (std::getline(in, text)) {
         ++number;
-        line = trim(line);
-        if (line.empty() || line[0] == '#')
+        text = trim(text);
+        if (text.empty() || text[0] == '#')
             continue;
+        if (auto ok = line(text); !ok)
+            return tl::unexpected(path + ":" + std::to_string(number) + ": " + ok.error());
+    }
+    return {};
+}
+
+Result loadTokensFile(Config& config, const std::string& path) {
+    return forEachLine(path, "tokens file", [&](const std::string& line) -> Result {
         std::istringstream fields(line);
         std::string token;
         std::string user;
         std::string rest;
         if (!(fields >> token >> user) || (fields >> rest))
-            return tl::unexpected(path + ":" + std::to_string(number) +
-                                  ": expected 'TOKEN USER'");
-        if (auto ok = addToken(config, token, user, path); !ok)
-            return ok;
-    }
-    return {};
+            return tl::unexpected(std::string("expected 'TOKEN USER'"));
+        return addToken(config, token, user, "tokens file");
+    });
 }
 
 Result parseListen(Config& config, const std::string& value) {
@@ -111,25 +111,17 @@ Result applyOption(Config& config, const std::string& key, const std::string& va
         config.maxSize = *size;
         return {};
     }
-    if (key == "session-ttl") {
-        auto n = positiveSeconds(key, value);
-        if (!n)
-            return tl::unexpected(n.error());
-        config.sessionTtlSeconds = *n;
-        return {};
-    }
-    if (key == "sweep-interval") {
-        auto n = positiveSeconds(key, value);
-        if (!n)
-            return tl::unexpected(n.error());
-        config.sweepIntervalSeconds = *n;
-        return {};
-    }
-    if (key == "read-timeout") {
-        auto n = positiveSeconds(key, value);
-        if (!n)
-            return tl::unexpected(n.error());
-        config.readTimeoutSeconds = *n;
+    const std::map<std::string, std::int64_t Config::*> seconds{
+        {"session-ttl", &Config::sessionTtlSeconds},
+        {"sweep-interval", &Config::sweepIntervalSeconds},
+        {"read-timeout", &Config::readTimeoutSeconds},
+    };
+    if (const auto it = seconds.find(key); it != seconds.end()) {
+        const auto n = parseOffset(value);
+        if (!n || *n == 0)
+            return tl::unexpected("--" + key + " wants a positive number of seconds, not '" +
+                                  value + "'");
+        config.*(it->second) = *n;
         return {};
     }
     if (key == "threads") {
@@ -184,26 +176,15 @@ Result applyOption(Config& config, const std::string& key, const std::string& va
 }
 
 Result loadConfigFile(Config& config, const std::string& path) {
-    std::ifstream in(path);
-    if (!in)
-        return tl::unexpected("cannot read config file " + path);
-    std::string line;
-    int number = 0;
-    while (std::getline(in, line)) {
-        ++number;
-        line = trim(line);
-        if (line.empty() || line[0] == '#')
-            continue;
+    return forEachLine(path, "config file", [&](const std::string& line) -> Result {
         const auto equals = line.find('=');
         if (equals == std::string::npos)
-            return tl::unexpected(path + ":" + std::to_string(number) + ": expected 'key = value'");
+            return tl::unexpected(std::string("expected 'key = value'"));
         const std::string key = trim(line.substr(0, equals));
         if (key == "config")
-            return tl::unexpected(path + ":" + std::to_string(number) + ": config files do not nest");
-        if (auto ok = applyOption(config, key, trim(line.substr(equals + 1))); !ok)
-            return tl::unexpected(path + ":" + std::to_string(number) + ": " + ok.error());
-    }
-    return {};
+            return tl::unexpected(std::string("config files do not nest"));
+        return applyOption(config, key, trim(line.substr(equals + 1)));
+    });
 }
 
 bool isSwitch(const std::string& key) {

@@ -73,11 +73,13 @@ void streamObject(ServerResponse& response, StorageBackend& backend, const std::
 
 void registerFileRoutes(HttpServer& server, FileCatalog& catalog, StorageBackend& backend,
                         const TokenAuthenticator& auth, Metrics& metrics, Logger& logger) {
-    server.route("GET", "/files", [&](const ServerRequest& request, ServerResponse& response) {
-        const auto user = authenticate(auth, request, response, metrics);
-        if (!user)
-            return;
-        auto files = catalog.list(*user);
+    using Request = const ServerRequest&;
+    using Response = ServerResponse&;
+    const auto route = [&](const char* method, const char* pattern, UserHandler handler) {
+        server.route(method, pattern, authenticated(auth, metrics, std::move(handler)));
+    };
+    route("GET", "/files", [&](const std::string& user, Request, Response response) {
+        auto files = catalog.list(user);
         if (!files)
             return writeError(response, makeError(ErrorCode::Internal, "the file catalog failed"),
                               metrics);
@@ -86,46 +88,34 @@ void registerFileRoutes(HttpServer& server, FileCatalog& catalog, StorageBackend
             list.push_back(fileJson(f));
         writeJson(response, http::Ok, {{"files", list}});
     });
-    server.route("GET", "/files/([^/]+)", [&](const ServerRequest& request, ServerResponse& response) {
-        const auto user = authenticate(auth, request, response, metrics);
-        if (!user)
-            return;
-        if (const auto file = findFile(catalog, *user, request.pathParams[0], response, metrics))
+    route("GET", "/files/([^/]+)", [&](const std::string& user, Request request, Response response) {
+        if (const auto file = findFile(catalog, user, request.pathParams[0], response, metrics))
             writeJson(response, http::Ok, fileJson(*file));
     });
-    server.route("GET", "/files/([^/]+)/content",
-                 [&](const ServerRequest& request, ServerResponse& response) {
-                     const auto user = authenticate(auth, request, response, metrics);
-                     if (!user)
-                         return;
-                     const auto file =
-                         findFile(catalog, *user, request.pathParams[0], response, metrics);
-                     if (!file)
-                         return;
-                     streamObject(response, backend, file->storageKey, file->size,
-                                  request.header("range"),
-                                  file->detectedMimeType.empty() ? "application/octet-stream"
-                                                                 : file->detectedMimeType);
-                     response.headers.emplace_back("ETag", "\"" + file->fingerprint + "\"");
-                 });
-    server.route("DELETE", "/files/([^/]+)",
-                 [&](const ServerRequest& request, ServerResponse& response) {
-                     const auto user = authenticate(auth, request, response, metrics);
-                     if (!user)
-                         return;
-                     const auto file =
-                         findFile(catalog, *user, request.pathParams[0], response, metrics);
-                     if (!file)
-                         return;
-                     if (auto ok = catalog.remove(*user, file->fileId); !ok)
-                         return writeError(response,
-                                           makeError(ErrorCode::Internal, "the file catalog failed"),
-                                           metrics);
-                     if (auto ok = backend.removeObject(file->storageKey); !ok)
-                         logger.warn("file " + file->fileId + ": " + ok.error().message);
-                     logger.info("file " + file->fileId + " deleted by its user");
-                     response.status = http::NoContent;
-                 });
+    route("GET", "/files/([^/]+)/content",
+          [&](const std::string& user, Request request, Response response) {
+              const auto file = findFile(catalog, user, request.pathParams[0], response, metrics);
+              if (!file)
+                  return;
+              streamObject(response, backend, file->storageKey, file->size, request.header("range"),
+                           file->detectedMimeType.empty() ? "application/octet-stream"
+                                                          : file->detectedMimeType);
+              response.headers.emplace_back("ETag", "\"" + file->fingerprint + "\"");
+          });
+    route("DELETE", "/files/([^/]+)",
+          [&](const std::string& user, Request request, Response response) {
+              const auto file = findFile(catalog, user, request.pathParams[0], response, metrics);
+              if (!file)
+                  return;
+              if (auto ok = catalog.remove(user, file->fileId); !ok)
+                  return writeError(response,
+                                    makeError(ErrorCode::Internal, "the file catalog failed"),
+                                    metrics);
+              if (auto ok = backend.removeObject(file->storageKey); !ok)
+                  logger.warn("file " + file->fileId + ": " + ok.error().message);
+              logger.info("file " + file->fileId + " deleted by its user");
+              response.status = http::NoContent;
+          });
 }
 
 } // namespace hoist

@@ -27,4 +27,12 @@ std::optional<std::string> authenticate(const TokenAuthenticator& auth, const Se
     return user;
 }
 
+HttpHandler authenticated(const TokenAuthenticator& auth, Metrics& metrics, UserHandler handler) {
+    return [&auth, &metrics, handler = std::move(handler)](const ServerRequest& request,
+                                                           ServerResponse& response) {
+        if (const auto user = authenticate(auth, request, response, metrics))
+            handler(*user, request, response);
+    };
+}
+
 } // namespace hoist

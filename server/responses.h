@@ -21,4 +21,9 @@ void writeError(ServerResponse& response, const ApiError& error, Metrics& metric
 std::optional<std::string> authenticate(const TokenAuthenticator& auth, const ServerRequest& request,
                                         ServerResponse& response, Metrics& metrics);
 
+using UserHandler =
+    std::function<void(const std::string& user, const ServerRequest&, ServerResponse&)>;
+// A route handler that authenticates first and hands the user to `handler`.
+HttpHandler authenticated(const TokenAuthenticator& auth, Metrics& metrics, UserHandler handler);
+
 } // namespace hoist

@@ -121,69 +121,56 @@ void handleDedup(FileCatalog& catalog, const std::string& user, const ServerRequ
 
 void registerUploadRoutes(HttpServer& server, UploadService& uploads, FileCatalog& catalog,
                           const TokenAuthenticator& auth, Metrics& metrics) {
-    server.route("POST", "/upload/init", [&](const ServerRequest& request, ServerResponse& response) {
-        if (const auto user = authenticate(auth, request, response, metrics))
-            handleInit(uploads, *user, request, response, metrics);
+    using Request = const ServerRequest&;
+    using Response = ServerResponse&;
+    const auto route = [&](const char* method, const char* pattern, UserHandler handler) {
+        server.route(method, pattern, authenticated(auth, metrics, std::move(handler)));
+    };
+    route("POST", "/upload/init", [&](const std::string& user, Request request, Response response) {
+        handleInit(uploads, user, request, response, metrics);
     });
-    server.route("POST", "/upload/dedup", [&](const ServerRequest& request, ServerResponse& response) {
-        if (const auto user = authenticate(auth, request, response, metrics))
-            handleDedup(catalog, *user, request, response, metrics);
+    route("POST", "/upload/dedup", [&](const std::string& user, Request request, Response response) {
+        handleDedup(catalog, user, request, response, metrics);
     });
-    server.route("PUT", "/upload/([^/]+)", [&](const ServerRequest& request, ServerResponse& response) {
-        const auto user = authenticate(auth, request, response, metrics);
-        if (!user)
-            return;
-        ChunkRequest chunk{request.header("x-upload-offset"), request.contentLength,
-                           request.header("x-chunk-sha256"), request.readBody};
-        const auto result = uploads.putChunk(*user, request.pathParams[0], chunk);
+    route("PUT", "/upload/([^/]+)", [&](const std::string& user, Request request, Response response) {
+        const ChunkRequest chunk{request.header("x-upload-offset"), request.contentLength,
+                                 request.header("x-chunk-sha256"), request.readBody};
+        const auto result = uploads.putChunk(user, request.pathParams[0], chunk);
         if (!result)
             return writeError(response, result.error(), metrics);
         writeJson(response, http::Ok, {{"uploadedBytes", *result}});
         response.headers.emplace_back("X-Upload-Offset", std::to_string(*result));
     });
-    server.route("GET", "/upload/([^/]+)", [&](const ServerRequest& request, ServerResponse& response) {
-        const auto user = authenticate(auth, request, response, metrics);
-        if (!user)
-            return;
-        const auto session = uploads.status(*user, request.pathParams[0]);
+    route("GET", "/upload/([^/]+)", [&](const std::string& user, Request request, Response response) {
+        const auto session = uploads.status(user, request.pathParams[0]);
         if (!session)
             return writeError(response, session.error(), metrics);
         if (request.method == "HEAD") {
             response.status = http::Ok;
-            response.headers.emplace_back("X-Upload-Offset",
-                                          std::to_string(session->uploadedBytes));
+            response.headers.emplace_back("X-Upload-Offset", std::to_string(session->uploadedBytes));
             response.headers.emplace_back("Cache-Control", "no-store");
             return;
         }
         writeJson(response, http::Ok, sessionJson(*session));
     });
-    server.route("DELETE", "/upload/([^/]+)",
-                 [&](const ServerRequest& request, ServerResponse& response) {
-                     const auto user = authenticate(auth, request, response, metrics);
-                     if (!user)
-                         return;
-                     const auto result = uploads.abort(*user, request.pathParams[0]);
-                     if (!result)
-                         return writeError(response, result.error(), metrics);
-                     response.status = http::NoContent;
-                 });
-    server.route("POST", "/upload/([^/]+)/complete",
-                 [&](const ServerRequest& request, ServerResponse& response) {
-                     const auto user = authenticate(auth, request, response, metrics);
-                     if (!user)
-                         return;
-                     const auto body = readJsonBody(request, response, metrics, true);
-                     if (!body)
-                         return;
-                     std::optional<std::string> fingerprint;
-                     if (!take(fingerprintField(*body), fingerprint, response, metrics))
-                         return;
-                     const auto session =
-                         uploads.complete(*user, request.pathParams[0], fingerprint);
-                     if (!session)
-                         return writeError(response, session.error(), metrics);
-                     writeCompletion(response, *session);
-                 });
+    route("DELETE", "/upload/([^/]+)",
+          [&](const std::string& user, Request request, Response response) {
+              const auto result = uploads.abort(user, request.pathParams[0]);
+              if (!result)
+                  return writeError(response, result.error(), metrics);
+              response.status = http::NoContent;
+          });
+    route("POST", "/upload/([^/]+)/complete",
+          [&](const std::string& user, Request request, Response response) {
+              const auto body = readJsonBody(request, response, metrics, true);
+              std::optional<std::string> fingerprint;
+              if (!body || !take(fingerprintField(*body), fingerprint, response, metrics))
+                  return;
+              const auto session = uploads.complete(user, request.pathParams[0], fingerprint);
+              if (!session)
+                  return writeError(response, session.error(), metrics);
+              writeCompletion(response, *session);
+          });
 }
 
 } // namespace hoist

@@ -102,6 +102,18 @@ ApiResult<Session> UploadService::load(const std::string& userId, const std::str
     return std::move(**found);
 }
 
+ApiResult<std::pair<SessionLocks::Guard, Session>>
+UploadService::lockAndLoad(const std::string& userId, const std::string& sessionId) {
+    auto guard = m_locks.tryAcquire(sessionId);
+    if (!guard)
+        return tl::unexpected(
+            makeError(ErrorCode::Locked, "another request for this session is in progress"));
+    auto loaded = load(userId, sessionId);
+    if (!loaded)
+        return tl::unexpected(loaded.error());
+    return std::pair<SessionLocks::Guard, Session>(std::move(*guard), std::move(*loaded));
+}
+
 ApiResult<void> UploadService::verifyOnce(const Session& session) {
     {
         std::lock_guard lock(m_verifiedMutex);
@@ -131,14 +143,10 @@ ApiResult<void> UploadService::verifyOnce(const Session& session) {
 ApiResult<std::int64_t> UploadService::putChunk(const std::string& userId,
                                                 const std::string& sessionId,
                                                 const ChunkRequest& request) {
-    auto guard = m_locks.tryAcquire(sessionId);
-    if (!guard)
-        return tl::unexpected(
-            makeError(ErrorCode::Locked, "another request for this session is in progress"));
-    auto loaded = load(userId, sessionId);
-    if (!loaded)
-        return tl::unexpected(loaded.error());
-    Session session = std::move(*loaded);
+    auto locked = lockAndLoad(userId, sessionId);
+    if (!locked)
+        return tl::unexpected(locked.error());
+    Session& session = locked->second;
     switch (session.state) {
     case SessionState::Completed:
         return tl::unexpected(makeError(ErrorCode::Completed, "this upload is already complete"));
@@ -234,19 +242,16 @@ ApiResult<Session> UploadService::status(const std::string& userId, const std::s
 }
 
 ApiResult<void> UploadService::abort(const std::string& userId, const std::string& sessionId) {
-    auto guard = m_locks.tryAcquire(sessionId);
-    if (!guard)
-        return tl::unexpected(
-            makeError(ErrorCode::Locked, "another request for this session is in progress"));
-    auto loaded = load(userId, sessionId);
-    if (!loaded)
-        return tl::unexpected(loaded.error());
-    if (loaded->state == SessionState::Completed)
+    auto locked = lockAndLoad(userId, sessionId);
+    if (!locked)
+        return tl::unexpected(locked.error());
+    const Session& session = locked->second;
+    if (session.state == SessionState::Completed)
         return tl::unexpected(makeError(ErrorCode::Completed,
                                         "this upload is complete; delete its file instead"));
-    if (loaded->state == SessionState::Finalizing)
+    if (session.state == SessionState::Finalizing)
         return tl::unexpected(makeError(ErrorCode::Finalizing, "this upload is being finalized"));
-    if (auto ok = m_backend.abort(*loaded); !ok)
+    if (auto ok = m_backend.abort(session); !ok)
         return tl::unexpected(storageError(ok.error()));
     if (auto ok = m_store.remove(sessionId); !ok)
         return tl::unexpected(storeError(ok.error()));
@@ -267,14 +272,10 @@ ApiResult<Session> UploadService::fail(Session session, ApiError error) {
 
 ApiResult<Session> UploadService::complete(const std::string& userId, const std::string& sessionId,
                                            const std::optional<std::string>& fingerprint) {
-    auto guard = m_locks.tryAcquire(sessionId);
-    if (!guard)
-        return tl::unexpected(
-            makeError(ErrorCode::Locked, "another request for this session is in progress"));
-    auto loaded = load(userId, sessionId);
-    if (!loaded)
-        return tl::unexpected(loaded.error());
-    Session session = std::move(*loaded);
+    auto locked = lockAndLoad(userId, sessionId);
+    if (!locked)
+        return tl::unexpected(locked.error());
+    Session session = std::move(locked->second);
     if (session.state == SessionState::Completed || session.state == SessionState::Finalizing)
         return session;
     if (session.state == SessionState::Failed)

@@ -67,6 +67,9 @@ class UploadService final {
 
   private:
     ApiResult<Session> load(const std::string& userId, const std::string& sessionId);
+    // The session's lock, then the session: what every request that changes one needs.
+    ApiResult<std::pair<SessionLocks::Guard, Session>> lockAndLoad(const std::string& userId,
+                                                                   const std::string& sessionId);
     ApiResult<void> verifyOnce(const Session& session);
     ApiResult<Session> fail(Session session, ApiError error);
     ApiError storeError(const std::string& what);
