@@ -1,0 +1,265 @@
+// The local-disk StorageBackend on a temporary data directory: staging files, chunks
+// written at their offset and visible only once committed, assembly into objects,
+// and clean-up (abort, reconcile).
+#include "disk_backend.h"
+#include "test_bytes.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace hoist;
+using hoist::test::patternBytes;
+using hoist::test::spanOf;
+
+namespace {
+constexpr std::int64_t kChunk = 16;
+const std::string kData = patternBytes(40); // chunks of 16, 16 and 8 bytes
+
+Session sessionNamed(const std::string& id) {
+    Session s;
+    s.id = id;
+    s.userId = "alice";
+    s.size = static_cast<std::int64_t>(kData.size());
+    s.chunkSize = kChunk;
+    return s;
+}
+
+std::string chunkOf(std::int64_t index) {
+    return kData.substr(static_cast<std::size_t>(index * kChunk), static_cast<std::size_t>(kChunk));
+}
+} // namespace
+
+class TestDiskBackend final : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void init();
+    void cleanup();
+    void openCreatesItsFolders();
+    void beginCreatesAnEmptyStaging();
+    void committedChunksLandAtTheirOffset();
+    void uncommittedChunkLeavesStagingAsItWas();
+    void rewrittenChunkReplacesTheUncommittedTail();
+    void completeAssemblesTheObject();
+    void completeCutsBytesPastTheSize();
+    void abortIsIdempotent();
+    void verifyComparesWithTheCommittedOffset();
+    void readObjectRanges();
+    void removeObjectIsIdempotent();
+    void reconcileRemovesOrphanedStaging();
+    void describesItself();
+
+  private:
+    QString stagingFile(const Session& session) const;
+    QByteArray stagingBytes(const Session& session) const;
+    // begin() and every chunk committed, with the offset moved as the store would.
+    Session upload(const std::string& id);
+    void commitChunk(Session& session, std::int64_t index);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<DiskBackend> m_backend;
+};
+
+void TestDiskBackend::init() {
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    auto backend = DiskBackend::open(m_dir->filePath("data").toStdString());
+    QVERIFY2(backend, backend ? "" : backend.error().message.c_str());
+    m_backend = std::move(*backend);
+}
+
+void TestDiskBackend::cleanup() {
+    m_backend.reset();
+    m_dir.reset();
+}
+
+QString TestDiskBackend::stagingFile(const Session& session) const {
+    return m_dir->filePath("data/staging/" + QString::fromStdString(session.staging.key));
+}
+
+QByteArray TestDiskBackend::stagingBytes(const Session& session) const {
+    QFile file(stagingFile(session));
+    if (!file.open(QIODevice::ReadOnly))
+        return "<missing>";
+    return file.readAll();
+}
+
+void TestDiskBackend::commitChunk(Session& session, std::int64_t index) {
+    const std::string bytes = chunkOf(index);
+    auto writer = m_backend->openChunk(session, index, static_cast<std::int64_t>(bytes.size()));
+    QVERIFY(writer);
+    // Two appends per chunk: pieces of any size are fine.
+    QVERIFY((*writer)->append(spanOf(bytes).first(3)));
+    QVERIFY((*writer)->append(spanOf(bytes).subspan(3)));
+    const auto receipt = (*writer)->commit();
+    QVERIFY(receipt);
+    QCOMPARE(receipt->index, index);
+    session.uploadedBytes += static_cast<std::int64_t>(bytes.size());
+}
+
+Session TestDiskBackend::upload(const std::string& id) {
+    Session session = sessionNamed(id);
+    const auto staging = m_backend->begin(session);
+    if (!staging)
+        qFatal("begin failed: %s", staging.error().message.c_str());
+    session.staging = *staging;
+    for (std::int64_t index = 0; index < session.chunkCount(); ++index)
+        commitChunk(session, index);
+    return session;
+}
+
+void TestDiskBackend::openCreatesItsFolders() {
+    QVERIFY(QFileInfo(m_dir->filePath("data/staging")).isDir());
+    QVERIFY(QFileInfo(m_dir->filePath("data/objects")).isDir());
+    // A data directory that cannot be made is an error that names it.
+    QFile blocker(m_dir->filePath("file"));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    const auto refused = DiskBackend::open(m_dir->filePath("file/data").toStdString());
+    QVERIFY(!refused);
+    QVERIFY(refused.error().message.find("file/data") != std::string::npos);
+}
+
+void TestDiskBackend::beginCreatesAnEmptyStaging() {
+    Session session = sessionNamed("s1");
+    const auto staging = m_backend->begin(session);
+    QVERIFY(staging);
+    QVERIFY(staging->uploadId.empty());
+    session.staging = *staging;
+    QVERIFY(QFileInfo::exists(stagingFile(session)));
+    QCOMPARE(QFileInfo(stagingFile(session)).size(), qint64(0));
+    QVERIFY(!m_backend->begin(session)); // never two sessions on one staging
+}
+
+void TestDiskBackend::committedChunksLandAtTheirOffset() {
+    const Session session = upload("s1");
+    QCOMPARE(stagingBytes(session), QByteArray::fromStdString(kData));
+}
+
+void TestDiskBackend::uncommittedChunkLeavesStagingAsItWas() {
+    Session session = sessionNamed("s1");
+    session.staging = m_backend->begin(session).value();
+    commitChunk(session, 0);
+    {
+        auto writer = m_backend->openChunk(session, 1, kChunk).value();
+        QVERIFY(writer->append(spanOf(chunkOf(1)).first(10)));
+    } // destroyed without commit(): a body cut short
+    QCOMPARE(stagingBytes(session), QByteArray::fromStdString(chunkOf(0)));
+}
+
+void TestDiskBackend::rewrittenChunkReplacesTheUncommittedTail() {
+    Session session = sessionNamed("s1");
+    session.staging = m_backend->begin(session).value();
+    commitChunk(session, 0);
+    {
+        auto writer = m_backend->openChunk(session, 1, kChunk).value();
+        QVERIFY(writer->append(spanOf(std::string(kChunk, 'x'))));
+    }
+    commitChunk(session, 1);
+    commitChunk(session, 2);
+    QCOMPARE(stagingBytes(session), QByteArray::fromStdString(kData));
+}
+
+void TestDiskBackend::completeAssemblesTheObject() {
+    const Session session = upload("s1");
+    const auto object = m_backend->complete(session, {});
+    QVERIFY(object);
+    QCOMPARE(object->size, session.size);
+    QVERIFY(!QFileInfo::exists(stagingFile(session)));
+    std::string read;
+    QVERIFY(m_backend->readObject(object->key, 0, object->size, [&](std::span<const char> piece) {
+        read.append(piece.data(), piece.size());
+        return true;
+    }));
+    QCOMPARE(read, kData);
+    // Again after a crash that lost the answer: the same object, not an error.
+    const auto again = m_backend->complete(session, {});
+    QVERIFY(again);
+    QCOMPARE(again->key, object->key);
+}
+
+void TestDiskBackend::completeCutsBytesPastTheSize() {
+    const Session session = upload("s1");
+    QFile file(stagingFile(session));
+    QVERIFY(file.open(QIODevice::Append));
+    file.write("leftover of a crashed write");
+    file.close();
+    const auto object = m_backend->complete(session, {});
+    QVERIFY(object);
+    QCOMPARE(
+        QFileInfo(m_dir->filePath("data/objects/" + QString::fromStdString(object->key))).size(),
+        qint64(session.size));
+}
+
+void TestDiskBackend::abortIsIdempotent() {
+    const Session session = upload("s1");
+    QVERIFY(m_backend->abort(session));
+    QVERIFY(!QFileInfo::exists(stagingFile(session)));
+    QVERIFY(m_backend->abort(session));
+}
+
+void TestDiskBackend::verifyComparesWithTheCommittedOffset() {
+    Session session = upload("s1");
+    QVERIFY(m_backend->verify(session, {}));
+    session.uploadedBytes += 1; // the store claims more than the disk holds
+    const auto shortStaging = m_backend->verify(session, {});
+    QVERIFY(!shortStaging);
+    QCOMPARE(shortStaging.error().kind, StorageError::Kind::NotFound);
+    session.uploadedBytes -= 1;
+    QVERIFY(m_backend->abort(session));
+    const auto missing = m_backend->verify(session, {});
+    QVERIFY(!missing);
+    QCOMPARE(missing.error().kind, StorageError::Kind::NotFound);
+}
+
+void TestDiskBackend::readObjectRanges() {
+    const Session session = upload("s1");
+    const std::string key = m_backend->complete(session, {}).value().key;
+    std::string read;
+    const auto collect = [&](std::span<const char> piece) {
+        read.append(piece.data(), piece.size());
+        return true;
+    };
+    QVERIFY(m_backend->readObject(key, 5, 20, collect));
+    QCOMPARE(read, kData.substr(5, 20));
+
+    int calls = 0;
+    QVERIFY(m_backend->readObject(key, 0, session.size, [&](std::span<const char>) {
+        ++calls;
+        return false; // the client went away
+    }));
+    QCOMPARE(calls, 1);
+
+    read.clear();
+    QVERIFY(!m_backend->readObject(key, 30, 20, collect)); // past the end
+    const auto missing = m_backend->readObject("no-such-object", 0, 1, collect);
+    QVERIFY(!missing);
+    QCOMPARE(missing.error().kind, StorageError::Kind::NotFound);
+}
+
+void TestDiskBackend::removeObjectIsIdempotent() {
+    const Session session = upload("s1");
+    const std::string key = m_backend->complete(session, {}).value().key;
+    QVERIFY(m_backend->removeObject(key));
+    QVERIFY(!m_backend->readObject(key, 0, 1, [](std::span<const char>) { return true; }));
+    QVERIFY(m_backend->removeObject(key));
+}
+
+void TestDiskBackend::reconcileRemovesOrphanedStaging() {
+    const Session live = upload("live");
+    const Session orphan = upload("orphan");
+    m_backend->reconcile({live});
+    QVERIFY(QFileInfo::exists(stagingFile(live)));
+    QVERIFY(!QFileInfo::exists(stagingFile(orphan)));
+}
+
+void TestDiskBackend::describesItself() {
+    QCOMPARE(m_backend->name(), "disk");
+    QVERIFY(!m_backend->bucket());
+    QVERIFY(!m_backend->presignGet("key", std::chrono::seconds(60)));
+}
+
+QTEST_GUILESS_MAIN(TestDiskBackend)
+#include "tst_diskbackend.moc"

@@ -1,0 +1,624 @@
+// The upload protocol's decisions (UploadService) over in-memory fakes of the store,
+// the backend and the finalizer: init rules, the offset handshake and its precedence,
+// atomic chunks, verification at completion, the per-session lock and the sweep.
+#include "fake_finalizer.h"
+#include "fake_session_store.h"
+#include "fake_storage_backend.h"
+#include "test_bytes.h"
+#include "upload_service.h"
+
+#include "sha256_state.h"
+#include "time_format.h"
+#include "validation.h"
+
+#include <QTest>
+
+using namespace hoist;
+using hoist::test::FakeFinalizer;
+using hoist::test::FakeSessionStore;
+using hoist::test::FakeStorageBackend;
+using hoist::test::patternBytes;
+using hoist::test::spanOf;
+using Operation = FakeStorageBackend::Operation;
+
+Q_DECLARE_METATYPE(Operation)
+Q_DECLARE_METATYPE(StorageError::Kind)
+
+namespace {
+constexpr std::int64_t kMiB = 1024 * 1024;
+constexpr std::int64_t kChunk = 8 * kMiB;
+const std::string kAlice = "alice";
+// Three chunks: 8 MiB, 8 MiB and 1000 bytes.
+const std::string kFile = patternBytes(static_cast<std::size_t>(2 * kChunk + 1000));
+const std::string kPngHead("\x89PNG\r\n\x1A\n\x00\x00\x00\x0DIHDR", 16);
+
+std::string slice(const std::string& data, std::int64_t offset, std::int64_t length) {
+    return data.substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(length));
+}
+
+// "ok", or the error's wire code: failures then print what happened.
+template <typename T> std::string codeOf(const ApiResult<T>& result) {
+    return result ? "ok" : wireCode(result.error().code);
+}
+
+// A request whose body delivers `body` (which must outlive it) in pieces.
+ChunkRequest chunkRequest(std::int64_t offset, std::string_view body,
+                          std::size_t piece = 100 * 1024) {
+    ChunkRequest request;
+    request.offset = std::to_string(offset);
+    request.contentLength = static_cast<std::int64_t>(body.size());
+    request.readBody = [body, piece](const ByteSink& sink) {
+        for (std::size_t at = 0; at < body.size(); at += piece)
+            if (!sink(body.data() + at, std::min(piece, body.size() - at)))
+                return false;
+        return true;
+    };
+    return request;
+}
+
+// Everything an UploadService stands on, faked where it is a seam.
+struct Harness {
+    explicit Harness(UploadPolicy policy = {})
+        : service(store, backend, finalization, locks, metrics, logger, std::move(policy)) {}
+
+    Session stored(const std::string& id) { return store.find(id).value().value(); }
+
+    Session start(std::int64_t size, const std::string& fingerprint = {}) {
+        auto session = service.init(kAlice, InitRequest{"file.bin", size, "", fingerprint});
+        if (!session)
+            qFatal("init failed: %s", session.error().message.c_str());
+        return *session;
+    }
+
+    ApiResult<std::int64_t> put(const Session& session, const std::string& data,
+                                std::int64_t index) {
+        const std::int64_t offset = index * session.chunkSize;
+        const std::string body = slice(data, offset, session.chunkSize);
+        return service.putChunk(kAlice, session.id, chunkRequest(offset, body));
+    }
+
+    // Every chunk of `data`; false at the first refusal.
+    bool putAll(const Session& session, const std::string& data) {
+        for (std::int64_t index = 0; index < session.chunkCount(); ++index)
+            if (!put(session, data, index))
+                return false;
+        return true;
+    }
+
+    ApiResult<Session> complete(const Session& session,
+                                const std::optional<std::string>& fingerprint = std::nullopt) {
+        return service.complete(kAlice, session.id, fingerprint);
+    }
+
+    void expire(const std::string& id) {
+        Session s = stored(id);
+        s.expiresAt = nowSeconds() - 1;
+        if (!store.update(s))
+            qFatal("update failed");
+    }
+
+    FakeSessionStore store;
+    FakeStorageBackend backend;
+    FakeFinalizer finalizer;
+    SessionLocks locks;
+    Metrics metrics;
+    Logger logger{LogLevel::Error};
+    FinalizationRunner finalization{store, finalizer, locks, metrics, logger};
+    UploadService service;
+};
+} // namespace
+
+class TestUploadService final : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void init() { m = std::make_unique<Harness>(); }
+    void cleanup() { m.reset(); }
+
+    void initCreatesASession();
+    void initRefusesBadRequests();
+    void initStorageFailureCreatesNothing();
+    void chunkSizeRule_data();
+    void chunkSizeRule();
+    void zeroByteFileCompletesAtOnce();
+    void wholeUploadCompletes();
+    void offsetMismatchAnswersTheTruth();
+    void refusalPrecedence_data();
+    void refusalPrecedence();
+    void lastChunkIsExactlyTheRest();
+    void storageFailureMidChunkCommitsNothing_data();
+    void storageFailureMidChunkCommitsNothing();
+    void bodyCutShortCommitsNothing();
+    void bodyLongerThanDeclaredCommitsNothing();
+    void checksumMismatchCommitsNothing();
+    void wrongFingerprintFailsTheSession();
+    void fingerprintFromInitIsChecked();
+    void withoutFingerprintTheServersHashCounts();
+    void completeBeforeAllBytesIsIncomplete();
+    void completeStorageFailureCanBeRetried();
+    void disallowedTypeFailsTheSession();
+    void allowedTypeCompletes();
+    void completionIsIdempotent();
+    void slowFinalizationStaysFinalizing();
+    void secondRequestWhileBodyIsReadIsLocked();
+    void foreignMissingAndExpiredSessionsAreNotFound();
+    void abortRemovesBytesAndSession();
+    void lostStagingFailsTheSession();
+    void unavailableStorageAtResumeIsRetryable();
+    void sweepExpiresSessionsAndAbortsStaging();
+    void sweepSkipsSessionsInUse();
+
+  private:
+    std::unique_ptr<Harness> m;
+};
+
+void TestUploadService::initCreatesASession() {
+    const std::int64_t before = nowSeconds();
+    const auto session = m->service.init(kAlice, {"holiday.mp4", 20 * kMiB, "video/mp4", ""});
+    QCOMPARE(codeOf(session), "ok");
+    QVERIFY(isUuid(session->id));
+    QCOMPARE(session->userId, kAlice);
+    QCOMPARE(session->uploadedBytes, std::int64_t{0});
+    QCOMPARE(session->chunkSize, kChunk);
+    QCOMPARE(session->state, SessionState::Uploading);
+    QVERIFY(session->expiresAt >= before + 86400 && session->expiresAt <= nowSeconds() + 86400);
+    QVERIFY(m->backend.hasStaging(session->staging.key));
+    QCOMPARE(m->stored(session->id).fileName, "holiday.mp4");
+    QVERIFY(m->service.init(kAlice, {"holiday.mp4", 1, "", ""})->id != session->id);
+}
+
+void TestUploadService::initRefusesBadRequests() {
+    m = std::make_unique<Harness>(UploadPolicy{1000 * kMiB, 86400, {}});
+    for (const char* name : {"", "..", "a/b", "a\\b", "a\nb", "\xC0\xAF"})
+        QCOMPARE(codeOf(m->service.init(kAlice, {name, 10, "", ""})), "bad_request");
+    const auto tooLarge = m->service.init(kAlice, {"big.iso", 1000 * kMiB + 1, "", ""});
+    QCOMPARE(codeOf(tooLarge), "too_large");
+    QCOMPARE(tooLarge.error().extra["maxSize"].get<std::int64_t>(), 1000 * kMiB);
+    QCOMPARE(m->backend.calls(Operation::Begin), 0);
+    QCOMPARE(codeOf(m->service.init(kAlice, {"max.iso", 1000 * kMiB, "", ""})), "ok");
+}
+
+void TestUploadService::initStorageFailureCreatesNothing() {
+    m->backend.failAt(Operation::Begin, 1, StorageError::Kind::Unavailable);
+    QCOMPARE(codeOf(m->service.init(kAlice, {"a.bin", 10, "", ""})), "storage_unavailable");
+    QVERIFY(m->store.countByState().value().empty());
+}
+
+void TestUploadService::chunkSizeRule_data() {
+    QTest::addColumn<qint64>("size");
+    QTest::addColumn<qint64>("expected"); // 0: only the rule's bounds are checked
+    const qint64 MiB = kMiB;
+    const qint64 GiB = qint64(1) << 30;
+    QTest::newRow("empty") << qint64(0) << 8 * MiB;
+    QTest::newRow("one byte") << qint64(1) << 8 * MiB;
+    QTest::newRow("10,000 default chunks") << 8 * MiB * 10000 << 8 * MiB;
+    QTest::newRow("one byte more") << 8 * MiB * 10000 + 1 << 9 * MiB;
+    QTest::newRow("100 GiB") << 100 * GiB << 11 * MiB;
+    QTest::newRow("1 TiB") << 1024 * GiB << qint64(0);
+    QTest::newRow("5 TiB") << 5 * 1024 * GiB << qint64(0);
+    QTest::newRow("odd size") << qint64(123456789012) << qint64(0);
+}
+
+void TestUploadService::chunkSizeRule() {
+    QFETCH(qint64, size);
+    QFETCH(qint64, expected);
+    const std::int64_t chunk = UploadService::chunkSizeFor(size);
+    if (expected != 0)
+        QCOMPARE(chunk, expected);
+    QVERIFY(chunk >= 5 * kMiB);                   // S3's smallest part
+    QVERIFY((size + chunk - 1) / chunk <= 10000); // S3's part count
+    QVERIFY(chunk <= std::int64_t{5} << 30);      // S3's largest part
+}
+
+void TestUploadService::zeroByteFileCompletesAtOnce() {
+    const Session session = m->start(0);
+    const auto done = m->complete(session);
+    QCOMPARE(codeOf(done), "ok");
+    QCOMPARE(done->state, SessionState::Completed);
+    QCOMPARE(done->fingerprint, Sha256State().hexDigest());
+    QCOMPARE(done->size, std::int64_t{0});
+}
+
+void TestUploadService::wholeUploadCompletes() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    QCOMPARE(session.chunkCount(), std::int64_t{3});
+    QCOMPARE(codeOf(m->put(session, kFile, 0)), "ok");
+    QCOMPARE(*m->put(session, kFile, 1), 2 * kChunk);
+    QCOMPARE(*m->put(session, kFile, 2), static_cast<std::int64_t>(kFile.size()));
+    QCOMPARE(m->service.status(kAlice, session.id)->uploadedBytes,
+             static_cast<std::int64_t>(kFile.size()));
+
+    const std::string fingerprint = Sha256State::hexOf(spanOf(kFile));
+    const auto done = m->complete(session, fingerprint);
+    QCOMPARE(codeOf(done), "ok");
+    QCOMPARE(done->state, SessionState::Completed);
+    QCOMPARE(done->fileId, "file-" + session.id);
+    QCOMPARE(done->fingerprint, fingerprint);
+    QCOMPARE(done->detectedMimeType, "application/octet-stream");
+    QCOMPARE(m->stored(session.id).state, SessionState::Completed);
+    // The finalizer got the assembled object, every byte in order.
+    const auto finalized = m->finalizer.finalized();
+    QCOMPARE(finalized.size(), std::size_t(1));
+    QCOMPARE(finalized[0].state, SessionState::Finalizing);
+    QVERIFY(m->backend.object(finalized[0].staging.key) == kFile);
+    QVERIFY(!m->backend.hasStaging(session.staging.key));
+}
+
+void TestUploadService::offsetMismatchAnswersTheTruth() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    QVERIFY(m->put(session, kFile, 0));
+    const int appends = m->backend.calls(Operation::Append);
+    // Behind (a lost answer) and ahead (a confused client): both get the truth.
+    for (std::int64_t index : {0, 2}) {
+        const auto refused = m->put(session, kFile, index);
+        QCOMPARE(codeOf(refused), "offset_mismatch");
+        QCOMPARE(refused.error().extra["uploadedBytes"].get<std::int64_t>(), kChunk);
+    }
+    QCOMPARE(m->backend.calls(Operation::Append), appends);
+    QCOMPARE(m->stored(session.id).uploadedBytes, kChunk);
+}
+
+void TestUploadService::refusalPrecedence_data() {
+    QTest::addColumn<QString>("offset"); // "-" for none
+    QTest::addColumn<qint64>("length");  // -1 for no Content-Length
+    QTest::addColumn<QString>("sha256"); // "" for none
+    QTest::addColumn<QString>("code");
+    const qint64 size = static_cast<qint64>(kFile.size());
+    const QString none;
+    // PROTOCOL.md: 409 offset mismatch, then 413 exceeds_size, then 400 wrong length.
+    const qint64 chunk = kChunk;
+    QTest::newRow("mismatch before exceeds") << "5" << size + 1 << none << "offset_mismatch";
+    QTest::newRow("mismatch before length") << "5" << qint64(3) << none << "offset_mismatch";
+    QTest::newRow("exceeds before length") << "0" << size + 1 << none << "exceeds_size";
+    QTest::newRow("short first chunk") << "0" << chunk - 1 << none << "bad_request";
+    QTest::newRow("long first chunk") << "0" << chunk + 1 << none << "bad_request";
+    QTest::newRow("no offset") << "-" << chunk << none << "bad_request";
+    QTest::newRow("offset not a number") << "abc" << chunk << none << "bad_request";
+    QTest::newRow("negative offset") << "-1" << chunk << none << "bad_request";
+    QTest::newRow("offset with sign") << "+0" << chunk << none << "bad_request";
+    QTest::newRow("no length") << "0" << qint64(-1) << none << "length_required";
+    QTest::newRow("malformed checksum") << "0" << chunk << QString(64, 'A') << "bad_request";
+}
+
+void TestUploadService::refusalPrecedence() {
+    QFETCH(QString, offset);
+    QFETCH(qint64, length);
+    QFETCH(QString, sha256);
+    QFETCH(QString, code);
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    bool bodyRead = false;
+    ChunkRequest request;
+    if (offset != "-")
+        request.offset = offset.toStdString();
+    if (length >= 0)
+        request.contentLength = length;
+    if (!sha256.isEmpty())
+        request.chunkSha256 = sha256.toStdString();
+    request.readBody = [&](const ByteSink&) { return bodyRead = true; };
+    const auto refused = m->service.putChunk(kAlice, session.id, request);
+    QCOMPARE(QString::fromStdString(codeOf(refused)), code);
+    QVERIFY2(!bodyRead, "a refused chunk's body was read");
+    if (code == "exceeds_size" || code == "offset_mismatch")
+        QCOMPARE(refused.error().extra["uploadedBytes"].get<std::int64_t>(), std::int64_t{0});
+    QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{0});
+}
+
+void TestUploadService::lastChunkIsExactlyTheRest() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    QVERIFY(m->put(session, kFile, 0));
+    QVERIFY(m->put(session, kFile, 1));
+    const std::string rest = slice(kFile, 2 * kChunk, 1000);
+    const std::string tooLong = rest + "x";
+    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, chunkRequest(2 * kChunk, tooLong))),
+             "exceeds_size");
+    QCOMPARE(
+        codeOf(m->service.putChunk(kAlice, session.id, chunkRequest(2 * kChunk, rest.substr(1)))),
+        "bad_request");
+    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, chunkRequest(2 * kChunk, rest))), "ok");
+}
+
+void TestUploadService::storageFailureMidChunkCommitsNothing_data() {
+    QTest::addColumn<Operation>("operation");
+    QTest::addColumn<int>("nth");
+    QTest::addColumn<StorageError::Kind>("kind");
+    QTest::addColumn<QString>("code");
+    // Pieces of the 8 MiB chunk reach the writer in 1 MiB blocks: call 4 is mid-chunk.
+    QTest::newRow("append, fatal")
+        << Operation::Append << 4 << StorageError::Kind::Fatal << "internal";
+    QTest::newRow("append, unavailable")
+        << Operation::Append << 4 << StorageError::Kind::Unavailable << "storage_unavailable";
+    QTest::newRow("last append") << Operation::Append << 8 << StorageError::Kind::Fatal
+                                 << "internal";
+    QTest::newRow("commit") << Operation::Commit << 1 << StorageError::Kind::Unavailable
+                            << "storage_unavailable";
+}
+
+void TestUploadService::storageFailureMidChunkCommitsNothing() {
+    QFETCH(Operation, operation);
+    QFETCH(int, nth);
+    QFETCH(StorageError::Kind, kind);
+    QFETCH(QString, code);
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    QVERIFY(m->put(session, kFile, 0));
+    const Session before = m->stored(session.id);
+
+    m->backend.failAt(operation, nth, kind);
+    QCOMPARE(QString::fromStdString(codeOf(m->put(session, kFile, 1))), code);
+    const Session after = m->stored(session.id);
+    QCOMPARE(after.uploadedBytes, kChunk);
+    QVERIFY(after.hashState == before.hashState);
+    QVERIFY(m->backend.staged(session.staging.key) == slice(kFile, 0, kChunk));
+
+    // The client retries the same chunk, and the file comes out whole.
+    QCOMPARE(codeOf(m->put(session, kFile, 1)), "ok");
+    QCOMPARE(codeOf(m->put(session, kFile, 2)), "ok");
+    const auto done = m->complete(session, Sha256State::hexOf(spanOf(kFile)));
+    QCOMPARE(codeOf(done), "ok");
+    QVERIFY(m->backend.object(m->finalizer.finalized().at(0).staging.key) == kFile);
+}
+
+void TestUploadService::bodyCutShortCommitsNothing() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    const std::string chunk = slice(kFile, 0, kChunk);
+    // The connection drops after half the chunk.
+    ChunkRequest request = chunkRequest(0, chunk);
+    request.readBody = [&chunk](const ByteSink& sink) {
+        sink(chunk.data(), chunk.size() / 2);
+        return false;
+    };
+    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "bad_request");
+    // A body that ends early without an error from the transport is no better.
+    request.readBody = [&chunk](const ByteSink& sink) { return sink(chunk.data(), 1000); };
+    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "bad_request");
+
+    QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{0});
+    QCOMPARE(m->stored(session.id).hashState, Sha256State().serialize());
+    QVERIFY(m->backend.staged(session.staging.key).empty());
+    QCOMPARE(codeOf(m->put(session, kFile, 0)), "ok");
+}
+
+void TestUploadService::bodyLongerThanDeclaredCommitsNothing() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    const std::string longer = slice(kFile, 0, kChunk + 10);
+    ChunkRequest request = chunkRequest(0, longer);
+    request.contentLength = kChunk; // the declared length is right, the body is not
+    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "bad_request");
+    QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{0});
+    QVERIFY(m->backend.staged(session.staging.key).empty());
+}
+
+void TestUploadService::checksumMismatchCommitsNothing() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    const std::string chunk = slice(kFile, 0, kChunk);
+    ChunkRequest request = chunkRequest(0, chunk);
+    request.chunkSha256 = Sha256State::hexOf(spanOf(chunk.substr(1)));
+    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "checksum_mismatch");
+    QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{0});
+    QVERIFY(m->backend.staged(session.staging.key).empty());
+
+    request.chunkSha256 = Sha256State::hexOf(spanOf(chunk));
+    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "ok");
+}
+
+void TestUploadService::wrongFingerprintFailsTheSession() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    QVERIFY(m->putAll(session, kFile));
+    const auto refused = m->complete(session, std::string(64, '0'));
+    QCOMPARE(codeOf(refused), "fingerprint_mismatch");
+    QCOMPARE(m->service.status(kAlice, session.id)->state, SessionState::Failed);
+    QVERIFY(!m->backend.hasStaging(session.staging.key));
+    QCOMPARE(m->backend.aborted(), std::vector<std::string>{session.staging.key});
+    QVERIFY(m->finalizer.finalized().empty());
+    // A failed session stays failed, whatever comes next.
+    QCOMPARE(codeOf(m->complete(session, Sha256State::hexOf(spanOf(kFile)))), "session_failed");
+    QCOMPARE(codeOf(m->put(session, kFile, 0)), "session_failed");
+}
+
+void TestUploadService::fingerprintFromInitIsChecked() {
+    const std::string data = patternBytes(1000);
+    const Session session = m->start(1000, Sha256State::hexOf(spanOf(data + "x")));
+    QVERIFY(m->putAll(session, data));
+    QCOMPARE(codeOf(m->complete(session)), "fingerprint_mismatch");
+}
+
+void TestUploadService::withoutFingerprintTheServersHashCounts() {
+    const std::string data = patternBytes(1000);
+    const Session session = m->start(1000);
+    QVERIFY(m->putAll(session, data));
+    const auto done = m->complete(session);
+    QCOMPARE(codeOf(done), "ok");
+    QCOMPARE(done->fingerprint, Sha256State::hexOf(spanOf(data)));
+}
+
+void TestUploadService::completeBeforeAllBytesIsIncomplete() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    QVERIFY(m->put(session, kFile, 0));
+    const auto refused = m->complete(session);
+    QCOMPARE(codeOf(refused), "incomplete");
+    QCOMPARE(refused.error().extra["uploadedBytes"].get<std::int64_t>(), kChunk);
+    QCOMPARE(m->stored(session.id).state, SessionState::Uploading);
+}
+
+void TestUploadService::completeStorageFailureCanBeRetried() {
+    const std::string data = patternBytes(1000);
+    const Session session = m->start(1000);
+    QVERIFY(m->putAll(session, data));
+    m->backend.failAt(Operation::Complete, 1, StorageError::Kind::Unavailable);
+    QCOMPARE(codeOf(m->complete(session)), "storage_unavailable");
+    QCOMPARE(m->stored(session.id).state, SessionState::Uploading);
+    QCOMPARE(codeOf(m->complete(session)), "ok");
+}
+
+void TestUploadService::disallowedTypeFailsTheSession() {
+    m = std::make_unique<Harness>(UploadPolicy{std::int64_t{1} << 40, 86400, {"image/png"}});
+    const std::string pdf = "%PDF-1.7\n" + patternBytes(1000);
+    const Session session = m->start(static_cast<std::int64_t>(pdf.size()));
+    QVERIFY(m->putAll(session, pdf));
+    QCOMPARE(codeOf(m->complete(session)), "type_not_allowed");
+    QCOMPARE(m->stored(session.id).state, SessionState::Failed);
+    QVERIFY(!m->backend.hasStaging(session.staging.key));
+    QVERIFY(m->finalizer.finalized().empty());
+}
+
+void TestUploadService::allowedTypeCompletes() {
+    m = std::make_unique<Harness>(
+        UploadPolicy{std::int64_t{1} << 40, 86400, {"image/jpeg", "image/png"}});
+    // The client's claim does not matter; the bytes do.
+    const std::string png = kPngHead + patternBytes(1000);
+    auto session = m->service.init(
+        kAlice, {"photo.jpg", static_cast<std::int64_t>(png.size()), "image/jpeg", ""});
+    QVERIFY(session);
+    QVERIFY(m->putAll(*session, png));
+    const auto done = m->complete(*session);
+    QCOMPARE(codeOf(done), "ok");
+    QCOMPARE(done->detectedMimeType, "image/png");
+}
+
+void TestUploadService::completionIsIdempotent() {
+    const std::string data = patternBytes(1000);
+    const Session session = m->start(1000);
+    QVERIFY(m->putAll(session, data));
+    const auto first = m->complete(session);
+    const auto second = m->complete(session, Sha256State::hexOf(spanOf(data)));
+    QCOMPARE(codeOf(second), "ok");
+    QCOMPARE(second->state, SessionState::Completed);
+    QCOMPARE(second->fileId, first->fileId);
+    QCOMPARE(second->fingerprint, first->fingerprint);
+    QCOMPARE(m->finalizer.finalized().size(), std::size_t(1));
+    QCOMPARE(codeOf(m->put(session, data, 0)), "completed");
+    QCOMPARE(codeOf(m->service.abort(kAlice, session.id)), "completed");
+}
+
+void TestUploadService::slowFinalizationStaysFinalizing() {
+    m->finalizer.setOutcome(FinalizeOutcome::Status::Retry);
+    const std::string data = patternBytes(1000);
+    const Session session = m->start(1000);
+    QVERIFY(m->putAll(session, data));
+    const auto pending = m->complete(session);
+    QCOMPARE(codeOf(pending), "ok");
+    QCOMPARE(pending->state, SessionState::Finalizing);
+    QCOMPARE(pending->finalizeAttempts, 1);
+    QVERIFY(pending->nextFinalizeAt > nowSeconds() - 1);
+    QCOMPARE(m->stored(session.id).state, SessionState::Finalizing);
+    // Polling complete() again does not deliver again: the runner retries on its own.
+    QCOMPARE(m->complete(session)->state, SessionState::Finalizing);
+    QCOMPARE(m->finalizer.finalized().size(), std::size_t(1));
+    QCOMPARE(codeOf(m->put(session, data, 0)), "finalizing");
+    QCOMPARE(codeOf(m->service.abort(kAlice, session.id)), "finalizing");
+}
+
+void TestUploadService::secondRequestWhileBodyIsReadIsLocked() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    const Session other = m->start(1000);
+    const std::string otherData = patternBytes(1000);
+    const std::string chunk = slice(kFile, 0, kChunk);
+    std::string lockedPut, lockedComplete, lockedAbort, otherPut;
+    ChunkRequest request = chunkRequest(0, chunk);
+    request.readBody = [&](const ByteSink& sink) {
+        // The first request is reading its body: everything else on the session waits.
+        lockedPut = codeOf(m->put(session, kFile, 0));
+        lockedComplete = codeOf(m->complete(session));
+        lockedAbort = codeOf(m->service.abort(kAlice, session.id));
+        otherPut = codeOf(m->put(other, otherData, 0)); // other sessions do not
+        return sink(chunk.data(), chunk.size());
+    };
+    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "ok");
+    QCOMPARE(lockedPut, "locked");
+    QCOMPARE(lockedComplete, "locked");
+    QCOMPARE(lockedAbort, "locked");
+    QCOMPARE(otherPut, "ok");
+    QCOMPARE(m->stored(session.id).uploadedBytes, kChunk);
+    // Released with the first request.
+    QCOMPARE(codeOf(m->put(session, kFile, 1)), "ok");
+}
+
+void TestUploadService::foreignMissingAndExpiredSessionsAreNotFound() {
+    const Session session = m->start(1000);
+    const std::string data = patternBytes(1000);
+    const std::string bob = "bob";
+    QCOMPARE(codeOf(m->service.status(bob, session.id)), "not_found");
+    QCOMPARE(codeOf(m->service.putChunk(bob, session.id, chunkRequest(0, data))), "not_found");
+    QCOMPARE(codeOf(m->service.complete(bob, session.id, std::nullopt)), "not_found");
+    QCOMPARE(codeOf(m->service.abort(bob, session.id)), "not_found");
+    QVERIFY(m->backend.hasStaging(session.staging.key));
+
+    QCOMPARE(codeOf(m->service.status(kAlice, newUuid())), "not_found");
+    QCOMPARE(codeOf(m->service.status(kAlice, "not-a-uuid")), "not_found");
+    m->expire(session.id);
+    QCOMPARE(codeOf(m->service.status(kAlice, session.id)), "not_found");
+    QCOMPARE(codeOf(m->put(session, data, 0)), "not_found");
+}
+
+void TestUploadService::abortRemovesBytesAndSession() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    QVERIFY(m->put(session, kFile, 0));
+    QCOMPARE(codeOf(m->service.abort(kAlice, session.id)), "ok");
+    QVERIFY(!m->backend.hasStaging(session.staging.key));
+    QCOMPARE(codeOf(m->service.status(kAlice, session.id)), "not_found");
+    QCOMPARE(codeOf(m->service.abort(kAlice, session.id)), "not_found");
+}
+
+void TestUploadService::lostStagingFailsTheSession() {
+    const Session session = m->start(1000);
+    m->backend.failAt(Operation::Verify, 1, StorageError::Kind::NotFound);
+    QCOMPARE(codeOf(m->put(session, patternBytes(1000), 0)), "session_failed");
+    QCOMPARE(m->stored(session.id).state, SessionState::Failed);
+    QVERIFY(!m->stored(session.id).failureReason.empty());
+}
+
+void TestUploadService::unavailableStorageAtResumeIsRetryable() {
+    const std::string data = patternBytes(1000);
+    const Session session = m->start(1000);
+    m->backend.failAt(Operation::Verify, 1, StorageError::Kind::Unavailable);
+    QCOMPARE(codeOf(m->put(session, data, 0)), "storage_unavailable");
+    QCOMPARE(m->stored(session.id).state, SessionState::Uploading);
+    QCOMPARE(codeOf(m->put(session, data, 0)), "ok");
+}
+
+void TestUploadService::sweepExpiresSessionsAndAbortsStaging() {
+    const std::string data = patternBytes(1000);
+    const Session live = m->start(1000);
+    const Session stale = m->start(1000);
+    QVERIFY(m->put(stale, data, 0));
+    m->finalizer.setOutcome(FinalizeOutcome::Status::Retry);
+    const Session finalizing = m->start(1000);
+    QVERIFY(m->putAll(finalizing, data));
+    const std::string objectKey = m->complete(finalizing)->staging.key;
+    // Staging nobody owns (a crash between begin and the session row).
+    Session orphan;
+    orphan.id = newUuid();
+    const std::string orphanKey = m->backend.begin(orphan).value().key;
+
+    m->expire(stale.id);
+    m->expire(finalizing.id);
+    QCOMPARE(m->service.sweep(), std::size_t(2));
+
+    QVERIFY(!m->store.find(stale.id).value());
+    QVERIFY(!m->store.find(finalizing.id).value());
+    QVERIFY(!m->backend.hasStaging(stale.staging.key));
+    QCOMPARE(m->backend.removedObjects(), std::vector<std::string>{objectKey});
+    QVERIFY(!m->backend.hasStaging(orphanKey));
+    QVERIFY(m->backend.hasStaging(live.staging.key));
+    QCOMPARE(m->stored(live.id).state, SessionState::Uploading);
+    QCOMPARE(m->service.sweep(), std::size_t(0));
+}
+
+void TestUploadService::sweepSkipsSessionsInUse() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    const std::string chunk = slice(kFile, 0, kChunk);
+    std::size_t swept = 99;
+    ChunkRequest request = chunkRequest(0, chunk);
+    request.readBody = [&](const ByteSink& sink) {
+        m->expire(session.id);
+        swept = m->service.sweep();
+        return sink(chunk.data(), chunk.size());
+    };
+    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "ok");
+    QCOMPARE(swept, std::size_t(0));
+    // The accepted chunk renewed the expiry.
+    QVERIFY(m->stored(session.id).expiresAt > nowSeconds());
+    QVERIFY(m->backend.staged(session.staging.key) == chunk);
+}
+
+QTEST_GUILESS_MAIN(TestUploadService)
+#include "tst_uploadservice.moc"
