@@ -1,0 +1,46 @@
+# Builds this platform's packages in one command (see installer/README.md):
+#   cmake -P installer/package.cmake
+# Linux: hoist_*.deb and hoistd_*.deb; Windows: the NSIS installer; macOS: the .dmg;
+# all in BUILD_DIR. Optional: -DBUILD_DIR=DIR (default build-pkg), -DJOBS=N,
+# -DCONFIGURE_ARGS="-DCMAKE_PREFIX_PATH=C:/Qt/6.7.2/msvc2019_64;-G;Ninja"
+# (-D options go before -P).
+cmake_minimum_required(VERSION 3.25)
+get_filename_component(source_dir ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
+if(NOT BUILD_DIR)
+  set(BUILD_DIR ${source_dir}/build-pkg)
+endif()
+if(NOT JOBS)
+  cmake_host_system_information(RESULT JOBS QUERY NUMBER_OF_LOGICAL_CORES)
+endif()
+# Release binaries with debug information, which CPack strips from the packages.
+set(config RelWithDebInfo)
+
+# Packages are built without -Werror (the test build enforces warnings) so that a
+# new compiler's new warning cannot stop a release.
+set(configure_args -DCMAKE_BUILD_TYPE=${config} -DHOIST_BUILD_TESTS=OFF -DHOIST_WERROR=OFF)
+if(CMAKE_HOST_WIN32)
+  set(generator NSIS)
+elseif(CMAKE_HOST_APPLE)
+  set(generator DragNDrop)
+else()
+  set(generator DEB)
+  # Debian's hardening flags (fortify, stack protector, full RELRO, bind now), as
+  # a Debian package build would use them.
+  set(ENV{DEB_BUILD_MAINT_OPTIONS} hardening=+all)
+  foreach(kind IN ITEMS CPPFLAGS CXXFLAGS LDFLAGS)
+    execute_process(COMMAND dpkg-buildflags --get ${kind} WORKING_DIRECTORY ${source_dir}
+                    OUTPUT_VARIABLE ${kind} OUTPUT_STRIP_TRAILING_WHITESPACE
+                    COMMAND_ERROR_IS_FATAL ANY)
+  endforeach()
+  list(APPEND configure_args "-DCMAKE_CXX_FLAGS=${CPPFLAGS} ${CXXFLAGS}"
+                             "-DCMAKE_EXE_LINKER_FLAGS=${LDFLAGS}")
+endif()
+
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${source_dir} -B ${BUILD_DIR} ${configure_args}
+                        ${CONFIGURE_ARGS}
+                COMMAND_ERROR_IS_FATAL ANY)
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --config ${config} -j ${JOBS}
+                COMMAND_ERROR_IS_FATAL ANY)
+execute_process(COMMAND ${CMAKE_CPACK_COMMAND} -G ${generator} -C ${config}
+                WORKING_DIRECTORY ${BUILD_DIR}
+                COMMAND_ERROR_IS_FATAL ANY)
