@@ -84,7 +84,7 @@ void CliRun::report(const UploadJob& job) {
     m_reported.insert(&job);
     m_progress->clearLine();
     const auto& record = job.record();
-    printLine(resultLine(record.path, hoist::toString(job.state()), record.fileId, record.error,
+    printLine(resultLine(record.path, hoist::jobStateName(job.state()), record.fileId, record.error,
                          record.size, m_json));
 }
 

@@ -43,7 +43,7 @@ int printStatus(bool json) {
             line = QJsonDocument(record.toJson()).toJson(QJsonDocument::Compact);
         } else {
             const QString detail = record.error.isEmpty() ? record.fileId : record.error;
-            line = QStringList{hoist::toString(record.state),
+            line = QStringList{hoist::jobStateName(record.state),
                                QStringLiteral("%1/%2").arg(record.confirmedBytes).arg(record.size),
                                record.path, detail}
                        .join(QLatin1Char('\t'))

@@ -8,7 +8,7 @@ QJsonObject JobRecord::toJson() const {
         {"size", size},
         {"modifiedMs", modifiedMs},
         {"server", server.toString()},
-        {"state", toString(state)},
+        {"state", jobStateName(state)},
         {"fingerprint", fingerprint},
         {"sessionId", sessionId},
         {"chunkSize", chunkSize},
@@ -21,7 +21,7 @@ QJsonObject JobRecord::toJson() const {
 std::optional<JobRecord> JobRecord::fromJson(const QJsonObject& json) {
     JobRecord record;
     record.path = json.value(QLatin1String("path")).toString();
-    const auto state = jobStateFromString(json.value(QLatin1String("state")).toString());
+    const auto state = jobStateFromName(json.value(QLatin1String("state")).toString());
     if (record.path.isEmpty() || !state)
         return std::nullopt;
     record.state = *state;

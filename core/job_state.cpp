@@ -19,7 +19,7 @@ constexpr std::array<std::pair<JobState, const char*>, 9> kNames{{
 }};
 } // namespace
 
-QString toString(JobState state) {
+QString jobStateName(JobState state) {
     for (const auto& [value, name] : kNames) {
         if (value == state)
             return QString::fromLatin1(name);
@@ -27,7 +27,7 @@ QString toString(JobState state) {
     return {};
 }
 
-std::optional<JobState> jobStateFromString(const QString& text) {
+std::optional<JobState> jobStateFromName(const QString& text) {
     for (const auto& [value, name] : kNames) {
         if (text == QLatin1String(name))
             return value;

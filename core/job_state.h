@@ -20,8 +20,8 @@ enum class JobState {
     Failed,
 };
 
-QString toString(JobState state);
-std::optional<JobState> jobStateFromString(const QString& text);
+QString jobStateName(JobState state);
+std::optional<JobState> jobStateFromName(const QString& text);
 
 // A job in one of these states holds a scheduler slot.
 bool isActive(JobState state);

@@ -89,7 +89,7 @@ QVariant QueueModel::display(const UploadJob& job, int column) const {
     case Size:
         return locale.formattedDataSize(record.size);
     case State:
-        return toString(job.state());
+        return jobStateName(job.state());
     case Confirmed:
         return locale.formattedDataSize(record.confirmedBytes);
     case Speed:

@@ -4,9 +4,27 @@
 #include "queue_store.h"
 
 #include <QDirIterator>
+#include <QCoroTimer>
 #include <QFileInfo>
 
 namespace hoist {
+
+namespace {
+
+// Fire and forget: the server may still hold the session's lock for the chunk just
+// aborted (423), so transient failures are retried; a final failure only leaves a
+// session that the server's sweeper expires.
+QCoro::Task<> deleteSession(ProtocolClient* client, QString sessionId,
+                            QList<std::chrono::milliseconds> delays) {
+    for (const auto delay : delays) {
+        const auto deleted = co_await client->abortSession(sessionId);
+        if (deleted || !deleted.error().isRetryable())
+            co_return;
+        co_await QCoro::sleepFor(delay);
+    }
+}
+
+} // namespace
 
 UploadQueue::UploadQueue(ClientProvider clients, QueueStore* store, QObject* parent)
     : QObject(parent), m_clients(std::move(clients)), m_store(store),
@@ -134,11 +152,8 @@ void UploadQueue::remove(int row) {
     rebuildRows();
     emit jobRemoved(row);
     if (!record.sessionId.isEmpty() && !isDone(record.state)) {
-        if (ProtocolClient* client = m_clients(record.server)) {
-            // Fire and forget: the task finishes on its own, and a failure only
-            // leaves a session the server's sweeper expires.
-            [[maybe_unused]] auto detached = client->abortSession(record.sessionId);
-        }
+        if (ProtocolClient* client = m_clients(record.server))
+            [[maybe_unused]] auto detached = deleteSession(client, record.sessionId, m_retryDelays);
     }
     scheduleSave();
 }

@@ -1,0 +1,129 @@
+// The `hoist` command line against a real hoistd: result lines and exit status,
+// and kill -9 of `hoist upload` mid-file followed by `hoist resume`.
+
+#include "hoistd_process.h"
+#include "test_support.h"
+
+#include "queue_store.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+namespace {
+constexpr qint64 kMiB = 1024 * 1024;
+}
+
+class TestCli final : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void initTestCase();
+    void versionAndHelp();
+    void uploadPrintsOneResultLinePerFile();
+    void missingFileFails();
+    void killedThenResumed();
+
+  private:
+    std::unique_ptr<QProcess> hoist(const QStringList& arguments, const QString& dataHome);
+    QString server() const { return m_server->url().toString(); }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<HoistdProcess> m_server;
+};
+
+void TestCli::initTestCase() {
+    QVERIFY(m_dir.isValid());
+    m_server = std::make_unique<HoistdProcess>(m_dir.filePath("hoistd"));
+    QVERIFY2(m_server->start(), m_server->stderrOutput().constData());
+}
+
+std::unique_ptr<QProcess> TestCli::hoist(const QStringList& arguments, const QString& dataHome) {
+    auto process = std::make_unique<QProcess>();
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert("XDG_DATA_HOME", dataHome);
+    environment.remove("HOIST_TOKEN");
+    process->setProcessEnvironment(environment);
+    process->setProgram(environment.value("HOIST_PATH", "hoist"));
+    process->setArguments(arguments);
+    process->start();
+    return process;
+}
+
+void TestCli::versionAndHelp() {
+    auto version = hoist({"--version"}, m_dir.filePath("xdg-version"));
+    QVERIFY(version->waitForFinished(10000));
+    QCOMPARE(version->exitCode(), 0);
+    QVERIFY(version->readAllStandardOutput().startsWith("hoist "));
+    auto usage = hoist({"upload"}, m_dir.filePath("xdg-version"));
+    QVERIFY(usage->waitForFinished(10000));
+    QCOMPARE(usage->exitCode(), 2);
+}
+
+void TestCli::uploadPrintsOneResultLinePerFile() {
+    const QString folder = m_dir.filePath("folder");
+    QVERIFY(QDir().mkpath(folder + "/sub"));
+    const QByteArray a = test_support::writeRandomFile(folder + "/a.bin", 3 * kMiB);
+    const QByteArray b = test_support::writeRandomFile(folder + "/sub/b.bin", 100);
+    auto run = hoist({"upload", folder, "--server", server(), "--token", "tokA", "--json"},
+                     m_dir.filePath("xdg-json"));
+    QVERIFY(run->waitForFinished(60000));
+    const QByteArray errors = run->readAllStandardError();
+    QCOMPARE(run->exitCode(), 0);
+    const QList<QByteArray> lines = run->readAllStandardOutput().trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    for (const QByteArray& line : lines) {
+        const QJsonObject result = QJsonDocument::fromJson(line).object();
+        QCOMPARE(result.value("state").toString(), QStringLiteral("done"));
+        const QByteArray expected = result.value("path").toString().endsWith("a.bin") ? a : b;
+        const auto stored =
+            test_support::download(m_server->url(), "tokA", result.value("fileId").toString());
+        QVERIFY2(stored && *stored == expected, errors.constData());
+    }
+}
+
+void TestCli::missingFileFails() {
+    auto run = hoist({"upload", m_dir.filePath("no-such-file"), "--server", server(), "--token",
+                      "tokA"},
+                     m_dir.filePath("xdg-missing"));
+    QVERIFY(run->waitForFinished(30000));
+    QCOMPARE(run->exitCode(), 1);
+    QVERIFY(run->readAllStandardOutput().startsWith("failed\t"));
+}
+
+void TestCli::killedThenResumed() {
+    const QString dataHome = m_dir.filePath("xdg-kill");
+    const QString file = m_dir.filePath("killed.bin");
+    const QByteArray bytes = test_support::writeRandomFile(file, 40 * kMiB);
+    auto upload = hoist({"upload", file, "--server", server(), "--token", "tokA", "--limit",
+                         QString::number(16 * kMiB)},
+                        dataHome);
+    QVERIFY(upload->waitForStarted(10000));
+    const hoist::QueueStore store(dataHome + "/hoist/hoist");
+    QTRY_VERIFY_WITH_TIMEOUT(!store.load().isEmpty() && store.load()[0].confirmedBytes >= 8 * kMiB,
+                             30000);
+    ::kill(static_cast<pid_t>(upload->processId()), SIGKILL);
+    QVERIFY(upload->waitForFinished(10000));
+
+    auto status = hoist({"status"}, dataHome);
+    QVERIFY(status->waitForFinished(10000));
+    QVERIFY(status->readAllStandardOutput().startsWith("uploading\t"));
+
+    auto resume = hoist({"resume", "--token", "tokA"}, dataHome);
+    QVERIFY(resume->waitForFinished(60000));
+    const QByteArray errors = resume->readAllStandardError();
+    QCOMPARE(resume->exitCode(), 0);
+    const QList<QByteArray> fields = resume->readAllStandardOutput().trimmed().split('\t');
+    QCOMPARE(fields.size(), 3);
+    QCOMPARE(fields[0], QByteArray("done"));
+    const auto stored = test_support::download(m_server->url(), "tokA", QString::fromUtf8(fields[2]));
+    QVERIFY2(stored && *stored == bytes, errors.constData());
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
