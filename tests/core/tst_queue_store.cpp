@@ -1,0 +1,59 @@
+#include "queue_store.h"
+
+#include <QFile>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace hoist;
+
+class TestQueueStore final : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void roundTrip() {
+        QTemporaryDir dir;
+        const QueueStore store(dir.filePath("nested/queue"));
+        QVERIFY(store.load().isEmpty());
+        JobRecord record;
+        record.path = "/data/a.bin";
+        record.size = 1 << 30;
+        record.modifiedMs = 1700000000123;
+        record.server = QUrl("https://example.org:8443");
+        record.state = JobState::Uploading;
+        record.fingerprint = QString(64, 'a');
+        record.sessionId = "session";
+        record.chunkSize = 8 << 20;
+        record.confirmedBytes = 16 << 20;
+        JobRecord done = record;
+        done.path = "/data/b.bin";
+        done.state = JobState::DoneDuplicate;
+        done.fileId = "file";
+        QVERIFY(store.save({record, done}));
+        const QList<JobRecord> loaded = store.load();
+        QCOMPARE(loaded.size(), 2);
+        QCOMPARE(loaded[0].toJson(), record.toJson());
+        QCOMPARE(loaded[1].toJson(), done.toJson());
+    }
+    void unusableRecordsAreSkipped() {
+        QTemporaryDir dir;
+        const QueueStore store(dir.path());
+        QFile file(store.filePath());
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"version":1,"jobs":[{"path":"/x","state":"bogus"},{"path":"/y","state":"paused"}]})");
+        file.close();
+        const QList<JobRecord> loaded = store.load();
+        QCOMPARE(loaded.size(), 1);
+        QCOMPARE(loaded[0].path, QStringLiteral("/y"));
+    }
+    void defaultDirectoryFollowsXdgDataHome() {
+        QTemporaryDir dir;
+        qputenv("XDG_DATA_HOME", dir.path().toUtf8());
+        QCoreApplication::setOrganizationName("hoist");
+        QCoreApplication::setApplicationName("hoist");
+        QVERIFY(QueueStore::defaultDirectory().startsWith(dir.path()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestQueueStore)
+#include "tst_queue_store.moc"
