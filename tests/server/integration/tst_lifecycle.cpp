@@ -35,7 +35,7 @@ void TestLifecycle::expiredSessionsLoseTheirBytes() {
     QCOMPARE(stagedFiles(data), 1);
     QTRY_COMPARE_WITH_TIMEOUT(client.get("/upload/" + id).status, 404, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(stagedFiles(data), 0, 10000);
-    QVERIFY(server.stderrOutput().contains("expired"));
+    QTRY_VERIFY_WITH_TIMEOUT(server.stderrOutput().contains("expired (uploading)"), 5000);
 }
 
 void TestLifecycle::activityExtendsExpiry() {
