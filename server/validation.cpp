@@ -70,6 +70,13 @@ std::optional<std::string> checkFileName(std::string_view name) {
     }
     if (!isValidUtf8(name))
         return "fileName is not valid UTF-8";
+    // The C1 controls U+0080..U+009F are control characters too; in valid UTF-8 they
+    // are exactly the pairs 0xC2 0x80..0x9F.
+    for (std::size_t i = 0; i + 1 < name.size(); ++i) {
+        if (static_cast<unsigned char>(name[i]) == 0xC2 &&
+            static_cast<unsigned char>(name[i + 1]) <= 0x9F)
+            return "fileName must not contain control characters";
+    }
     return std::nullopt;
 }
 
