@@ -143,6 +143,7 @@ class TestUploadService final : public QObject {
     void secondRequestWhileBodyIsReadIsLocked();
     void foreignMissingAndExpiredSessionsAreNotFound();
     void abortRemovesBytesAndSession();
+    void restartedServiceResumesFromTheLastByte();
     void lostStagingFailsTheSession();
     void unavailableStorageAtResumeIsRetryable();
     void sweepExpiresSessionsAndAbortsStaging();
@@ -556,6 +557,26 @@ void TestUploadService::abortRemovesBytesAndSession() {
     QVERIFY(!m->backend.hasStaging(session.staging.key));
     QCOMPARE(codeOf(m->service.status(kAlice, session.id)), "not_found");
     QCOMPARE(codeOf(m->service.abort(kAlice, session.id)), "not_found");
+}
+
+void TestUploadService::restartedServiceResumesFromTheLastByte() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    QVERIFY(m->put(session, kFile, 0));
+    QVERIFY(m->put(session, kFile, 1));
+    QCOMPARE(m->backend.calls(Operation::Verify), 1); // once per session and process
+
+    // A new process over the same store and staging: hashing resumes from the
+    // persisted state, and the staging is checked again before it is trusted.
+    UploadService restarted(m->store, m->backend, m->finalization, m->locks, m->metrics,
+                            m->logger, UploadPolicy{});
+    QCOMPARE(restarted.status(kAlice, session.id)->uploadedBytes, 2 * kChunk);
+    const std::string rest = slice(kFile, 2 * kChunk, 1000);
+    QCOMPARE(codeOf(restarted.putChunk(kAlice, session.id, chunkRequest(2 * kChunk, rest))),
+             "ok");
+    QCOMPARE(m->backend.calls(Operation::Verify), 2);
+    const auto done = restarted.complete(kAlice, session.id, Sha256State::hexOf(spanOf(kFile)));
+    QCOMPARE(codeOf(done), "ok");
+    QCOMPARE(done->state, SessionState::Completed);
 }
 
 void TestUploadService::lostStagingFailsTheSession() {

@@ -35,7 +35,7 @@ void TestValidation::acceptsPlainNames_data() {
     QTest::newRow("latin-1 in UTF-8") << QByteArray("r\xC3\xA9sum\xC3\xA9.pdf");
     QTest::newRow("CJK") << QByteArray("\xE6\x97\xA5\xE6\x9C\xAC.txt");
     QTest::newRow("emoji (4 bytes)") << QByteArray("\xF0\x9F\x98\x80.png");
-    QTest::newRow("U+0080, smallest 2-byte") << QByteArray("\xC2\x80");
+    QTest::newRow("U+00A0, after the C1 controls") << QByteArray("\xC2\xA0");
     QTest::newRow("U+0800, smallest 3-byte") << QByteArray("\xE0\xA0\x80");
     QTest::newRow("U+D7FF, before surrogates") << QByteArray("\xED\x9F\xBF");
     QTest::newRow("U+E000, after surrogates") << QByteArray("\xEE\x80\x80");
@@ -63,6 +63,9 @@ void TestValidation::refusesBadNames_data() {
     QTest::newRow("tab") << QByteArray("a\tb");
     QTest::newRow("escape") << QByteArray("\x1B[31mred");
     QTest::newRow("DEL") << QByteArray("a\x7F");
+    QTest::newRow("C1 control U+0080") << QByteArray("a\xC2\x80");
+    QTest::newRow("C1 control U+0085 (NEL)") << QByteArray("a\xC2\x85" "b");
+    QTest::newRow("C1 control U+009F") << QByteArray("\xC2\x9F");
     QTest::newRow("lone continuation byte") << QByteArray("a\x80");
     QTest::newRow("0xFF") << QByteArray("\xFF");
     QTest::newRow("5-byte lead") << QByteArray("\xF8\x88\x80\x80\x80");
