@@ -1,5 +1,6 @@
 #include "first_run_dialog.h"
 
+#include "configuration.h"
 #include "server_form.h"
 
 #include <QDialogButtonBox>
@@ -65,6 +66,19 @@ FirstRunDialog::FirstRunDialog(QString devTokenFile, QWidget* parent)
     layout->addWidget(m_useDevToken, 0, Qt::AlignLeft);
     layout->addWidget(buttons);
     resize(520, sizeHint().height());
+}
+
+bool FirstRunDialog::runIfNeeded(Configuration& configuration, const QString& devTokenFile) {
+    if (configuration.hasServer())
+        return true;
+    FirstRunDialog dialog(devTokenFile);
+    if (dialog.exec() != QDialog::Accepted)
+        return false;
+    Settings settings = configuration.settings();
+    settings.serverUrl = dialog.serverUrl();
+    settings.token = dialog.token();
+    QCoro::waitFor(configuration.update(settings, configuration.preferences()));
+    return true;
 }
 
 QString FirstRunDialog::defaultDevTokenFile() {

@@ -7,6 +7,7 @@ class QPushButton;
 
 namespace hoist {
 
+class Configuration;
 class ServerForm;
 
 // Shown when no server is configured yet: a few friendly words and the server
@@ -18,6 +19,9 @@ class FirstRunDialog final : public QDialog {
     // `devTokenFile` is where a local hoistd writes its development token.
     explicit FirstRunDialog(QString devTokenFile, QWidget* parent = nullptr);
 
+    // When `configuration` has no server yet, asks for one (modal) and saves the
+    // answer. False only when the person closed the dialog instead.
+    static bool runIfNeeded(Configuration& configuration, const QString& devTokenFile);
     // hoistd's data folder under XDG_DATA_HOME (~/.local/share/hoistd/dev-token).
     static QString defaultDevTokenFile();
     static QUrl localServer();

@@ -92,7 +92,9 @@ MainWindow::MainWindow(EngineHost& host, Configuration& configuration, QSettings
 }
 
 MainWindow::~MainWindow() {
-    // The tray lists this window's actions: it goes while they exist.
+    // Totals no longer reach the tray, which lists this window's actions: it goes
+    // while they exist.
+    disconnect(&m_summary, nullptr, this, nullptr);
     m_tray.reset();
     unbindEngine();
 }

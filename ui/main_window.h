@@ -37,6 +37,8 @@ class MainWindow final : public QMainWindow {
     // pathsAdded() follows.
     void addPaths(const QStringList& paths);
     void openSettings();
+    // Geometry, column widths and sort (also done when the window closes).
+    void saveWindowState();
 
     QueueView& view() { return *m_view; }
     QueueActions& actions() { return *m_actions; }
@@ -69,7 +71,6 @@ class MainWindow final : public QMainWindow {
     void toggleVisible();
     void quit();
     void restoreWindowState();
-    void saveWindowState();
 
     EngineHost& m_host;
     Configuration& m_configuration;

@@ -28,24 +28,20 @@ int roleForSorting(int column) {
     }
 }
 
-JobState stateOf(const QModelIndex& index) {
-    return static_cast<JobState>(index.data(QueueModel::StateRole).toInt());
-}
-
 } // namespace
 
 QueueSortProxy::QueueSortProxy(QObject* parent) : QSortFilterProxyModel(parent) {
     for (size_t i = 0; i < m_stateIcons.size(); ++i)
         m_stateIcons[i] = stateIcon(static_cast<JobState>(i));
     setSortCaseSensitivity(Qt::CaseInsensitive);
-    setSortLocaleAware(true);
 }
 
 QVariant QueueSortProxy::data(const QModelIndex& index, int role) const {
     if (!index.isValid())
         return {};
     if (index.column() == QueueModel::State) {
-        const JobState state = stateOf(index);
+        const auto state = static_cast<JobState>(
+            QSortFilterProxyModel::data(index, QueueModel::StateRole).toInt());
         if (role == Qt::DisplayRole)
             return stateLabel(state);
         if (role == Qt::DecorationRole) {

@@ -39,6 +39,8 @@ QueueView::QueueView(QWidget* parent)
 QList<int> QueueView::selectedSourceRows() const {
     const auto* proxy = qobject_cast<const QSortFilterProxyModel*>(model());
     QList<int> rows;
+    if (!selectionModel())
+        return rows;
     for (const QModelIndex& index : selectionModel()->selectedRows())
         rows << (proxy ? proxy->mapToSource(index).row() : index.row());
     std::sort(rows.begin(), rows.end());

@@ -55,6 +55,11 @@ SettingsDialog::SettingsDialog(const Settings& settings, const UiPreferences& pr
     m_server->setToken(settings.token);
     m_server->setCaFile(settings.caFile);
 
+    m_concurrency->setObjectName(QStringLiteral("concurrency"));
+    m_bandwidth->setObjectName(QStringLiteral("bandwidthLimit"));
+    m_notifications->setObjectName(QStringLiteral("notifications"));
+    m_keepInTray->setObjectName(QStringLiteral("keepRunningInTray"));
+    m_tokenInSettingsFile->setObjectName(QStringLiteral("tokenInSettingsFile"));
     m_concurrency->setRange(1, 16);
     m_concurrency->setValue(settings.maxConcurrent);
     m_concurrency->setSuffix(tr(" files at once"));

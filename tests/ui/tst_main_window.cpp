@@ -1,0 +1,178 @@
+#include "configuration.h"
+#include "engine_host.h"
+#include "main_window.h"
+#include "queue_model.h"
+#include "queue_store.h"
+#include "queue_view.h"
+#include "ui_test_support.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QHeaderView>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using hoist::MainWindow;
+using hoist::QueueModel;
+
+// Nothing listens on the discard port: jobs fail fast, which is all right here.
+const QUrl kNowhere("http://127.0.0.1:9");
+
+struct Fixture : ui_test::AppFixture {
+    explicit Fixture(const QString& folder) : AppFixture(folder, kNowhere, "tokA") {}
+};
+
+class TestMainWindow final : public QObject {
+    Q_OBJECT
+  public:
+    explicit TestMainWindow(QString root) : m_root(std::move(root)) {}
+
+  private:
+    QString folder(const QString& name) {
+        const QString path = m_root + "/" + name;
+        QDir().mkpath(path);
+        return path;
+    }
+
+    static QStringList paths(const QAbstractItemModel& model) {
+        QStringList result;
+        for (int row = 0; row < model.rowCount(); ++row)
+            result << model.index(row, 0).data(QueueModel::PathRole).toString();
+        return result;
+    }
+
+    // Sends a drag and a drop of `urls` to `target`, as a file manager would.
+    static bool drop(QWidget* target, const QList<QUrl>& urls) {
+        QMimeData mime;
+        mime.setUrls(urls);
+        const QPoint point = target->rect().center();
+        QDragEnterEvent enter(point, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(target, &enter);
+        if (!enter.isAccepted())
+            return false;
+        QDropEvent dropEvent(point, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(target, &dropEvent);
+        return dropEvent.isAccepted();
+    }
+
+    QString m_root;
+
+  private slots:
+    void emptyQueueShowsTheDropHint() {
+        Fixture fixture(folder("empty"));
+        MainWindow window(*fixture.host, fixture.configuration, fixture.settings);
+        window.resize(900, 500);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QImage image = window.view().viewport()->grab().toImage();
+        const QColor base = image.pixelColor(2, 2);
+        int marked = 0;
+        for (int y = image.height() / 4; y < image.height() * 3 / 4; ++y) {
+            for (int x = image.width() / 4; x < image.width() * 3 / 4; ++x)
+                marked += image.pixelColor(x, y) != base ? 1 : 0;
+        }
+        QVERIFY2(marked > 200, "the hint's icon and words are painted in the middle");
+    }
+
+    void droppingFilesAndFoldersAddsTheirFiles() {
+        const QString files = folder("drop");
+        ui_test::writeFile(files + "/a.txt", 10);
+        ui_test::writeFile(files + "/folder/x.bin", 1000);
+        ui_test::writeFile(files + "/folder/sub/y.bin", 2000);
+        ui_test::writeFile(files + "/folder/.hidden", 30);
+        Fixture fixture(folder("drop-state"));
+        MainWindow window(*fixture.host, fixture.configuration, fixture.settings);
+        QAbstractItemModelTester tester(window.view().model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        window.show();
+
+        QSignalSpy added(&window, &MainWindow::pathsAdded);
+        // Anywhere on the window: here on the table's viewport, which passes it up.
+        QVERIFY(drop(window.view().viewport(),
+                     {QUrl::fromLocalFile(files + "/a.txt"),
+                      QUrl::fromLocalFile(files + "/folder"),
+                      QUrl("https://example.org/not-local.txt")}));
+        QVERIFY(added.wait(10000));
+        QCOMPARE(added.first().at(0).toInt(), 4);
+        QCOMPARE(paths(fixture.host->model()),
+                 QStringList({files + "/a.txt", files + "/folder/.hidden",
+                              files + "/folder/sub/y.bin", files + "/folder/x.bin"}));
+        QCOMPARE(fixture.host->model().index(2, 0).data(QueueModel::SizeRole).toLongLong(), 2000);
+        window.summary().refresh();
+        QCOMPARE(window.summary().totals().jobs, 4);
+        QCOMPARE(window.summary().totals().totalBytes, 3040);
+    }
+
+    void droppingOnlyRemoteUrlsIsRefused() {
+        Fixture fixture(folder("remote"));
+        MainWindow window(*fixture.host, fixture.configuration, fixture.settings);
+        window.show();
+        QVERIFY(!drop(&window, {QUrl("https://example.org/a.txt")}));
+        QCOMPARE(fixture.host->model().rowCount(), 0);
+    }
+
+    void unreadablePathsAreReported() {
+        Fixture fixture(folder("missing"));
+        MainWindow window(*fixture.host, fixture.configuration, fixture.settings);
+        QSignalSpy added(&window, &MainWindow::pathsAdded);
+        window.addPaths({m_root + "/does-not-exist.txt"});
+        QVERIFY(added.wait(10000));
+        QCOMPARE(added.first().at(0).toInt(), 0);
+        QCOMPARE(added.first().at(1).toStringList(), QStringList({m_root + "/does-not-exist.txt"}));
+    }
+
+    void remembersColumnWidthsAndSort() {
+        Fixture fixture(folder("columns"));
+        {
+            MainWindow window(*fixture.host, fixture.configuration, fixture.settings);
+            QHeaderView* header = window.view().horizontalHeader();
+            header->resizeSection(QueueModel::Size, 123);
+            window.view().sortByColumn(QueueModel::Size, Qt::DescendingOrder);
+            window.saveWindowState();
+        }
+        MainWindow window(*fixture.host, fixture.configuration, fixture.settings);
+        QHeaderView* header = window.view().horizontalHeader();
+        QCOMPARE(header->sectionSize(QueueModel::Size), 123);
+        QCOMPARE(header->sortIndicatorSection(), int(QueueModel::Size));
+        QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+        const auto* proxy = qobject_cast<const QSortFilterProxyModel*>(window.view().model());
+        QCOMPARE(proxy->sortColumn(), int(QueueModel::Size));
+    }
+
+    void restoresPausedAndFailedJobsAsSuch() {
+        const QString state = folder("restore");
+        ui_test::writeFile(state + "/p.bin", 100);
+        hoist::JobRecord paused;
+        paused.path = state + "/p.bin";
+        paused.size = 100;
+        paused.state = hoist::JobState::Paused;
+        paused.confirmedBytes = 0;
+        hoist::JobRecord failed = paused;
+        failed.state = hoist::JobState::Failed;
+        failed.error = "the server refused the file";
+        QVERIFY(hoist::QueueStore(state + "/queue").save({paused, failed}));
+
+        Fixture fixture(state);
+        MainWindow window(*fixture.host, fixture.configuration, fixture.settings);
+        const QAbstractItemModel& model = *window.view().model();
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0, QueueModel::State).data(QueueModel::StateRole).toInt(),
+                 int(hoist::JobState::Paused));
+        QCOMPARE(model.index(1, QueueModel::State).data(QueueModel::StateRole).toInt(),
+                 int(hoist::JobState::Failed));
+        QCOMPARE(model.index(1, QueueModel::Error).data().toString(),
+                 QString("the server refused the file"));
+    }
+};
+
+int main(int argc, char** argv) {
+    QTemporaryDir root;
+    ui_test::isolateUserFolders(root.path());
+    QApplication app(argc, argv);
+    TestMainWindow test(root.path());
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_main_window.moc"
