@@ -119,6 +119,10 @@ void UploadJob::fail(QString reason) {
     setState(JobState::Failed);
 }
 
+void UploadJob::failUnreadable(const QString& reason) {
+    fail(tr("Cannot read %1: %2; add it again once it is readable.").arg(m_record.path, reason));
+}
+
 void UploadJob::confirm(qint64 uploadedBytes) {
     m_record.confirmedBytes = std::clamp<qint64>(uploadedBytes, 0, m_record.size);
     m_speed.sample(m_record.confirmedBytes, m_clock.elapsed());
@@ -188,8 +192,7 @@ QCoro::Task<bool> UploadJob::ensureFingerprint(RunGuard guard) {
     if (!guard.current())
         co_return false;
     if (!digest) {
-        fail(tr("Cannot read %1: %2; add it again once it is readable.")
-                 .arg(m_record.path, digest.error()));
+        failUnreadable(digest.error());
         co_return false;
     }
     if (!fileUnchanged())
@@ -264,8 +267,7 @@ QCoro::Task<UploadJob::Step> UploadJob::uploadChunks(RunGuard guard) {
         if (!guard.current())
             co_return Step::Stop;
         if (!bytes) {
-            fail(tr("Cannot read %1: %2; add it again once it is readable.")
-                     .arg(m_record.path, bytes.error()));
+            failUnreadable(bytes.error());
             co_return Step::Stop;
         }
         const auto sent = co_await m_context.client->sendChunk(m_record.sessionId, offset,

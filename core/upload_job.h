@@ -84,6 +84,7 @@ class UploadJob final : public QObject {
     void stopRun();
     void setState(JobState state);
     void fail(QString reason);
+    void failUnreadable(const QString& reason);
     void confirm(qint64 uploadedBytes);
     void forgetSession();
     bool fileUnchanged();
