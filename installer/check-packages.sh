@@ -5,6 +5,8 @@
 # config survives a reinstall, then purges both packages and checks they are gone.
 # Runs as root on Debian 12; leaves the machine as it found it, also on failure.
 # Usage: installer/check-packages.sh    (env: BUILD_DIR=build-pkg, HOIST_JOBS=2)
+# BUILD_DIR names a release build to package as it is (CI: BUILD_DIR=build, the
+# build its tests just ran); a new one is configured and built (see package.cmake).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source_dir=$PWD
@@ -87,7 +89,7 @@ check "check tools installed" \
 start=$SECONDS
 check "packages built" \
   cmake -DBUILD_DIR="$build_dir" -DJOBS="$jobs" -P installer/package.cmake || finish
-echo "    (build and cpack: $((SECONDS - start)) s)"
+echo "    ($build_dir, build and cpack: $((SECONDS - start)) s)"
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build_dir/CMakeCache.txt")
 arch=$(dpkg --print-architecture)
 hoistd_deb=$build_dir/hoistd_${version}_${arch}.deb
