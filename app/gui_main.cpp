@@ -2,6 +2,7 @@
 
 #include "configuration.h"
 #include "engine_host.h"
+#include "english_plurals.h"
 #include "first_run_dialog.h"
 #include "hoist_version.h"
 #include "main_window.h"
@@ -104,10 +105,13 @@ bool wantsGui(int argc, char** argv) {
 int runGui(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         // A screenshot never needs (or touches) a display.
-        if (std::strncmp(argv[i], "--screenshot", 12) == 0 && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        if (std::strncmp(argv[i], "--screenshot", 12) == 0 &&
+            qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
     }
     QApplication app(argc, argv);
+    hoist::EnglishPlurals plurals;
+    QCoreApplication::installTranslator(&plurals);
     QCoreApplication::setOrganizationName(QStringLiteral("hoist"));
     QCoreApplication::setApplicationName(QStringLiteral("hoist"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HOIST_VERSION));

@@ -1,9 +1,9 @@
 // The composition root of `hoist`: builds the engine from the command line. With
-// no subcommand this is where the window will open (GUI issue); until then it
-// prints the help.
+// no subcommand it opens the window instead (gui_main.cpp).
 
 #include "cli_options.h"
 #include "cli_run.h"
+#include "gui_main.h"
 
 #include "queue_store.h"
 #include "upload_engine.h"
@@ -93,6 +93,8 @@ int runEngine(const CliOptions& options) {
 } // namespace
 
 int main(int argc, char* argv[]) {
+    if (wantsGui(argc, argv))
+        return runGui(argc, argv);
     QCoreApplication app(argc, argv);
     configureApplication();
 

@@ -7,8 +7,7 @@ namespace hoist {
 Configuration::Configuration(QSettings& store, TokenStore& tokens, FallbackQuestion askFallback,
                              QObject* parent)
     : QObject(parent), m_store(store), m_tokens(tokens), m_askFallback(std::move(askFallback)),
-      m_settings(Settings::load(store)),
-      m_preferences(UiPreferences::load(store)) {}
+      m_settings(Settings::load(store)), m_preferences(UiPreferences::load(store)) {}
 
 bool Configuration::hasServer() const {
     return m_settings.serverUrl.isValid() && !m_settings.serverUrl.host().isEmpty();

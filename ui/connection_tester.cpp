@@ -18,7 +18,9 @@ namespace {
 
 constexpr std::chrono::milliseconds kTimeout{8000};
 
-QString tr(const char* text) { return QCoreApplication::translate("ConnectionTester", text); }
+QString tr(const char* text) {
+    return QCoreApplication::translate("ConnectionTester", text);
+}
 
 QCoro::Task<ConnectionTester::Report> checkHealth(QNetworkAccessManager& network, QUrl server,
                                                   QString caFile) {

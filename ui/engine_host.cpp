@@ -25,7 +25,9 @@ EngineHost::~EngineHost() {
     m_engine.reset();
 }
 
-UploadQueue& EngineHost::queue() { return m_engine->queue(); }
+UploadQueue& EngineHost::queue() {
+    return m_engine->queue();
+}
 
 void EngineHost::build() {
     m_engine = m_factory(m_settings);

@@ -86,9 +86,15 @@ QString FirstRunDialog::defaultDevTokenFile() {
            QStringLiteral("/hoistd/dev-token");
 }
 
-QUrl FirstRunDialog::localServer() { return QUrl(QStringLiteral("http://127.0.0.1:8080")); }
+QUrl FirstRunDialog::localServer() {
+    return QUrl(QStringLiteral("http://127.0.0.1:8080"));
+}
 
-QUrl FirstRunDialog::serverUrl() const { return m_server->serverUrl(); }
-QString FirstRunDialog::token() const { return m_server->token(); }
+QUrl FirstRunDialog::serverUrl() const {
+    return m_server->serverUrl();
+}
+QString FirstRunDialog::token() const {
+    return m_server->token();
+}
 
 } // namespace hoist

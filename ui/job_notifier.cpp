@@ -14,11 +14,13 @@ void JobNotifier::setQueue(UploadQueue* queue) {
     disconnect(m_connection);
     m_queue = queue;
     if (m_queue)
-        m_connection = connect(m_queue, &UploadQueue::jobStateChanged, this,
-                               &JobNotifier::onStateChanged);
+        m_connection =
+            connect(m_queue, &UploadQueue::jobStateChanged, this, &JobNotifier::onStateChanged);
 }
 
-void JobNotifier::setEnabled(bool enabled) { m_enabled = enabled; }
+void JobNotifier::setEnabled(bool enabled) {
+    m_enabled = enabled;
+}
 
 void JobNotifier::onStateChanged(UploadJob* job) {
     if (!m_enabled)
@@ -57,8 +59,7 @@ void JobNotifier::emitBatch() {
         if (!m_done.isEmpty())
             parts << tr("%n uploaded", nullptr, static_cast<int>(m_done.size()));
         if (!m_duplicates.isEmpty())
-            parts << tr("%n already on the server", nullptr,
-                        static_cast<int>(m_duplicates.size()));
+            parts << tr("%n already on the server", nullptr, static_cast<int>(m_duplicates.size()));
         if (!m_failed.isEmpty())
             parts << tr("%n failed", nullptr, static_cast<int>(m_failed.size()));
         emit notify(warning ? tr("Some uploads failed") : tr("Uploads finished"),

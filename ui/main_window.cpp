@@ -5,8 +5,8 @@
 #include "queue_actions.h"
 #include "queue_model.h"
 #include "queue_view.h"
-#include "throughput_graph.h"
 #include "settings_dialog.h"
+#include "throughput_graph.h"
 #include "tray_icon.h"
 #include "upload_queue.h"
 
@@ -38,8 +38,9 @@ QIcon applicationIcon() {
 }
 
 QIcon themed(const char* themeName, const char* fallback) {
-    return QIcon::fromTheme(QLatin1String(themeName),
-                            QIcon(QStringLiteral(":/icons/ui/%1.svg").arg(QLatin1String(fallback))));
+    return QIcon::fromTheme(
+        QLatin1String(themeName),
+        QIcon(QStringLiteral(":/icons/ui/%1.svg").arg(QLatin1String(fallback))));
 }
 
 bool hasLocalFiles(const QMimeData* mime) {
@@ -50,9 +51,8 @@ bool hasLocalFiles(const QMimeData* mime) {
 
 MainWindow::MainWindow(EngineHost& host, Configuration& configuration, QSettings& windowState,
                        QWidget* parent)
-    : QMainWindow(parent), m_host(host), m_configuration(configuration),
-      m_windowState(windowState), m_view(new QueueView(this)),
-      m_actions(new QueueActions(m_host, *m_view, this)) {
+    : QMainWindow(parent), m_host(host), m_configuration(configuration), m_windowState(windowState),
+      m_view(new QueueView(this)), m_actions(new QueueActions(m_host, *m_view, this)) {
     setWindowIcon(applicationIcon());
     setAcceptDrops(true);
     m_view->setModel(&m_proxy);
@@ -62,9 +62,8 @@ MainWindow::MainWindow(EngineHost& host, Configuration& configuration, QSettings
     buildMenusAndToolbar();
     buildStatusBar();
     m_tray = std::make_unique<TrayIcon>(
-        windowIcon(),
-        QList<QAction*>{m_showWindow, nullptr, m_actions->pauseAll(), m_actions->resumeAll(),
-                        nullptr, m_quit});
+        windowIcon(), QList<QAction*>{m_showWindow, nullptr, m_actions->pauseAll(),
+                                      m_actions->resumeAll(), nullptr, m_quit});
     connect(m_tray.get(), &TrayIcon::toggleWindowRequested, this, &MainWindow::toggleVisible);
     connect(&m_notifier, &JobNotifier::notify, m_tray.get(), &TrayIcon::showMessage);
 
@@ -126,8 +125,8 @@ void MainWindow::buildMenusAndToolbar() {
     file->addSeparator();
     file->addAction(m_quit);
     QMenu* queue = menuBar()->addMenu(tr("&Queue"));
-    queue->addActions({m_actions->pause(), m_actions->resume(), m_actions->retry(),
-                       m_actions->remove()});
+    queue->addActions(
+        {m_actions->pause(), m_actions->resume(), m_actions->retry(), m_actions->remove()});
     queue->addSeparator();
     queue->addActions({m_actions->pauseAll(), m_actions->resumeAll(), m_actions->clearFinished()});
     queue->addSeparator();
@@ -139,10 +138,11 @@ void MainWindow::buildMenusAndToolbar() {
     toolbar->setMovable(false);
     toolbar->addActions({m_addFiles, m_addFolder});
     toolbar->addSeparator();
-    toolbar->addActions({m_actions->pause(), m_actions->resume(), m_actions->retry(),
-                         m_actions->remove()});
+    toolbar->addActions(
+        {m_actions->pause(), m_actions->resume(), m_actions->retry(), m_actions->remove()});
     toolbar->addSeparator();
-    toolbar->addActions({m_actions->pauseAll(), m_actions->resumeAll(), m_actions->clearFinished()});
+    toolbar->addActions(
+        {m_actions->pauseAll(), m_actions->resumeAll(), m_actions->clearFinished()});
     auto* spacer = new QWidget(toolbar);
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     toolbar->addWidget(spacer);
@@ -177,10 +177,10 @@ void MainWindow::applyConfiguration() {
     const Settings& settings = m_configuration.settings();
     m_notifier.setEnabled(m_configuration.preferences().notifications);
     const QUrl server = settings.serverUrl;
-    setWindowTitle(server.isEmpty()
-                       ? tr("Hoist")
-                       : tr("Hoist — %1").arg(server.toDisplayString(QUrl::RemoveUserInfo |
-                                                                     QUrl::StripTrailingSlash)));
+    setWindowTitle(server.isEmpty() ? tr("Hoist")
+                                    : tr("Hoist — %1")
+                                          .arg(server.toDisplayString(QUrl::RemoveUserInfo |
+                                                                      QUrl::StripTrailingSlash)));
     m_host.apply(settings);
 }
 
@@ -208,6 +208,13 @@ void MainWindow::queueFiles(const QStringList& files) {
 
 void MainWindow::showTotals(const QueueTotals& totals) {
     const QLocale locale;
+    if (totals.jobs == 0) {
+        m_filesLabel->setText(tr("Queue empty"));
+        m_bytesLabel->clear();
+        m_speedLabel->clear();
+        m_tray->setTotals(totals);
+        return;
+    }
     QString files = tr("%n file(s)", nullptr, totals.jobs);
     QStringList parts;
     if (totals.done > 0)
@@ -266,8 +273,7 @@ void MainWindow::showHeaderMenu(const QPoint& position) {
     QHeaderView* header = m_view->horizontalHeader();
     QMenu menu(this);
     for (int section = 0; section < header->count(); ++section) {
-        QAction* action =
-            menu.addAction(m_proxy.headerData(section, Qt::Horizontal).toString());
+        QAction* action = menu.addAction(m_proxy.headerData(section, Qt::Horizontal).toString());
         action->setCheckable(true);
         action->setChecked(!header->isSectionHidden(section));
         // The file name is what identifies a row: it stays.
@@ -295,8 +301,7 @@ void MainWindow::quit() {
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     saveWindowState();
-    if (!m_quitting && m_configuration.preferences().keepRunningInTray &&
-        m_tray->isAvailable()) {
+    if (!m_quitting && m_configuration.preferences().keepRunningInTray && m_tray->isAvailable()) {
         hide();
         event->ignore();
         return;
@@ -328,7 +333,7 @@ void MainWindow::restoreWindowState() {
     const QByteArray columns = m_windowState.value("window/columns").toByteArray();
     if (columns.isEmpty() || !header->restoreState(columns)) {
         const std::pair<int, int> widths[] = {
-            {QueueModel::Name, 280}, {QueueModel::Size, 80}, {QueueModel::State, 140},
+            {QueueModel::Name, 280},      {QueueModel::Size, 80},  {QueueModel::State, 140},
             {QueueModel::Confirmed, 160}, {QueueModel::Speed, 90}, {QueueModel::Eta, 70}};
         for (const auto& [column, width] : widths)
             header->resizeSection(column, width);

@@ -21,9 +21,15 @@ namespace {
 
 // Mirrors UploadJob's own rules (pause(), resume(), retry() ignore other states),
 // so a button is only enabled where pressing it does something.
-bool canPause(JobState state) { return state == JobState::Queued || isActive(state); }
-bool canResume(JobState state) { return state == JobState::Paused; }
-bool canRetry(JobState state) { return state == JobState::Failed; }
+bool canPause(JobState state) {
+    return state == JobState::Queued || isActive(state);
+}
+bool canResume(JobState state) {
+    return state == JobState::Paused;
+}
+bool canRetry(JobState state) {
+    return state == JobState::Failed;
+}
 
 // A removal that throws work away: the job is running, or has bytes on the
 // server whose session removal deletes.
@@ -45,9 +51,8 @@ QueueActions::QueueActions(EngineHost& host, QueueView& view, QObject* parent)
     : QObject(parent), m_host(host), m_view(view),
       m_pause(make(tr("&Pause"), QStringLiteral("media-playback-pause"), QStringLiteral("pause"),
                    QKeySequence(tr("Ctrl+P")), &QueueActions::pauseSelected)),
-      m_resume(make(tr("&Resume"), QStringLiteral("media-playback-start"),
-                    QStringLiteral("resume"), QKeySequence(tr("Ctrl+R")),
-                    &QueueActions::resumeSelected)),
+      m_resume(make(tr("&Resume"), QStringLiteral("media-playback-start"), QStringLiteral("resume"),
+                    QKeySequence(tr("Ctrl+R")), &QueueActions::resumeSelected)),
       m_retry(make(tr("Re&try"), QStringLiteral("view-refresh"), QStringLiteral("retry"),
                    QKeySequence(tr("Ctrl+T")), &QueueActions::retrySelected)),
       m_remove(make(tr("Re&move"), QStringLiteral("list-remove"), QStringLiteral("remove"),
@@ -81,8 +86,8 @@ QueueActions::QueueActions(EngineHost& host, QueueView& view, QObject* parent)
 QAction* QueueActions::make(const QString& text, const QString& themeIcon,
                             const QString& fallbackIcon, const QKeySequence& shortcut,
                             void (QueueActions::*slot)()) {
-    const QIcon fallback =
-        fallbackIcon.isEmpty() ? QIcon()
+    const QIcon fallback = fallbackIcon.isEmpty()
+                               ? QIcon()
                                : QIcon(QStringLiteral(":/icons/ui/%1.svg").arg(fallbackIcon));
     auto* action = new QAction(QIcon::fromTheme(themeIcon, fallback), text, this);
     action->setShortcut(shortcut);
@@ -152,8 +157,12 @@ void QueueActions::removeSelected() {
         m_host.queue().remove(*row);
 }
 
-void QueueActions::pauseEverything() { m_host.queue().pauseAll(); }
-void QueueActions::resumeEverything() { m_host.queue().resumeAll(); }
+void QueueActions::pauseEverything() {
+    m_host.queue().pauseAll();
+}
+void QueueActions::resumeEverything() {
+    m_host.queue().resumeAll();
+}
 
 void QueueActions::removeFinished() {
     for (int row = m_host.model().rowCount() - 1; row >= 0; --row) {

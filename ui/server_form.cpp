@@ -51,13 +51,27 @@ ServerForm::ServerForm(QWidget* parent)
     form->addRow(testRow);
 }
 
-QUrl ServerForm::serverUrl() const { return QUrl::fromUserInput(m_url->text().trimmed()); }
-void ServerForm::setServerUrl(const QUrl& url) { m_url->setText(url.toString()); }
-QString ServerForm::token() const { return m_token->text().trimmed(); }
-void ServerForm::setToken(const QString& token) { m_token->setText(token); }
-QString ServerForm::caFile() const { return m_caFile->text().trimmed(); }
-void ServerForm::setCaFile(const QString& path) { m_caFile->setText(path); }
-QString ServerForm::testResult() const { return m_result->text(); }
+QUrl ServerForm::serverUrl() const {
+    return QUrl::fromUserInput(m_url->text().trimmed());
+}
+void ServerForm::setServerUrl(const QUrl& url) {
+    m_url->setText(url.toString());
+}
+QString ServerForm::token() const {
+    return m_token->text().trimmed();
+}
+void ServerForm::setToken(const QString& token) {
+    m_token->setText(token);
+}
+QString ServerForm::caFile() const {
+    return m_caFile->text().trimmed();
+}
+void ServerForm::setCaFile(const QString& path) {
+    m_caFile->setText(path);
+}
+QString ServerForm::testResult() const {
+    return m_result->text();
+}
 
 void ServerForm::setCaFileVisible(bool visible) {
     m_caLabel->setVisible(visible);

@@ -45,8 +45,8 @@ SettingsDialog::SettingsDialog(const Settings& settings, const UiPreferences& pr
       m_notifications(new QCheckBox(tr("Notify when a file is uploaded, fails, or was "
                                        "already on the server"),
                                     this)),
-      m_keepInTray(new QCheckBox(tr("Keep running in the system tray when the window closes"),
-                                 this)),
+      m_keepInTray(
+          new QCheckBox(tr("Keep running in the system tray when the window closes"), this)),
       m_tokenPlace(new QLabel(tokenPlaceText(token), this)),
       m_tokenInSettingsFile(new QCheckBox(
           tr("Keep the token in the settings file when no keychain is available"), this)) {

@@ -21,8 +21,7 @@ class SettingsDialog final : public QDialog {
   public:
     // `token` says where the token is kept now, shown next to the opt-in.
     SettingsDialog(const Settings& settings, const UiPreferences& preferences,
-                   const TokenStore::Outcome& token, bool trayAvailable,
-                   QWidget* parent = nullptr);
+                   const TokenStore::Outcome& token, bool trayAvailable, QWidget* parent = nullptr);
 
     Settings settings() const;
     UiPreferences preferences() const;

@@ -32,11 +32,20 @@ void ThroughputGraph::paintEvent(QPaintEvent*) {
     painter.setPen(palette().color(QPalette::Mid));
     painter.setBrush(palette().color(QPalette::Base));
     painter.drawRect(area);
-    if (m_samples.empty())
-        return;
-
-    const double highest = *std::max_element(m_samples.begin(), m_samples.end());
+    const double highest =
+        m_samples.empty() ? 0.0 : *std::max_element(m_samples.begin(), m_samples.end());
     const double peak = std::max(1.0, highest);
+    if (!m_samples.empty())
+        paintCurve(painter, area, peak);
+
+    painter.setPen(palette().color(QPalette::Text));
+    const QString label =
+        highest > 0 ? tr("peak %1/s").arg(QLocale().formattedDataSize(static_cast<qint64>(highest)))
+                    : tr("idle");
+    painter.drawText(area.adjusted(4, 0, -4, 0), Qt::AlignLeft | Qt::AlignVCenter, label);
+}
+
+void ThroughputGraph::paintCurve(QPainter& painter, const QRectF& area, double peak) const {
     const double step = area.width() / (m_capacity - 1);
     // Newest sample at the right edge, so the chart scrolls leftwards as time passes.
     const double firstX = area.right() - step * static_cast<double>(m_samples.size() - 1);
@@ -63,12 +72,6 @@ void ThroughputGraph::paintEvent(QPaintEvent*) {
     painter.setPen(QPen(accent, 1.5));
     painter.setBrush(Qt::NoBrush);
     painter.drawPath(line);
-
-    painter.setPen(palette().color(QPalette::Text));
-    const QString label =
-        highest > 0 ? tr("peak %1/s").arg(QLocale().formattedDataSize(static_cast<qint64>(highest)))
-                    : tr("idle");
-    painter.drawText(area.adjusted(4, 0, -4, 0), Qt::AlignLeft | Qt::AlignVCenter, label);
 }
 
 } // namespace hoist

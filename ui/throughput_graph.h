@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+class QPainter;
+
 #include <deque>
 
 namespace hoist {
@@ -23,6 +25,8 @@ class ThroughputGraph final : public QWidget {
     void paintEvent(QPaintEvent* event) override;
 
   private:
+    void paintCurve(QPainter& painter, const QRectF& area, double peak) const;
+
     int m_capacity;
     std::deque<double> m_samples;
 };

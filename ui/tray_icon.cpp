@@ -28,7 +28,9 @@ TrayIcon::TrayIcon(const QIcon& icon, QList<QAction*> actions, QObject* parent)
 
 TrayIcon::~TrayIcon() = default;
 
-bool TrayIcon::isAvailable() const { return QSystemTrayIcon::isSystemTrayAvailable(); }
+bool TrayIcon::isAvailable() const {
+    return QSystemTrayIcon::isSystemTrayAvailable();
+}
 
 void TrayIcon::setTotals(const QueueTotals& totals) {
     const QLocale locale;
@@ -37,8 +39,8 @@ void TrayIcon::setTotals(const QueueTotals& totals) {
         const int percent = totals.totalBytes > 0
                                 ? static_cast<int>(totals.confirmedBytes * 100 / totals.totalBytes)
                                 : 100;
-        text += QLatin1Char('\n') + tr("%1 of %n file(s) done", nullptr, totals.jobs)
-                                        .arg(totals.done);
+        text +=
+            QLatin1Char('\n') + tr("%1 of %n file(s) done", nullptr, totals.jobs).arg(totals.done);
         if (totals.running > 0)
             text += tr(", %1 uploading").arg(totals.running);
         if (totals.failed > 0)
@@ -48,13 +50,15 @@ void TrayIcon::setTotals(const QueueTotals& totals) {
                                              locale.formattedDataSize(totals.totalBytes))
                                         .arg(percent);
         if (totals.bytesPerSecond > 0)
-            text += tr(" at %1/s").arg(
-                locale.formattedDataSize(static_cast<qint64>(totals.bytesPerSecond)));
+            text += tr(" at %1/s")
+                        .arg(locale.formattedDataSize(static_cast<qint64>(totals.bytesPerSecond)));
     }
     m_icon.setToolTip(text);
 }
 
-QString TrayIcon::toolTip() const { return m_icon.toolTip(); }
+QString TrayIcon::toolTip() const {
+    return m_icon.toolTip();
+}
 
 void TrayIcon::showMessage(const QString& title, const QString& message, bool warning) {
     if (!isAvailable() || !QSystemTrayIcon::supportsMessages())

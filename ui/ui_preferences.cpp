@@ -6,8 +6,7 @@ namespace hoist {
 
 UiPreferences UiPreferences::load(const QSettings& store) {
     UiPreferences preferences;
-    preferences.notifications =
-        store.value("ui/notifications", preferences.notifications).toBool();
+    preferences.notifications = store.value("ui/notifications", preferences.notifications).toBool();
     preferences.keepRunningInTray =
         store.value("ui/keepRunningInTray", preferences.keepRunningInTray).toBool();
     preferences.tokenInSettingsFile =

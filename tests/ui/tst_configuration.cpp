@@ -29,7 +29,9 @@ class TestConfiguration final : public QObject {
 
   private:
     // A keychain entry of this test run only (a developer's desktop has a real keychain).
-    QString service() const { return QStringLiteral("hoist-test-%1").arg(QCoreApplication::applicationPid()); }
+    QString service() const {
+        return QStringLiteral("hoist-test-%1").arg(QCoreApplication::applicationPid());
+    }
     QString settingsFile() const {
         return m_dir.filePath(QStringLiteral("%1.ini").arg(QTest::currentTestFunction()));
     }

@@ -91,8 +91,7 @@ class TestMainWindow final : public QObject {
         QSignalSpy added(&window, &MainWindow::pathsAdded);
         // Anywhere on the window: here on the table's viewport, which passes it up.
         QVERIFY(drop(window.view().viewport(),
-                     {QUrl::fromLocalFile(files + "/a.txt"),
-                      QUrl::fromLocalFile(files + "/folder"),
+                     {QUrl::fromLocalFile(files + "/a.txt"), QUrl::fromLocalFile(files + "/folder"),
                       QUrl("https://example.org/not-local.txt")}));
         QVERIFY(added.wait(10000));
         QCOMPARE(added.first().at(0).toInt(), 4);

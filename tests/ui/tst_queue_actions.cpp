@@ -60,7 +60,8 @@ class TestQueueActions final : public QObject {
         void select(int row) {
             auto* proxy = qobject_cast<QSortFilterProxyModel*>(window.view().model());
             window.view().clearSelection();
-            window.view().selectRow(proxy->mapFromSource(fixture.host->model().index(row, 0)).row());
+            window.view().selectRow(
+                proxy->mapFromSource(fixture.host->model().index(row, 0)).row());
         }
         bool add(const QStringList& paths) {
             QSignalSpy added(&window, &MainWindow::pathsAdded);
@@ -204,7 +205,8 @@ class TestQueueActions final : public QObject {
         QTRY_VERIFY(setup.actions().openFolder()->isEnabled());
         setup.actions().openFolder()->trigger();
         QDesktopServices::unsetUrlHandler("file");
-        QCOMPARE(catcher.opened, QList<QUrl>({QUrl::fromLocalFile(QFileInfo(path).absolutePath())}));
+        QCOMPARE(catcher.opened,
+                 QList<QUrl>({QUrl::fromLocalFile(QFileInfo(path).absolutePath())}));
     }
 };
 

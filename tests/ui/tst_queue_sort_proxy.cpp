@@ -60,7 +60,8 @@ class TestQueueSortProxy final : public QObject {
         QStandardItemModel source;
         fill(source, m_rows);
         hoist::QueueSortProxy proxy;
-        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         proxy.setSourceModel(&source);
         QCOMPARE(names(proxy), QStringList({"b.iso", "a.txt", "C.png", "d.mov"}));
     }
@@ -112,7 +113,8 @@ class TestQueueSortProxy final : public QObject {
         QStandardItemModel source;
         fill(source, m_rows);
         hoist::QueueSortProxy proxy;
-        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         proxy.setSourceModel(&source);
         proxy.sort(QueueModel::Size, Qt::AscendingOrder);
         source.setData(source.index(1, QueueModel::Size), 5'000'000'000LL, QueueModel::SizeRole);
