@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <sys/socket.h>
 
 namespace hoist {
 
@@ -103,6 +104,7 @@ struct HttpServer::Impl {
     std::unique_ptr<httplib::Server> server;
     std::function<void(const RequestLogEntry&)> logger;
     std::function<void(const std::string&)> errorReporter;
+    socket_t listenSocket = INVALID_SOCKET;
 };
 
 HttpServer::HttpServer(HttpServerOptions options) : m_impl(std::make_unique<Impl>()) {
@@ -124,6 +126,14 @@ HttpServer::HttpServer(HttpServerOptions options) : m_impl(std::make_unique<Impl
     // Idle keep-alive connections are let go quickly so a shutdown never waits long.
     server.set_keep_alive_timeout(3);
     server.set_keep_alive_max_count(100000);
+    // cpp-httplib 0.11.4 listens with a backlog of 5. When 200 clients connect at once
+    // the accept queue overflows and the kernel drops their handshakes; they are
+    // retransmitted seconds later, and 116 of 200 benchmark uploads failed at init
+    // (bench/README.md). bind() widens the backlog on the socket remembered here.
+    server.set_socket_options([impl = m_impl.get()](socket_t sock) {
+        httplib::default_socket_options(sock);
+        impl->listenSocket = sock;
+    });
     server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
         t_requestStart = std::chrono::steady_clock::now();
         return httplib::Server::HandlerResponse::Unhandled;
@@ -246,16 +256,18 @@ tl::expected<int, std::string> HttpServer::bind() {
     if (!server.is_valid())
         return tl::unexpected("cannot load the TLS certificate or key (" + o.tlsCertFile + ", " +
                               o.tlsKeyFile + ")");
-    if (o.port == 0) {
-        const int port = server.bind_to_any_port(o.host);
+    int port = o.port;
+    if (port == 0) {
+        port = server.bind_to_any_port(o.host);
         if (port <= 0)
             return tl::unexpected("cannot listen on " + o.host + ": no free port");
-        return port;
-    }
-    if (!server.bind_to_port(o.host, o.port))
+    } else if (!server.bind_to_port(o.host, o.port)) {
         return tl::unexpected("cannot listen on " + o.host + ":" + std::to_string(o.port) +
                               " (address in use or not available)");
-    return o.port;
+    }
+    // Listening again on a listening socket only changes its backlog (Linux, BSD).
+    ::listen(m_impl->listenSocket, SOMAXCONN);
+    return port;
 }
 
 bool HttpServer::tls() const { return !m_impl->options.tlsCertFile.empty(); }
