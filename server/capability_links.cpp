@@ -3,23 +3,34 @@
 #include "crypto.h"
 #include "validation.h"
 
-#include <filesystem>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <fstream>
+#include <stdexcept>
+#include <unistd.h>
 
 namespace hoist {
 
 CapabilityLinks CapabilityLinks::loadOrCreate(const std::string& path) {
+    constexpr std::size_t kKeyBytes = 32;
     std::string key;
     if (std::ifstream in(path, std::ios::binary); in)
         key.assign(std::istreambuf_iterator<char>(in), {});
-    if (key.size() != 32) {
-        key = randomBytes(32);
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out.write(key.data(), static_cast<std::streamsize>(key.size()));
-        out.close();
-        std::filesystem::permissions(path, std::filesystem::perms::owner_read |
-                                               std::filesystem::perms::owner_write);
+    if (key.size() == kKeyBytes)
+        return CapabilityLinks(std::move(key));
+    key = randomBytes(kKeyBytes);
+    // Created owner-only from the start: the key must never be readable by others,
+    // not even for a moment.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || ::write(fd, key.data(), key.size()) != static_cast<ssize_t>(key.size()) ||
+        ::fsync(fd) != 0) {
+        const std::string reason = std::strerror(errno);
+        if (fd >= 0)
+            ::close(fd);
+        throw std::runtime_error("cannot write the capability key " + path + ": " + reason);
     }
+    ::close(fd);
     return CapabilityLinks(std::move(key));
 }
 

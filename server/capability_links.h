@@ -13,7 +13,8 @@ class CapabilityLinks final {
   public:
     explicit CapabilityLinks(std::string key) : m_key(std::move(key)) {}
 
-    // Loads the key from `path`, creating it (random, owner-only) on first use.
+    // Loads the key from `path`, creating it (random, owner-only) on first use;
+    // throws when it cannot be written (hoistd then refuses to start).
     static CapabilityLinks loadOrCreate(const std::string& path);
 
     void setBaseUrl(std::string baseUrl) { m_baseUrl = std::move(baseUrl); }

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include "crypto.h"
 #include "validation.h"
 
 #include <cstdlib>
@@ -209,6 +210,10 @@ Result validate(Config& config) {
     if (!config.finalizeUrl.empty() && config.finalizeUrl.rfind("http://", 0) != 0 &&
         config.finalizeUrl.rfind("https://", 0) != 0)
         return tl::unexpected(std::string("--finalize-url must be an http:// or https:// URL"));
+    if (config.finalizeSecret.rfind("whsec_", 0) == 0 &&
+        !base64Decode(std::string_view(config.finalizeSecret).substr(6)))
+        return tl::unexpected(std::string("--finalize-secret: the part after whsec_ must be "
+                                          "base64 (receivers decode it to get the key)"));
     if (config.storage == "s3" && (config.s3Endpoint.empty() || config.s3Bucket.empty()))
         return tl::unexpected(std::string("--storage s3 needs --s3-endpoint and --s3-bucket"));
     if (config.s3AccessKeyId.empty())

@@ -66,6 +66,29 @@ std::string listenUrl(const hoist::Config& config, bool tls, int port) {
     return std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(port);
 }
 
+// The composition root's one choice of storage (DESIGN: only main names backends).
+tl::expected<std::unique_ptr<hoist::StorageBackend>, std::string>
+openBackend(const hoist::Config& config, hoist::Logger& logger) {
+    using namespace hoist;
+    if (config.storage == "disk") {
+        auto disk = DiskBackend::open(config.dataDir);
+        if (!disk)
+            return tl::unexpected(disk.error().message);
+        return std::unique_ptr<StorageBackend>(std::move(*disk));
+    }
+    S3Config s3;
+    s3.endpoint = config.s3Endpoint;
+    s3.bucket = config.s3Bucket;
+    s3.region = config.s3Region;
+    s3.prefix = config.s3Prefix;
+    s3.pathStyle = config.s3PathStyle;
+    s3.accessKeyId = config.s3AccessKeyId;
+    s3.secretAccessKey = config.s3SecretAccessKey;
+    s3.sessionToken = config.s3SessionToken;
+    s3.warn = [&logger](const std::string& message) { logger.warn("s3: " + message); };
+    return makeS3Backend(s3);
+}
+
 int serve(hoist::Config config) {
     using namespace hoist;
     Logger logger(config.logLevel);
@@ -86,28 +109,9 @@ int serve(hoist::Config config) {
     if (!catalog)
         return refuse(catalog.error());
 
-    std::unique_ptr<StorageBackend> backend;
-    if (config.storage == "disk") {
-        auto disk = DiskBackend::open(config.dataDir);
-        if (!disk)
-            return refuse(disk.error().message);
-        backend = std::move(*disk);
-    } else {
-        S3Config s3;
-        s3.endpoint = config.s3Endpoint;
-        s3.bucket = config.s3Bucket;
-        s3.region = config.s3Region;
-        s3.prefix = config.s3Prefix;
-        s3.pathStyle = config.s3PathStyle;
-        s3.accessKeyId = config.s3AccessKeyId;
-        s3.secretAccessKey = config.s3SecretAccessKey;
-        s3.sessionToken = config.s3SessionToken;
-        s3.warn = [&logger](const std::string& message) { logger.warn("s3: " + message); };
-        auto s3Backend = makeS3Backend(s3);
-        if (!s3Backend)
-            return refuse(s3Backend.error());
-        backend = std::move(*s3Backend);
-    }
+    auto backend = openBackend(config, logger);
+    if (!backend)
+        return refuse(backend.error());
 
     CapabilityLinks links = CapabilityLinks::loadOrCreate(config.dataDir + "/capability.key");
     HttpClient callbackClient;
@@ -116,12 +120,12 @@ int serve(hoist::Config config) {
         finalizer = std::make_unique<LibraryFinalizer>(**catalog);
     else
         finalizer = std::make_unique<CallbackFinalizer>(
-            CallbackSettings{config.finalizeUrl, config.finalizeSecret}, callbackClient, *backend,
+            CallbackSettings{config.finalizeUrl, config.finalizeSecret}, callbackClient, **backend,
             links, logger);
     SessionLocks locks;
     Metrics metrics;
     FinalizationRunner finalization(**store, *finalizer, locks, metrics, logger);
-    UploadService uploads(**store, *backend, finalization, locks, metrics, logger,
+    UploadService uploads(**store, **backend, finalization, locks, metrics, logger,
                           UploadPolicy{config.maxSize, config.sessionTtlSeconds, config.allowTypes});
     const std::size_t expired = uploads.sweep();
     if (expired > 0)
@@ -140,8 +144,8 @@ int serve(hoist::Config config) {
     installRequestLog(server, metrics, logger);
     registerOpsRoutes(server, **store, metrics, config.metricsToken);
     registerUploadRoutes(server, uploads, **catalog, auth, metrics);
-    registerFileRoutes(server, **catalog, *backend, auth, metrics, logger);
-    registerStagedRoute(server, **store, *backend, links);
+    registerFileRoutes(server, **catalog, **backend, auth, metrics, logger);
+    registerStagedRoute(server, **store, **backend, links);
 
     const auto port = server.bind();
     if (!port)
@@ -179,7 +183,7 @@ int serve(hoist::Config config) {
     });
 
     logger.info("hoistd " HOIST_VERSION " serving " + url + " from " + config.dataDir + " (" +
-                backend->name() + " storage)");
+                (*backend)->name() + " storage)");
     std::printf("listening on %s\n", url.c_str());
     std::fflush(stdout);
     server.serve();

@@ -31,12 +31,22 @@ constexpr std::array kSignatures{
     Signature{"OggS"sv, 0, "audio/ogg"},
     Signature{"fLaC"sv, 0, "audio/flac"},
     Signature{"\x1F\x8B"sv, 0, "application/gzip"},
-    Signature{"BM"sv, 0, "image/bmp"},
 };
 
-// EBML files name their flavour in the DocType element near the start.
+// EBML files name their flavour in the DocType element (ID 0x4282, a one-byte size,
+// then the name) near the start.
 const char* matroskaFlavour(std::string_view head) {
-    return head.find("webm") != std::string_view::npos ? "video/webm" : "video/x-matroska";
+    const auto docType = head.find("\x42\x82"sv);
+    return docType != std::string_view::npos && docType + 3 <= head.size() &&
+                   head.substr(docType + 3, 4) == "webm"
+               ? "video/webm"
+               : "video/x-matroska";
+}
+
+// "BM" alone is too common a start; a bitmap file header also has four reserved
+// zero bytes after its size field.
+bool isBitmap(std::string_view head) {
+    return startsWith(head, "BM") && head.size() >= 14 && head.substr(6, 4) == "\0\0\0\0"sv;
 }
 
 const char* isoMediaType(std::string_view head) {
@@ -79,6 +89,8 @@ std::string sniffMimeType(std::string_view head) {
             return signature.mime;
         }
     }
+    if (isBitmap(head))
+        return "image/bmp";
     if (isMpegAudioFrame(head))
         return "audio/mpeg";
     return "application/octet-stream";
