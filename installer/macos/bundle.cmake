@@ -1,13 +1,13 @@
 # macOS: Hoist.app (Info.plist, icon, Qt frameworks and plugins inside) on a
 # drag-and-drop .dmg.
 if(NOT TARGET hoist)
-  message(FATAL_ERROR "installer: the macOS disk image packages the app, but there is no 'hoist' target")
+  return()
 endif()
 
 set_target_properties(hoist PROPERTIES
   MACOSX_BUNDLE ON
   OUTPUT_NAME Hoist
-  MACOSX_BUNDLE_INFO_PLIST ${CMAKE_CURRENT_LIST_DIR}/macos/Info.plist.in
+  MACOSX_BUNDLE_INFO_PLIST ${CMAKE_CURRENT_LIST_DIR}/Info.plist.in
   MACOSX_BUNDLE_BUNDLE_NAME Hoist
   MACOSX_BUNDLE_GUI_IDENTIFIER io.github.hoist.Hoist
   MACOSX_BUNDLE_BUNDLE_VERSION ${PROJECT_VERSION}
