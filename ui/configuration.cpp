@@ -17,7 +17,7 @@ QCoro::Task<TokenStore::Outcome> Configuration::loadToken() {
     m_token = co_await m_tokens.read(m_preferences.tokenInSettingsFile);
     m_settings.token = m_token.token;
     emit changed();
-    co_return m_token;
+    co_return TokenStore::Outcome(m_token); // a copy: QCoro moves from what it returns
 }
 
 QCoro::Task<TokenStore::Outcome> Configuration::update(Settings settings,
@@ -34,7 +34,7 @@ QCoro::Task<TokenStore::Outcome> Configuration::update(Settings settings,
     m_settings = std::move(settings);
     m_preferences = preferences;
     emit changed();
-    co_return m_token;
+    co_return TokenStore::Outcome(m_token); // a copy: QCoro moves from what it returns
 }
 
 void Configuration::overrideServer(const QUrl& server, const QString& token) {

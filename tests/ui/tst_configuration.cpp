@@ -112,6 +112,8 @@ class TestConfiguration final : public QObject {
         const auto reloaded = QCoro::waitFor(restarted.loadToken());
         QVERIFY(reloaded.token.isEmpty());
         QVERIFY(!reloaded.keychainError.isEmpty());
+        // What the settings dialog shows later still says why.
+        QCOMPARE(restarted.tokenOutcome().keychainError, reloaded.keychainError);
     }
 
     void dialogShowsAndReturnsTheValues() {
