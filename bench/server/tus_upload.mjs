@@ -1,0 +1,35 @@
+// Uploads one file to a tus server with tus-js-client in 8 MiB chunks (the size
+// hoistd's sessions use) and prints one JSON line with the timing, like upload_driver.
+// The file is given as a ReadStream with a path, so the client reads each chunk from
+// disk instead of buffering the whole file.
+//
+//   node tus_upload.mjs ENDPOINT FILE
+import { createReadStream, statSync } from 'node:fs'
+import { Upload } from 'tus-js-client'
+
+const [endpoint, file] = process.argv.slice(2)
+if (!endpoint || !file) {
+  console.error('usage: node tus_upload.mjs ENDPOINT FILE')
+  process.exit(2)
+}
+const size = statSync(file).size
+const began = process.hrtime.bigint()
+const upload = new Upload(createReadStream(file), {
+  endpoint,
+  chunkSize: 8 * 1024 * 1024,
+  uploadSize: size,
+  metadata: { filename: 'bench.bin' },
+  // A failure must show as an error, not be hidden by a retry that slows the figure.
+  retryDelays: null,
+  onError(error) {
+    console.log(JSON.stringify({ uploads: 1, bytes: size, errors: 1, firstError: String(error) }))
+    process.exit(1)
+  },
+  onSuccess() {
+    const seconds = Number(process.hrtime.bigint() - began) / 1e9
+    console.log(JSON.stringify({
+      uploads: 1, bytes: size, seconds, mibPerSecond: size / 1048576 / seconds, errors: 0, firstError: '',
+    }))
+  },
+})
+upload.start()
