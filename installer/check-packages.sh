@@ -142,6 +142,7 @@ check "systemd-analyze verify hoistd.service" verify_unit
 # losing a piece of hardening fails the check.
 check "systemd-analyze security: exposure at most 2.0" \
   systemd-analyze security --offline=true --threshold=20 /lib/systemd/system/hoistd.service
+check "hoistd.service enabled" test -L /etc/systemd/system/multi-user.target.wants/hoistd.service
 check "hoistd --version" bash -c "[ \"\$(hoistd --version)\" = 'hoistd $version' ]"
 [ "$app" = yes ] && check "hoist --version" bash -c "[ \"\$(hoist --version)\" = 'hoist $version' ]"
 check "config is root:hoistd 0640" \
@@ -204,6 +205,8 @@ packages_gone() { ! installed hoist && ! installed hoistd; }
 check "packages are gone" packages_gone
 check "no files left behind" \
   bash -c '! ls -d /usr/bin/hoist /usr/bin/hoistd /etc/hoistd /var/lib/hoistd \
-             /lib/systemd/system/hoistd.service 2>/dev/null | grep -q .'
+             /lib/systemd/system/hoistd.service /etc/systemd/system/hoistd.service \
+             /etc/systemd/system/*/hoistd.service /var/lib/systemd/deb-systemd-helper-*/*hoistd* \
+             /var/lib/systemd/deb-systemd-helper-*/*/hoistd.service 2>/dev/null | grep -q .'
 
 finish
