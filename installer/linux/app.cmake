@@ -17,3 +17,5 @@ foreach(size IN ITEMS 16 22 24 32 48 64 128 256 512)
           RENAME hoist.png COMPONENT app)
 endforeach()
 install(FILES ${HOIST_DEB_DOCS} DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/hoist COMPONENT app)
+install(FILES ${HOIST_DEB_MAN_DIR}/hoist.1.gz
+        DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT app)

@@ -1,6 +1,6 @@
 # CPack DEB settings for the two Debian packages: hoist (component app) and hoistd
 # (component server).
-include(${CMAKE_CURRENT_LIST_DIR}/changelog.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/docs.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/app.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/server.cmake)
 

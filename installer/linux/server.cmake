@@ -14,3 +14,5 @@ install(FILES ${HOIST_DEB_DOCS} ${PROJECT_SOURCE_DIR}/docs/admin.md
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/hoistd.lintian-overrides
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/lintian/overrides RENAME hoistd
         COMPONENT server)
+install(FILES ${HOIST_DEB_MAN_DIR}/hoistd.8.gz
+        DESTINATION ${CMAKE_INSTALL_MANDIR}/man8 COMPONENT server)
