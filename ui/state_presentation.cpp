@@ -2,57 +2,49 @@
 
 #include <QCoreApplication>
 
+#include <array>
+
 namespace hoist {
 
-QString stateLabel(JobState state) {
-    switch (state) {
-    case JobState::Queued:
-        return QCoreApplication::translate("JobState", "Queued");
-    case JobState::Hashing:
-        return QCoreApplication::translate("JobState", "Hashing");
-    case JobState::Checking:
-        return QCoreApplication::translate("JobState", "Checking");
-    case JobState::Uploading:
-        return QCoreApplication::translate("JobState", "Uploading");
-    case JobState::Finalizing:
-        return QCoreApplication::translate("JobState", "Finalizing");
-    case JobState::Done:
-        return QCoreApplication::translate("JobState", "Done");
-    case JobState::DoneDuplicate:
-        return QCoreApplication::translate("JobState", "Already on server");
-    case JobState::Paused:
-        return QCoreApplication::translate("JobState", "Paused");
-    case JobState::Failed:
-        return QCoreApplication::translate("JobState", "Failed");
+namespace {
+
+struct Look {
+    JobState state;
+    const char* label; // translated in the "JobState" context
+    const char* icon;  // :/icons/ui/state-<icon>.svg
+};
+
+constexpr std::array<Look, 9> kLooks{{
+    {JobState::Queued, QT_TRANSLATE_NOOP("JobState", "Queued"), "queued"},
+    {JobState::Hashing, QT_TRANSLATE_NOOP("JobState", "Hashing"), "hashing"},
+    {JobState::Checking, QT_TRANSLATE_NOOP("JobState", "Checking"), "checking"},
+    {JobState::Uploading, QT_TRANSLATE_NOOP("JobState", "Uploading"), "uploading"},
+    {JobState::Finalizing, QT_TRANSLATE_NOOP("JobState", "Finalizing"), "finalizing"},
+    {JobState::Done, QT_TRANSLATE_NOOP("JobState", "Done"), "done"},
+    {JobState::DoneDuplicate, QT_TRANSLATE_NOOP("JobState", "Already on server"), "duplicate"},
+    {JobState::Paused, QT_TRANSLATE_NOOP("JobState", "Paused"), "paused"},
+    {JobState::Failed, QT_TRANSLATE_NOOP("JobState", "Failed"), "failed"},
+}};
+
+const Look* lookOf(JobState state) {
+    for (const Look& look : kLooks) {
+        if (look.state == state)
+            return &look;
     }
-    return {};
+    return nullptr;
+}
+
+} // namespace
+
+QString stateLabel(JobState state) {
+    const Look* look = lookOf(state);
+    return look ? QCoreApplication::translate("JobState", look->label) : QString();
 }
 
 QIcon stateIcon(JobState state) {
-    const auto icon = [](const char* name) {
-        return QIcon(QStringLiteral(":/icons/ui/state-%1.svg").arg(QLatin1String(name)));
-    };
-    switch (state) {
-    case JobState::Queued:
-        return icon("queued");
-    case JobState::Hashing:
-        return icon("hashing");
-    case JobState::Checking:
-        return icon("checking");
-    case JobState::Uploading:
-        return icon("uploading");
-    case JobState::Finalizing:
-        return icon("finalizing");
-    case JobState::Done:
-        return icon("done");
-    case JobState::DoneDuplicate:
-        return icon("duplicate");
-    case JobState::Paused:
-        return icon("paused");
-    case JobState::Failed:
-        return icon("failed");
-    }
-    return {};
+    const Look* look = lookOf(state);
+    return look ? QIcon(QStringLiteral(":/icons/ui/state-%1.svg").arg(QLatin1String(look->icon)))
+                : QIcon();
 }
 
 } // namespace hoist

@@ -187,12 +187,6 @@ class TestConfiguration final : public QObject {
     }
 };
 
-int main(int argc, char** argv) {
-    QTemporaryDir home;
-    ui_test::isolateUserFolders(home.path());
-    QApplication app(argc, argv);
-    TestConfiguration test;
-    return QTest::qExec(&test, argc, argv);
-}
+HOIST_UI_TEST_MAIN(TestConfiguration)
 
 #include "tst_configuration.moc"

@@ -45,6 +45,8 @@ class TestFirstRun final : public QObject {
 
   private slots:
     void initTestCase() {
+        QCoreApplication::setOrganizationName("hoist");
+        QCoreApplication::setApplicationName("hoist");
         // The isolated XDG_DATA_HOME is where hoistd would keep its token.
         QCOMPARE(FirstRunDialog::defaultDevTokenFile(), devTokenFile());
     }
@@ -103,14 +105,6 @@ class TestFirstRun final : public QObject {
     }
 };
 
-int main(int argc, char** argv) {
-    QTemporaryDir home;
-    ui_test::isolateUserFolders(home.path());
-    QApplication app(argc, argv);
-    QCoreApplication::setOrganizationName("hoist");
-    QCoreApplication::setApplicationName("hoist");
-    TestFirstRun test;
-    return QTest::qExec(&test, argc, argv);
-}
+HOIST_UI_TEST_MAIN(TestFirstRun)
 
 #include "tst_first_run.moc"

@@ -83,12 +83,6 @@ class TestJobNotifier final : public QObject {
     }
 };
 
-int main(int argc, char** argv) {
-    QTemporaryDir home;
-    ui_test::isolateUserFolders(home.path());
-    QApplication app(argc, argv);
-    TestJobNotifier test;
-    return QTest::qExec(&test, argc, argv);
-}
+HOIST_UI_TEST_MAIN(TestJobNotifier)
 
 #include "tst_job_notifier.moc"

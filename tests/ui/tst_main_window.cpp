@@ -26,9 +26,6 @@ struct Fixture : ui_test::AppFixture {
 
 class TestMainWindow final : public QObject {
     Q_OBJECT
-  public:
-    explicit TestMainWindow(QString root) : m_root(std::move(root)) {}
-
   private:
     QString folder(const QString& name) {
         const QString path = m_root + "/" + name;
@@ -57,7 +54,8 @@ class TestMainWindow final : public QObject {
         return dropEvent.isAccepted();
     }
 
-    QString m_root;
+    // HOME is a temporary folder of this run (HOIST_UI_TEST_MAIN).
+    const QString m_root = QDir::homePath();
 
   private slots:
     void emptyQueueShowsTheDropHint() {
@@ -166,12 +164,6 @@ class TestMainWindow final : public QObject {
     }
 };
 
-int main(int argc, char** argv) {
-    QTemporaryDir root;
-    ui_test::isolateUserFolders(root.path());
-    QApplication app(argc, argv);
-    TestMainWindow test(root.path());
-    return QTest::qExec(&test, argc, argv);
-}
+HOIST_UI_TEST_MAIN(TestMainWindow)
 
 #include "tst_main_window.moc"

@@ -210,12 +210,6 @@ class TestQueueActions final : public QObject {
     }
 };
 
-int main(int argc, char** argv) {
-    QTemporaryDir home;
-    ui_test::isolateUserFolders(home.path());
-    QApplication app(argc, argv);
-    TestQueueActions test;
-    return QTest::qExec(&test, argc, argv);
-}
+HOIST_UI_TEST_MAIN(TestQueueActions)
 
 #include "tst_queue_actions.moc"

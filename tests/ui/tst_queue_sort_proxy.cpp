@@ -9,6 +9,8 @@
 #include <QStandardItemModel>
 #include <QTest>
 
+#include <memory>
+
 using hoist::JobState;
 using hoist::QueueModel;
 
@@ -50,77 +52,70 @@ class TestQueueSortProxy final : public QObject {
         return result;
     }
 
+    // Fresh for every test function.
+    std::unique_ptr<QStandardItemModel> m_source;
+    std::unique_ptr<hoist::QueueSortProxy> m_proxy;
+
     QList<Row> m_rows{{"b.iso", 2'000'000'000, JobState::Uploading, 5e6},
                       {"a.txt", 900, JobState::Done, 0},
                       {"C.png", 1'500, JobState::Failed, 0},
                       {"d.mov", 30'000'000, JobState::Paused, 1.5}};
 
   private slots:
+    void init() {
+        m_source = std::make_unique<QStandardItemModel>();
+        fill(*m_source, m_rows);
+        m_proxy = std::make_unique<hoist::QueueSortProxy>();
+    }
+
     void keepsQueueOrderUntilSorted() {
-        QStandardItemModel source;
-        fill(source, m_rows);
-        hoist::QueueSortProxy proxy;
-        QAbstractItemModelTester tester(&proxy,
+        QAbstractItemModelTester tester(m_proxy.get(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
-        proxy.setSourceModel(&source);
-        QCOMPARE(names(proxy), QStringList({"b.iso", "a.txt", "C.png", "d.mov"}));
+        m_proxy->setSourceModel(m_source.get());
+        QCOMPARE(names(*m_proxy), QStringList({"b.iso", "a.txt", "C.png", "d.mov"}));
     }
 
     void sortsSizesByBytesNotByText() {
-        QStandardItemModel source;
-        fill(source, m_rows);
-        hoist::QueueSortProxy proxy;
-        proxy.setSourceModel(&source);
-        proxy.sort(QueueModel::Size, Qt::AscendingOrder);
+        m_proxy->setSourceModel(m_source.get());
+        m_proxy->sort(QueueModel::Size, Qt::AscendingOrder);
         // As text, "900 bytes" would come last and "2 GB" before "29 MB".
-        QCOMPARE(names(proxy), QStringList({"a.txt", "C.png", "d.mov", "b.iso"}));
+        QCOMPARE(names(*m_proxy), QStringList({"a.txt", "C.png", "d.mov", "b.iso"}));
     }
 
     void sortsSpeedsAsNumbers() {
-        QStandardItemModel source;
-        fill(source, m_rows);
-        hoist::QueueSortProxy proxy;
-        proxy.setSourceModel(&source);
-        proxy.sort(QueueModel::Speed, Qt::DescendingOrder);
-        QCOMPARE(names(proxy).first(), QString("b.iso"));
-        QCOMPARE(names(proxy).at(1), QString("d.mov"));
+        m_proxy->setSourceModel(m_source.get());
+        m_proxy->sort(QueueModel::Speed, Qt::DescendingOrder);
+        QCOMPARE(names(*m_proxy).first(), QString("b.iso"));
+        QCOMPARE(names(*m_proxy).at(1), QString("d.mov"));
     }
 
     void sortsNamesCaseInsensitively() {
-        QStandardItemModel source;
-        fill(source, m_rows);
-        hoist::QueueSortProxy proxy;
-        proxy.setSourceModel(&source);
-        proxy.sort(QueueModel::Name, Qt::AscendingOrder);
-        QCOMPARE(names(proxy), QStringList({"a.txt", "b.iso", "C.png", "d.mov"}));
+        m_proxy->setSourceModel(m_source.get());
+        m_proxy->sort(QueueModel::Name, Qt::AscendingOrder);
+        QCOMPARE(names(*m_proxy), QStringList({"a.txt", "b.iso", "C.png", "d.mov"}));
     }
 
     void showsStatesInWordsWithIcons() {
-        QStandardItemModel source;
-        fill(source, m_rows);
-        hoist::QueueSortProxy proxy;
-        proxy.setSourceModel(&source);
-        const QModelIndex state = proxy.index(0, QueueModel::State);
+        m_proxy->setSourceModel(m_source.get());
+        const QModelIndex state = m_proxy->index(0, QueueModel::State);
         QCOMPARE(state.data().toString(), hoist::stateLabel(JobState::Uploading));
         const QIcon icon = state.data(Qt::DecorationRole).value<QIcon>();
         QVERIFY(!icon.isNull());
         QVERIFY2(!icon.pixmap(16, 16).isNull(), "the SVG icon renders (libqt6svg6)");
-        QCOMPARE(proxy.headerData(QueueModel::Confirmed, Qt::Horizontal).toString(),
+        QCOMPARE(m_proxy->headerData(QueueModel::Confirmed, Qt::Horizontal).toString(),
                  QString("Progress"));
     }
 
     void followsSourceChanges() {
-        QStandardItemModel source;
-        fill(source, m_rows);
-        hoist::QueueSortProxy proxy;
-        QAbstractItemModelTester tester(&proxy,
+        QAbstractItemModelTester tester(m_proxy.get(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
-        proxy.setSourceModel(&source);
-        proxy.sort(QueueModel::Size, Qt::AscendingOrder);
-        source.setData(source.index(1, QueueModel::Size), 5'000'000'000LL, QueueModel::SizeRole);
-        QCOMPARE(names(proxy).last(), QString("a.txt"));
-        source.removeRow(0);
-        QCOMPARE(proxy.rowCount(), 3);
+        m_proxy->setSourceModel(m_source.get());
+        m_proxy->sort(QueueModel::Size, Qt::AscendingOrder);
+        m_source->setData(m_source->index(1, QueueModel::Size), 5'000'000'000LL,
+                          QueueModel::SizeRole);
+        QCOMPARE(names(*m_proxy).last(), QString("a.txt"));
+        m_source->removeRow(0);
+        QCOMPARE(m_proxy->rowCount(), 3);
     }
 };
 

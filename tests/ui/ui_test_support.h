@@ -5,10 +5,13 @@
 #include "settings.h"
 #include "token_store.h"
 
+#include <QApplication>
 #include <QByteArray>
 #include <QMessageBox>
 #include <QSettings>
 #include <QString>
+#include <QTemporaryDir>
+#include <QTest>
 #include <QUrl>
 
 #include <memory>
@@ -56,3 +59,13 @@ class MessageBoxAnswerer final : public QObject {
 int httpStatus(const QUrl& server, const QString& path, const QString& token);
 
 } // namespace ui_test
+
+// QTEST_MAIN with HOME and the XDG folders in a temporary folder of the run.
+#define HOIST_UI_TEST_MAIN(TestObject)                                                             \
+    int main(int argc, char** argv) {                                                              \
+        QTemporaryDir home;                                                                        \
+        ui_test::isolateUserFolders(home.path());                                                  \
+        QApplication app(argc, argv);                                                              \
+        TestObject test;                                                                           \
+        return QTest::qExec(&test, argc, argv);                                                    \
+    }

@@ -1,0 +1,191 @@
+// Times the desktop app over a queue of N files (10,000 by default), offscreen:
+// adding them (and the longest stall of the GUI thread meanwhile), sorting by
+// several columns, repainting, scrolling, a whole-table model update, and the
+// status-bar totals. Jobs are paused as soon as they are queued, so what is
+// measured is the window, not uploads.
+
+#include "configuration.h"
+#include "engine_host.h"
+#include "main_window.h"
+#include "queue_actions.h"
+#include "queue_model.h"
+#include "queue_summary.h"
+#include "queue_view.h"
+#include "token_store.h"
+#include "upload_engine.h"
+#include "upload_queue.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QScrollBar>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <functional>
+
+namespace {
+
+double milliseconds(const std::function<void()>& work) {
+    QElapsedTimer timer;
+    timer.start();
+    work();
+    return static_cast<double>(timer.nsecsElapsed()) / 1e6;
+}
+
+void report(const char* what, double ms) {
+    std::printf("%-46s %10.1f ms\n", what, ms);
+}
+
+// Sparse files of assorted sizes: creating them costs no disk space or time.
+QString makeFiles(const QString& root, int count) {
+    const QString folder = root + "/files";
+    for (int i = 0; i < count; ++i) {
+        const QString dir = QStringLiteral("%1/set-%2").arg(folder).arg(i / 100, 3, 10, QChar('0'));
+        if (i % 100 == 0)
+            QDir().mkpath(dir);
+        QFile file(QStringLiteral("%1/file-%2.bin").arg(dir).arg(i, 5, 10, QChar('0')));
+        if (!file.open(QIODevice::WriteOnly) || !file.resize((i * 7919LL % 100'000) * 1024 + 1))
+            qFatal("cannot create %s", qPrintable(file.fileName()));
+    }
+    return folder;
+}
+
+// The longest time the event loop went without serving a 1 ms timer.
+class StallMeter final {
+  public:
+    StallMeter() {
+        m_tick.setInterval(1);
+        QObject::connect(&m_tick, &QTimer::timeout,
+                         [this] { m_longest = std::max(m_longest, m_clock.restart()); });
+    }
+    void start() {
+        m_longest = 0;
+        m_clock.start();
+        m_tick.start();
+    }
+    qint64 stop() {
+        m_tick.stop();
+        return std::max(m_longest, m_clock.elapsed());
+    }
+
+  private:
+    QTimer m_tick;
+    QElapsedTimer m_clock;
+    qint64 m_longest = 0;
+};
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    const int rows = argc > 1 ? std::max(1, QString::fromLocal8Bit(argv[1]).toInt()) : 10000;
+    QTemporaryDir root;
+    std::printf("hoist UI benchmark: %d rows, platform %s\n", rows,
+                qPrintable(QGuiApplication::platformName()));
+    QString folder;
+    report("create the files (setup, not the app)",
+           milliseconds([&] { folder = makeFiles(root.path(), rows); }));
+
+    QSettings store(root.filePath("hoist.ini"), QSettings::IniFormat);
+    hoist::TokenStore tokens(store, QStringLiteral("hoist-bench"));
+    hoist::Configuration configuration(store, tokens, {});
+    configuration.overrideServer(QUrl("http://127.0.0.1:9"), QStringLiteral("bench"));
+    const QString queueFolder = root.filePath("queue");
+    hoist::EngineHost host(
+        [queueFolder](const hoist::Settings& settings) {
+            return std::make_unique<hoist::UploadEngine>(settings, queueFolder);
+        },
+        configuration.settings());
+    hoist::MainWindow window(host, configuration, store);
+    window.resize(1100, 700);
+    window.show();
+    QWidget* viewport = window.view().viewport();
+    const auto repaint = [&] { viewport->repaint(); };
+
+    StallMeter stalls;
+    QEventLoop added;
+    QObject::connect(&window, &hoist::MainWindow::pathsAdded, &added, [&] {
+        host.queue().pauseAll(); // measure the window, not uploads
+        added.quit();
+    });
+    stalls.start();
+    report("add a folder of files, until all rows are in", milliseconds([&] {
+               window.addPaths({folder});
+               added.exec();
+           }));
+    report("  longest GUI-thread stall meanwhile", static_cast<double>(stalls.stop()));
+    if (host.model().rowCount() != rows)
+        qFatal("expected %d rows, got %d", rows, host.model().rowCount());
+    report("first paint of the full table", milliseconds([&] {
+               host.model().flush();
+               QCoreApplication::processEvents();
+               repaint();
+           }));
+
+    const std::pair<const char*, int> sorts[] = {
+        {"sort by name, then repaint", hoist::QueueModel::Name},
+        {"sort by size, then repaint", hoist::QueueModel::Size},
+        {"sort by state, then repaint", hoist::QueueModel::State},
+        {"sort by progress, then repaint", hoist::QueueModel::Confirmed}};
+    for (const auto& [label, column] : sorts) {
+        report(label, milliseconds([&] {
+                   window.view().sortByColumn(column, Qt::DescendingOrder);
+                   repaint();
+               }));
+    }
+    window.view().sortByColumn(hoist::QueueModel::Name, Qt::AscendingOrder);
+
+    constexpr int kRepaints = 100;
+    report("repaint of the visible rows (mean of 100)", milliseconds([&] {
+                                                            for (int i = 0; i < kRepaints; ++i)
+                                                                repaint();
+                                                        }) / kRepaints);
+
+    constexpr int kSteps = 200;
+    QScrollBar* scroll = window.view().verticalScrollBar();
+    report("scroll one step and repaint (mean of 201)",
+           milliseconds([&] {
+               for (int i = 0; i <= kSteps; ++i) {
+                   scroll->setValue(scroll->maximum() * i / kSteps);
+                   repaint();
+               }
+           }) / (kSteps + 1));
+
+    // Every job changes state at once: one whole-table dataChanged, re-sorted and repainted.
+    window.view().sortByColumn(hoist::QueueModel::State, Qt::AscendingOrder);
+    host.queue().resumeAll();
+    host.queue().pauseAll();
+    report("every row changed: coalesced update + repaint", milliseconds([&] {
+               host.model().flush();
+               repaint();
+           }));
+    report("status-bar totals over all rows", milliseconds([&] { window.summary().refresh(); }));
+
+    // The queue removes one job at a time (UploadQueue::remove): measure the
+    // Remove action over a large selection, the way Clear Finished works too.
+    const int removed = std::min(1000, rows);
+    window.view().selectionModel()->select(
+        QItemSelection(window.view().model()->index(0, 0),
+                       window.view().model()->index(removed - 1, 0)),
+        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    const double removal = milliseconds([&] { window.actions().remove()->trigger(); });
+    if (host.model().rowCount() != rows - removed)
+        qFatal("remove left %d rows", host.model().rowCount());
+    std::printf("%-46s %10.1f ms\n",
+                qPrintable(QStringLiteral("remove %1 selected rows").arg(removed)), removal);
+
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    std::printf("%-46s %10.1f MiB\n", "peak resident memory", usage.ru_maxrss / 1024.0);
+    return 0;
+}
