@@ -13,6 +13,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QSettings>
 #include <QTimer>
@@ -55,7 +56,8 @@ std::optional<GuiOptions> parseGuiOptions(const QStringList& arguments, QString&
     if (parser.isSet(server))
         options.server = QUrl::fromUserInput(parser.value(server));
     options.token = parser.value(token);
-    options.paths = parser.positionalArguments();
+    for (const QString& path : parser.positionalArguments())
+        options.paths << QFileInfo(path).absoluteFilePath();
     return options;
 }
 
