@@ -195,13 +195,13 @@ void MainWindow::queueFiles(const QStringList& files) {
     const int before = m_host.model().rowCount();
     const QStringList rejected = m_host.queue().addPaths(files, m_host.settings().serverUrl);
     const int added = m_host.model().rowCount() - before;
+    statusBar()->setToolTip(rejected.join(QLatin1Char('\n')));
     if (rejected.isEmpty()) {
         statusBar()->showMessage(tr("%n file(s) added", nullptr, added), 5000);
     } else {
         statusBar()->showMessage(
             tr("%n file(s) added; %1 could not be read", nullptr, added).arg(rejected.size()),
             10000);
-        statusBar()->setToolTip(rejected.join(QLatin1Char('\n')));
     }
     emit pathsAdded(added, rejected);
 }
