@@ -4,53 +4,13 @@
 
 namespace hoist {
 
-namespace {
-// Blocks outlive the pipeline that used them. A fresh 1 MiB block per use costs page
-// faults on first touch and a heap trim (madvise) when freed: profiled, that was about
-// a fifth of hoistd's CPU time on a single upload (bench/README.md). This stock keeps a
-// few touched blocks for the next chunk; past its cap blocks are freed as before, so
-// what it holds stays small however many uploads run at once.
-class BlockStock final {
-  public:
-    std::vector<char> take(std::size_t capacity) {
-        {
-            std::lock_guard lock(m_mutex);
-            if (!m_blocks.empty()) {
-                std::vector<char> block = std::move(m_blocks.back());
-                m_blocks.pop_back();
-                return block;
-            }
-        }
-        std::vector<char> block;
-        block.reserve(capacity);
-        return block;
-    }
 
-    void give(std::vector<char> block) {
-        block.clear();
-        std::lock_guard lock(m_mutex);
-        if (m_blocks.size() < kMaxBlocks)
-            m_blocks.push_back(std::move(block));
-    }
-
-  private:
-    // One upload in flight uses at most kMaxQueued + 2 blocks; this serves two.
-    static constexpr std::size_t kMaxBlocks = 12;
-    std::mutex m_mutex;
-    std::vector<std::vector<char>> m_blocks;
-};
-
-BlockStock& blockStock() {
-    static BlockStock stock;
-    return stock;
-}
-} // namespace
-
-ChunkPipeline::ChunkPipeline(ChunkWriter& writer, Sha256State fileHash, bool hashChunk)
-    : m_writer(writer), m_fileHash(fileHash) {
+ChunkPipeline::ChunkPipeline(BlockStock& stock, ChunkWriter& writer, Sha256State fileHash,
+                             bool hashChunk)
+    : m_stock(stock), m_writer(writer), m_fileHash(fileHash) {
     if (hashChunk)
         m_chunkHash.emplace();
-    m_block = blockStock().take(kBlockSize);
+    m_block = m_stock.take(kBlockSize);
     m_worker = std::thread([this] { run(); });
 }
 
@@ -62,11 +22,11 @@ ChunkPipeline::~ChunkPipeline() {
     m_changed.notify_all();
     if (m_worker.joinable())
         m_worker.join();
-    blockStock().give(std::move(m_block));
+    m_stock.give(std::move(m_block));
     for (auto& block : m_queue)
-        blockStock().give(std::move(block));
+        m_stock.give(std::move(block));
     for (auto& block : m_spare)
-        blockStock().give(std::move(block));
+        m_stock.give(std::move(block));
 }
 
 bool ChunkPipeline::feed(const char* data, std::size_t size) {
@@ -91,7 +51,7 @@ void ChunkPipeline::submit() {
         m_spare.pop_back();
         m_block.clear();
     } else {
-        m_block = blockStock().take(kBlockSize);
+        m_block = m_stock.take(kBlockSize);
     }
     lock.unlock();
     m_changed.notify_all();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "block_stock.h"
 #include "sha256_state.h"
 #include "storage_backend.h"
 
@@ -18,7 +19,7 @@ namespace hoist {
 // receive thread alone halves throughput (NOTES.md). Memory: a few blocks at most.
 class ChunkPipeline final {
   public:
-    ChunkPipeline(ChunkWriter& writer, Sha256State fileHash, bool hashChunk);
+    ChunkPipeline(BlockStock& stock, ChunkWriter& writer, Sha256State fileHash, bool hashChunk);
     ~ChunkPipeline();
     ChunkPipeline(const ChunkPipeline&) = delete;
     ChunkPipeline& operator=(const ChunkPipeline&) = delete;
@@ -41,6 +42,7 @@ class ChunkPipeline final {
     static constexpr std::size_t kBlockSize = 1024 * 1024;
     static constexpr std::size_t kMaxQueued = 4;
 
+    BlockStock& m_stock;
     ChunkWriter& m_writer;
     Sha256State m_fileHash;
     std::optional<Sha256State> m_chunkHash;

@@ -202,7 +202,7 @@ ApiResult<std::int64_t> UploadService::putChunk(const std::string& userId,
     std::string head = session.head;
     std::int64_t received = 0;
     bool tooLong = false;
-    ChunkPipeline pipeline(**writer, *fileHash, request.chunkSha256.has_value());
+    ChunkPipeline pipeline(m_blocks, **writer, *fileHash, request.chunkSha256.has_value());
     const bool bodyComplete = request.readBody([&](const char* data, std::size_t size) {
         if (received + static_cast<std::int64_t>(size) > length) {
             tooLong = true;

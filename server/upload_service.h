@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api_error.h"
+#include "block_stock.h"
 #include "file_catalog.h"
 #include "finalization.h"
 #include "http_server.h"
@@ -82,6 +83,7 @@ class UploadService final {
     Metrics& m_metrics;
     Logger& m_logger;
     UploadPolicy m_policy;
+    BlockStock m_blocks;
     // Staging created by init is owned by a session row a moment later; a sweep
     // (exclusive) never runs between the two (shared).
     std::shared_mutex m_stagingOwnership;
