@@ -27,5 +27,10 @@ std::optional<JobState> jobStateFromName(const QString& text);
 bool isActive(JobState state);
 // Done or DoneDuplicate: the job has a file id and nothing more to do.
 bool isDone(JobState state);
+// What the user may do to a job in a state: the one place these rules live (the
+// job obeys them, the UI enables its actions by them).
+bool canPause(JobState state);
+bool canResume(JobState state);
+bool canRetry(JobState state);
 
 } // namespace hoist

@@ -75,19 +75,19 @@ void UploadJob::start() {
 }
 
 void UploadJob::pause() {
-    if (isDone(state()) || state() == JobState::Paused || state() == JobState::Failed)
+    if (!canPause(state()))
         return;
     stopRun();
     setState(JobState::Paused);
 }
 
 void UploadJob::resume() {
-    if (state() == JobState::Paused)
+    if (canResume(state()))
         setState(JobState::Queued);
 }
 
 void UploadJob::retry() {
-    if (state() != JobState::Failed)
+    if (!canRetry(state()))
         return;
     m_record.error.clear();
     setState(JobState::Queued);

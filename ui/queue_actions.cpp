@@ -19,18 +19,6 @@ namespace hoist {
 
 namespace {
 
-// Mirrors UploadJob's own rules (pause(), resume(), retry() ignore other states),
-// so a button is only enabled where pressing it does something.
-bool canPause(JobState state) {
-    return state == JobState::Queued || isActive(state);
-}
-bool canResume(JobState state) {
-    return state == JobState::Paused;
-}
-bool canRetry(JobState state) {
-    return state == JobState::Failed;
-}
-
 // A removal that throws work away: the job is running, or has bytes on the
 // server whose session removal deletes.
 bool removalLosesWork(JobState state, qint64 confirmedBytes) {
