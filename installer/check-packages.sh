@@ -11,6 +11,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source_dir=$PWD
 build_dir=${BUILD_DIR:-$source_dir/build-pkg}
+# apt-get takes a path only when it looks like one: make it absolute.
+case $build_dir in /*) ;; *) build_dir=$source_dir/$build_dir ;; esac
 jobs=${HOIST_JOBS:-2}
 work=$(mktemp -d /tmp/hoist-check-packages.XXXXXX)
 passed=0
