@@ -49,3 +49,11 @@ int RawHttpConnection::readStatus(int timeoutMs) {
     const QList<QByteArray> status = lines.value(0).split(' ');
     return status.size() > 1 ? status[1].toInt() : 0;
 }
+
+bool RawHttpConnection::beginChunk(quint16 port, const QString& sessionId, qint64 offset,
+                                   qint64 length) {
+    return connectTo(port) &&
+           sendHead("PUT", "/upload/" + sessionId.toUtf8(),
+                    {"Authorization: Bearer tokA", "X-Upload-Offset: " + QByteArray::number(offset),
+                     "Content-Length: " + QByteArray::number(length)});
+}

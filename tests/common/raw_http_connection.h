@@ -12,6 +12,9 @@ class RawHttpConnection final {
     bool sendHead(const QByteArray& method, const QByteArray& path,
                   const QList<QByteArray>& headerLines);
     bool sendBytes(const QByteArray& bytes);
+    // Connects and sends the head of a chunk PUT (alice's token); the body is the
+    // caller's to send, or not.
+    bool beginChunk(quint16 port, const QString& sessionId, qint64 offset, qint64 length);
     // The status code of the next response (0 when none arrived in time); the rest of
     // the response is read into body().
     int readStatus(int timeoutMs = 15000);

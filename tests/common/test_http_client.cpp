@@ -70,8 +70,16 @@ QJsonObject TestHttpClient::upload(const QString& fileName, const QByteArray& da
         if (putChunk(id, offset, data.mid(offset, chunk)).status != 200)
             return {};
     }
-    return postJson("/upload/" + id + "/complete", {{"fingerprint", QString(sha256Hex(data))}})
-        .json();
+    return complete(id, data).json();
+}
+
+TestReply TestHttpClient::complete(const QString& sessionId, const QByteArray& data) {
+    return postJson("/upload/" + sessionId + "/complete",
+                    {{"fingerprint", QString(sha256Hex(data))}});
+}
+
+QByteArray TestHttpClient::fileContent(const TestReply& completion) {
+    return get("/files/" + completion.json()["fileId"].toString() + "/content").body;
 }
 
 QByteArray sha256Hex(const QByteArray& data) {

@@ -32,6 +32,10 @@ class TestHttpClient final {
 
     // POST /upload/init for a file of `size` bytes; returns the JSON (sessionId, chunkSize...).
     QJsonObject init(const QString& fileName, qint64 size);
+    // POST complete with the fingerprint of `data`.
+    TestReply complete(const QString& sessionId, const QByteArray& data);
+    // The bytes of the file a successful completion names.
+    QByteArray fileContent(const TestReply& completion);
     // The whole protocol: init, every chunk, complete. Returns the completion JSON.
     QJsonObject upload(const QString& fileName, const QByteArray& data);
 

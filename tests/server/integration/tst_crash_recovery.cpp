@@ -42,12 +42,9 @@ void TestCrashRecovery::killBetweenChunksResumesAtLastAcknowledgedByte() {
     QCOMPARE(replay.status, 409);
     QCOMPARE(replay.header("X-Upload-Offset"), QByteArray::number(2 * chunk));
     QCOMPARE(after.putChunk(id, 2 * chunk, data.mid(2 * chunk)).status, 200);
-    const TestReply done = after.postJson("/upload/" + id + "/complete",
-                                          {{"fingerprint", QString(sha256Hex(data))}});
+    const TestReply done = after.complete(id, data);
     QCOMPARE(done.status, 200);
-    const TestReply content = after.get("/files/" + done.json()["fileId"].toString() + "/content");
-    QCOMPARE(content.status, 200);
-    QVERIFY(content.body == data);
+    QVERIFY(after.fileContent(done) == data);
 }
 
 void TestCrashRecovery::killInTheMiddleOfAChunkChangesNothing() {
@@ -61,10 +58,7 @@ void TestCrashRecovery::killInTheMiddleOfAChunkChangesNothing() {
 
     // Half of the first chunk reaches the server (and its staging file), then SIGKILL.
     RawHttpConnection connection;
-    QVERIFY(connection.connectTo(server.port()));
-    QVERIFY(connection.sendHead("PUT", "/upload/" + id.toUtf8(),
-                                {"Authorization: Bearer tokA", "X-Upload-Offset: 0",
-                                 "Content-Length: " + QByteArray::number(chunk)}));
+    QVERIFY(connection.beginChunk(server.port(), id, 0, chunk));
     QVERIFY(connection.sendBytes(data.left(chunk / 2)));
     QTest::qWait(300);
     server.kill9();
@@ -76,10 +70,9 @@ void TestCrashRecovery::killInTheMiddleOfAChunkChangesNothing() {
     // The whole file goes up again from 0 and hashes right: no partial bytes leaked in.
     QCOMPARE(after.putChunk(id, 0, data.left(chunk)).status, 200);
     QCOMPARE(after.putChunk(id, chunk, data.mid(chunk)).status, 200);
-    const TestReply done = after.postJson("/upload/" + id + "/complete",
-                                          {{"fingerprint", QString(sha256Hex(data))}});
+    const TestReply done = after.complete(id, data);
     QCOMPARE(done.status, 200);
-    QCOMPARE(after.get("/files/" + done.json()["fileId"].toString() + "/content").body, data);
+    QVERIFY(after.fileContent(done) == data);
 }
 
 void TestCrashRecovery::killDuringManySessionsKeepsEveryOffset() {

@@ -119,10 +119,7 @@ void TestHostileInput::hostileFileNames() {
 
 void TestHostileInput::bodyShorterThanContentLength() {
     RawHttpConnection connection;
-    QVERIFY(connection.connectTo(m_server->port()));
-    QVERIFY(connection.sendHead("PUT", "/upload/" + m_session.toUtf8(),
-                                {"Authorization: Bearer tokA", "X-Upload-Offset: 0",
-                                 "Content-Length: 100"}));
+    QVERIFY(connection.beginChunk(m_server->port(), m_session, 0, 100));
     QVERIFY(connection.sendBytes(QByteArray(60, 'z')));
     connection.close();
     QTest::qWait(200);

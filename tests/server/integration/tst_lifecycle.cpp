@@ -63,10 +63,7 @@ void TestLifecycle::sigtermFinishesTheChunkInFlightAndExitsZero() {
     const qint64 chunk = session["chunkSize"].toInteger();
 
     RawHttpConnection connection;
-    QVERIFY(connection.connectTo(server.port()));
-    QVERIFY(connection.sendHead("PUT", "/upload/" + id.toUtf8(),
-                                {"Authorization: Bearer tokA", "X-Upload-Offset: 0",
-                                 "Content-Length: " + QByteArray::number(chunk)}));
+    QVERIFY(connection.beginChunk(server.port(), id, 0, chunk));
     QVERIFY(connection.sendBytes(bytes.left(chunk / 2)));
     QTest::qWait(200);
     QVERIFY(server.isRunning());

@@ -56,12 +56,9 @@ void TestS3Recovery::killMidUploadThenResume() {
     TestHttpClient after(hoistd->url());
     QCOMPARE(after.get("/upload/" + id).json()["uploadedBytes"].toInteger(), 2 * chunk);
     QCOMPARE(after.putChunk(id, 2 * chunk, data.mid(2 * chunk)).status, 200);
-    const TestReply done = after.postJson("/upload/" + id + "/complete",
-                                          {{"fingerprint", QString(sha256Hex(data))}});
+    const TestReply done = after.complete(id, data);
     QCOMPARE(done.status, 200);
-    const TestReply content = after.get("/files/" + done.json()["fileId"].toString() + "/content");
-    QCOMPARE(content.status, 200);
-    QVERIFY(content.body == data);
+    QVERIFY(after.fileContent(done) == data);
     QCOMPARE(m_moto.multipartUploads("crash"), QStringList());
 }
 

@@ -34,10 +34,7 @@ void TestSessionLock::secondRequestWhileAChunkIsInFlightIs423() {
     const qint64 chunk = session["chunkSize"].toInteger();
 
     RawHttpConnection slow;
-    QVERIFY(slow.connectTo(m_server->port()));
-    QVERIFY(slow.sendHead("PUT", "/upload/" + id.toUtf8(),
-                          {"Authorization: Bearer tokA", "X-Upload-Offset: 0",
-                           "Content-Length: " + QByteArray::number(chunk)}));
+    QVERIFY(slow.beginChunk(m_server->port(), id, 0, chunk));
     QVERIFY(slow.sendBytes(data.left(1024)));
     QTest::qWait(200);
     const TestReply second = client.putChunk(id, 0, data.left(chunk));
@@ -59,10 +56,7 @@ void TestSessionLock::otherSessionsAreNotBlocked() {
     const QString busy = client.init("busy.bin", data.size())["sessionId"].toString();
     const QString free = client.init("free.bin", data.size())["sessionId"].toString();
     RawHttpConnection slow;
-    QVERIFY(slow.connectTo(m_server->port()));
-    QVERIFY(slow.sendHead("PUT", "/upload/" + busy.toUtf8(),
-                          {"Authorization: Bearer tokA", "X-Upload-Offset: 0",
-                           "Content-Length: 1000"}));
+    QVERIFY(slow.beginChunk(m_server->port(), busy, 0, 1000));
     QVERIFY(slow.sendBytes(data.left(10)));
     QTest::qWait(100);
     QCOMPARE(client.putChunk(free, 0, data).status, 200);
