@@ -15,7 +15,6 @@ class Logger final {
   public:
     explicit Logger(LogLevel threshold = LogLevel::Info) : m_threshold(threshold) {}
 
-    void setThreshold(LogLevel level) { m_threshold = level; }
     bool enabled(LogLevel level) const { return level >= m_threshold; }
 
     void log(LogLevel level, const std::string& message);
