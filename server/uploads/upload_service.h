@@ -2,9 +2,8 @@
 
 #include "api_error.h"
 #include "block_stock.h"
-#include "file_catalog.h"
 #include "finalization.h"
-#include "http_server.h"
+#include "byte_sink.h"
 #include "logger.h"
 #include "metrics.h"
 #include "session_locks.h"

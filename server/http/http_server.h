@@ -1,5 +1,7 @@
 #pragma once
 
+#include "byte_sink.h"
+
 #include <tl/expected.hpp>
 
 #include <chrono>
@@ -17,8 +19,6 @@ namespace hoist {
 // hoistd's own view of HTTP: the rest of the server never sees cpp-httplib, whose
 // only includer is http_server.cpp (DESIGN: payload limits, timeouts, the thread
 // pool and the exception handler are set in that one place).
-
-using ByteSink = std::function<bool(const char* data, std::size_t size)>;
 
 struct ServerRequest {
     std::string method;

@@ -19,6 +19,13 @@ struct StagingRef {
     std::string uploadId; // S3 multipart upload id; empty on disk
 };
 
+// What a backend remembers of one committed chunk, recorded by the session store in
+// the same transaction as the new offset (S3: the part's ETag; disk: nothing).
+struct ChunkReceipt {
+    std::int64_t index = 0;
+    std::string etag;
+};
+
 // One upload session as the session store persists it. Times are Unix seconds.
 struct Session {
     std::string id;

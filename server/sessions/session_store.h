@@ -1,7 +1,6 @@
 #pragma once
 
 #include "session.h"
-#include "storage_backend.h"
 
 #include <tl/expected.hpp>
 

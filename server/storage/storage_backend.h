@@ -28,13 +28,6 @@ struct StorageError {
 
 template <typename T> using StorageResult = tl::expected<T, StorageError>;
 
-// What a backend remembers of one committed chunk, recorded by the session store in
-// the same transaction as the new offset (S3: the part's ETag; disk: nothing).
-struct ChunkReceipt {
-    std::int64_t index = 0;
-    std::string etag;
-};
-
 // A completed, assembled object in the backend.
 struct StoredObject {
     std::string key;
