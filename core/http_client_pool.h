@@ -1,29 +1,39 @@
 #pragma once
 
 #include "http_protocol_client.h"
+#include "protocol_client_factory.h"
+#include "settings.h"
 
 #include <QHash>
+#include <QPair>
 
 #include <memory>
 
 namespace hoist {
 
-// One HttpProtocolClient per server, all sharing the thread's network access
-// manager, the bandwidth limiter, the token and the TLS/timeout options: the
-// UploadQueue's ClientProvider for hoist's own protocol.
-class HttpClientPool final {
+// The engine's ProtocolClientFactory: one client per (server, protocol), all over
+// HTTP(S) and sharing the thread's network access manager, the bandwidth limiter, the
+// token, the TLS trust (the CA file is read once, here) and the transfer timeout.
+class HttpClientPool final : public ProtocolClientFactory {
   public:
-    // `defaults.server` is ignored: each client gets the server it is asked for.
+    // Takes the token, the CA file and the transfer timeout of `settings`; the server
+    // is each client's own.
     HttpClientPool(QNetworkAccessManager& network, BandwidthLimiter* limiter,
-                   HttpProtocolClient::Options defaults);
+                   const Settings& settings);
 
-    HttpProtocolClient* clientFor(const QUrl& server);
+    ProtocolClient* clientFor(const QUrl& server, Protocol protocol) override;
+    bool isConfigured(QString* reason = nullptr) const override;
 
   private:
+    std::unique_ptr<ProtocolClient> makeClient(const QUrl& server, Protocol protocol) const;
+
     QNetworkAccessManager& m_network;
     BandwidthLimiter* m_limiter;
-    HttpProtocolClient::Options m_defaults;
-    QHash<QUrl, std::shared_ptr<HttpProtocolClient>> m_clients;
+    QString m_token;
+    std::chrono::milliseconds m_transferTimeout;
+    QSslConfiguration m_ssl;
+    QString m_caError;
+    QHash<QPair<QUrl, Protocol>, std::shared_ptr<ProtocolClient>> m_clients;
 };
 
 } // namespace hoist

@@ -4,12 +4,10 @@
 #include "cancel_token.h"
 #include "throttled_body.h"
 
-#include <QFile>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QSslCertificate>
 
 #include <QCoroNetworkReply>
 
@@ -73,33 +71,17 @@ QString sessionPath(const QString& sessionId) {
 
 HttpProtocolClient::HttpProtocolClient(QNetworkAccessManager& network, Options options,
                                        BandwidthLimiter* limiter)
-    : m_network(network), m_options(std::move(options)), m_limiter(limiter),
-      m_ssl(QSslConfiguration::defaultConfiguration()) {
-    if (m_options.caFile.isEmpty())
-        return;
-    const QList<QSslCertificate> certificates =
-        QSslCertificate::fromPath(m_options.caFile, QSsl::Pem);
-    if (certificates.isEmpty())
-        m_caError = QStringLiteral("no PEM certificate in %1").arg(m_options.caFile);
-    else
-        m_ssl.addCaCertificates(certificates);
-}
-
-bool HttpProtocolClient::isConfigured(QString* reason) const {
-    if (reason)
-        *reason = m_caError;
-    return m_caError.isEmpty();
-}
+    : m_network(network), m_options(std::move(options)), m_limiter(limiter) {}
 
 QNetworkRequest HttpProtocolClient::makeRequest(const Request& request) const {
     QUrl url = m_options.server;
-    url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) +
-                request.path);
+    url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) + request.path);
     QNetworkRequest networkRequest(url);
-    networkRequest.setRawHeader("Authorization", "Bearer " + m_options.token.toUtf8());
+    if (request.authenticated)
+        networkRequest.setRawHeader("Authorization", "Bearer " + m_options.token.toUtf8());
     networkRequest.setTransferTimeout(static_cast<int>(m_options.transferTimeout.count()));
     if (url.scheme() == QLatin1String("https"))
-        networkRequest.setSslConfiguration(m_ssl);
+        networkRequest.setSslConfiguration(m_options.ssl);
     if (!request.body.isEmpty() || request.verb != "GET")
         networkRequest.setHeader(QNetworkRequest::ContentTypeHeader, request.contentType);
     for (const auto& [name, value] : request.headers)
@@ -126,8 +108,8 @@ QCoro::Task<Result<HttpProtocolClient::Response>> HttpProtocolClient::perform(Re
         if (token->isCancelled())
             reply->abort();
         else
-            abortOnCancel = QObject::connect(token, &CancelToken::cancelled, reply,
-                                             &QNetworkReply::abort);
+            abortOnCancel =
+                QObject::connect(token, &CancelToken::cancelled, reply, &QNetworkReply::abort);
     }
 
     co_await reply;
@@ -146,18 +128,32 @@ QCoro::Task<Result<HttpProtocolClient::Response>> HttpProtocolClient::perform(Re
     const QJsonDocument document = QJsonDocument::fromJson(body);
     response.json = document.object();
     if (status >= 400)
-        co_return tl::make_unexpected(
-            ProtocolError::fromResponse(status, response.json, reply->rawHeader("X-Upload-Offset")));
+        co_return tl::make_unexpected(ProtocolError::fromResponse(
+            status, response.json, reply->rawHeader("X-Upload-Offset")));
     if (status < 200 || status >= 300)
         co_return tl::make_unexpected(ProtocolError::fromResponse(status, {}, {}));
     if (status != 204 && !document.isObject())
-        co_return tl::make_unexpected(invalidResponse(QStringLiteral("answer is not a JSON object")));
+        co_return tl::make_unexpected(
+            invalidResponse(QStringLiteral("answer is not a JSON object")));
     co_return response;
+}
+
+QCoro::Task<Result<void>> HttpProtocolClient::checkHealth() {
+    Request request("GET", QStringLiteral("/healthz"));
+    request.authenticated = false; // PROTOCOL.md: the one request that needs no token
+    const auto response = co_await perform(std::move(request));
+    if (!response)
+        co_return tl::make_unexpected(response.error());
+    if (response->json.value(QLatin1String("status")).toString() != QLatin1String("ok"))
+        co_return tl::make_unexpected(
+            invalidResponse(QStringLiteral("not a hoistd health answer")));
+    co_return Result<void>{};
 }
 
 QCoro::Task<Result<DedupResult>> HttpProtocolClient::dedup(QString fingerprint, qint64 size) {
     const QJsonObject body{{"fingerprint", fingerprint}, {"size", size}};
-    const auto response = co_await perform(Request("POST", QStringLiteral("/upload/dedup"), toJson(body)));
+    const auto response =
+        co_await perform(Request("POST", QStringLiteral("/upload/dedup"), toJson(body)));
     if (!response)
         co_return tl::make_unexpected(response.error());
     DedupResult result;
@@ -175,7 +171,8 @@ QCoro::Task<Result<SessionStatus>> HttpProtocolClient::createSession(NewSession 
         body.insert(QStringLiteral("mimeType"), session.mimeType);
     if (!session.fingerprint.isEmpty())
         body.insert(QStringLiteral("fingerprint"), session.fingerprint);
-    const auto response = co_await perform(Request("POST", QStringLiteral("/upload/init"), toJson(body)));
+    const auto response =
+        co_await perform(Request("POST", QStringLiteral("/upload/init"), toJson(body)));
     if (!response)
         co_return tl::make_unexpected(response.error());
     auto status = parseSession(response->json, {});
@@ -202,7 +199,8 @@ QCoro::Task<Result<qint64>> HttpProtocolClient::sendChunk(QString sessionId, qin
         co_return tl::make_unexpected(response.error());
     const auto uploaded = integer(response->json, "uploadedBytes");
     if (!uploaded)
-        co_return tl::make_unexpected(invalidResponse(QStringLiteral("chunk answer without uploadedBytes")));
+        co_return tl::make_unexpected(
+            invalidResponse(QStringLiteral("chunk answer without uploadedBytes")));
     co_return *uploaded;
 }
 
@@ -211,8 +209,7 @@ QCoro::Task<Result<Completion>> HttpProtocolClient::complete(QString sessionId,
     QJsonObject body;
     if (!fingerprint.isEmpty())
         body.insert(QStringLiteral("fingerprint"), fingerprint);
-    const auto response =
-        co_await perform(
+    const auto response = co_await perform(
         Request("POST", sessionPath(sessionId) + QStringLiteral("/complete"), toJson(body)));
     if (!response)
         co_return tl::make_unexpected(response.error());

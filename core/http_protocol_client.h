@@ -25,8 +25,8 @@ class HttpProtocolClient final : public ProtocolClient {
     struct Options {
         QUrl server;
         QString token;
-        // Extra trust anchors (PEM) for a self-signed server, on top of the system CAs.
-        QString caFile;
+        // Used for https: the system CAs plus any the engine was told to trust.
+        QSslConfiguration ssl;
         // No bytes moving for this long aborts a request (QNetworkRequest::setTransferTimeout).
         std::chrono::milliseconds transferTimeout{30000};
     };
@@ -34,9 +34,7 @@ class HttpProtocolClient final : public ProtocolClient {
     HttpProtocolClient(QNetworkAccessManager& network, Options options,
                        BandwidthLimiter* limiter = nullptr);
 
-    // False (with the reason) when the custom CA file cannot be read.
-    bool isConfigured(QString* reason = nullptr) const;
-
+    QCoro::Task<Result<void>> checkHealth() override;
     QCoro::Task<Result<DedupResult>> dedup(QString fingerprint, qint64 size) override;
     QCoro::Task<Result<SessionStatus>> createSession(NewSession session) override;
     QCoro::Task<Result<SessionStatus>> sessionStatus(QString sessionId) override;
@@ -55,6 +53,7 @@ class HttpProtocolClient final : public ProtocolClient {
         QByteArray contentType = "application/json";
         QList<QPair<QByteArray, QByteArray>> headers;
         bool throttled = false;
+        bool authenticated = true;
     };
     struct Response {
         int status = 0;
@@ -67,8 +66,6 @@ class HttpProtocolClient final : public ProtocolClient {
     QNetworkAccessManager& m_network;
     Options m_options;
     QPointer<BandwidthLimiter> m_limiter;
-    QSslConfiguration m_ssl;
-    QString m_caError;
 };
 
 } // namespace hoist

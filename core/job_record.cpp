@@ -8,6 +8,7 @@ QJsonObject JobRecord::toJson() const {
         {"size", size},
         {"modifiedMs", modifiedMs},
         {"server", server.toString()},
+        {"protocol", protocolName(protocol)},
         {"state", jobStateName(state)},
         {"fingerprint", fingerprint},
         {"sessionId", sessionId},
@@ -22,9 +23,13 @@ std::optional<JobRecord> JobRecord::fromJson(const QJsonObject& json) {
     JobRecord record;
     record.path = json.value(QLatin1String("path")).toString();
     const auto state = jobStateFromName(json.value(QLatin1String("state")).toString());
-    if (record.path.isEmpty() || !state)
+    // Queue files written before jobs had a protocol only knew the native one.
+    const auto protocol = protocolFromName(
+        json.value(QLatin1String("protocol")).toString(protocolName(Protocol::Native)));
+    if (record.path.isEmpty() || !state || !protocol)
         return std::nullopt;
     record.state = *state;
+    record.protocol = *protocol;
     record.size = json.value(QLatin1String("size")).toInteger();
     record.modifiedMs = json.value(QLatin1String("modifiedMs")).toInteger();
     record.server = QUrl(json.value(QLatin1String("server")).toString());

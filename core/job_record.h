@@ -1,6 +1,7 @@
 #pragma once
 
 #include "job_state.h"
+#include "protocol.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -17,13 +18,14 @@ struct JobRecord {
     qint64 size = 0;
     qint64 modifiedMs = 0;
     QUrl server;
+    Protocol protocol = Protocol::Native;
     JobState state = JobState::Queued;
-    QString fingerprint;     // hex SHA-256 once hashed: never hashed twice
-    QString sessionId;       // once the server opened a session
-    qint64 chunkSize = 0;    // the session's chunk size
+    QString fingerprint;       // hex SHA-256 once hashed: never hashed twice
+    QString sessionId;         // once the server opened a session
+    qint64 chunkSize = 0;      // the session's chunk size
     qint64 confirmedBytes = 0; // the server's uploadedBytes as last heard
-    QString fileId;          // once done
-    QString error;           // why it failed
+    QString fileId;            // once done, when the protocol names one (tus does not)
+    QString error;             // why it failed
 
     QJsonObject toJson() const;
     // Nothing for a record this version cannot use.

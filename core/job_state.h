@@ -25,7 +25,8 @@ std::optional<JobState> jobStateFromName(const QString& text);
 
 // A job in one of these states holds a scheduler slot.
 bool isActive(JobState state);
-// Done or DoneDuplicate: the job has a file id and nothing more to do.
+// Done or DoneDuplicate: nothing more to do (the file id is kept when the protocol
+// names one).
 bool isDone(JobState state);
 // What the user may do to a job in a state: the one place these rules live (the
 // job obeys them, the UI enables its actions by them).

@@ -33,12 +33,14 @@ struct SessionStatus {
     qint64 size = 0;
     qint64 uploadedBytes = 0;
     qint64 chunkSize = 0;
-    QString state; // uploading, finalizing, completed, failed
-    QString fileId;
+    QString state;  // uploading, finalizing, completed, failed
+    QString fileId; // once completed, when the protocol names the file
 };
 
+// The server has the whole upload. A protocol may name the resulting file (hoist's
+// own does) or not (tus): an empty fileId is a completed upload all the same.
 struct Completion {
-    bool finalizing = false; // 202: poll sessionStatus() until completed
+    bool finalizing = false; // still finalizing: poll sessionStatus() until completed
     QString fileId;
 };
 
@@ -54,12 +56,14 @@ class ProtocolClient {
   public:
     virtual ~ProtocolClient() = default;
 
+    // Whether a server of this protocol answers at all; needs no token.
+    virtual QCoro::Task<Result<void>> checkHealth() = 0;
     virtual QCoro::Task<Result<DedupResult>> dedup(QString fingerprint, qint64 size) = 0;
     virtual QCoro::Task<Result<SessionStatus>> createSession(NewSession session) = 0;
     virtual QCoro::Task<Result<SessionStatus>> sessionStatus(QString sessionId) = 0;
     // Answers the server's new uploadedBytes. `cancel` may be null.
     virtual QCoro::Task<Result<qint64>> sendChunk(QString sessionId, qint64 offset,
-                                                   QByteArray bytes, CancelToken* cancel) = 0;
+                                                  QByteArray bytes, CancelToken* cancel) = 0;
     virtual QCoro::Task<Result<Completion>> complete(QString sessionId, QString fingerprint) = 0;
     virtual QCoro::Task<Result<void>> abortSession(QString sessionId) = 0;
 };

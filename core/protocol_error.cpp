@@ -6,7 +6,47 @@ namespace {
 
 using Kind = ProtocolError::Kind;
 
-Kind kindOf(int status, const QString& code) {
+struct CodeKind {
+    const char* code;
+    Kind kind;
+};
+
+// docs/protocol.md's error table, plus the codes of PROTOCOL.md's "Limits and overload".
+constexpr CodeKind kCodes[] = {
+    {"bad_request", Kind::BadRequest},
+    {"unauthorized", Kind::Unauthorized},
+    {"not_found", Kind::NotFound},
+    {"offset_mismatch", Kind::OffsetMismatch},
+    {"completed", Kind::Completed},
+    {"finalizing", Kind::Finalizing},
+    {"session_failed", Kind::SessionFailed},
+    {"incomplete", Kind::Incomplete},
+    {"length_required", Kind::LengthRequired},
+    {"too_large", Kind::TooLarge},
+    {"exceeds_size", Kind::ExceedsSize},
+    {"payload_too_large", Kind::PayloadTooLarge},
+    {"quota_exceeded", Kind::QuotaExceeded},
+    {"range_not_satisfiable", Kind::RangeNotSatisfiable},
+    {"checksum_mismatch", Kind::ChecksumMismatch},
+    {"fingerprint_mismatch", Kind::FingerprintMismatch},
+    {"type_not_allowed", Kind::TypeNotAllowed},
+    {"locked", Kind::Locked},
+    {"too_many_sessions", Kind::TooManySessions},
+    {"unavailable", Kind::Unavailable},
+    {"storage_unavailable", Kind::StorageUnavailable},
+    {"insufficient_storage", Kind::InsufficientStorage},
+};
+
+std::optional<Kind> kindOfCode(const QString& code) {
+    for (const CodeKind& entry : kCodes) {
+        if (code == QLatin1String(entry.code))
+            return entry.kind;
+    }
+    return std::nullopt;
+}
+
+// For answers without a code we know: a proxy's page, an older or another server.
+Kind kindOfStatus(int status) {
     switch (status) {
     case 400:
         return Kind::BadRequest;
@@ -15,18 +55,19 @@ Kind kindOf(int status, const QString& code) {
     case 404:
         return Kind::NotFound;
     case 409:
-        if (code == QLatin1String("completed"))
-            return Kind::Completed;
-        if (code == QLatin1String("incomplete"))
-            return Kind::Incomplete;
-        return Kind::OffsetMismatch;
+        return Kind::OffsetMismatch; // the offset handshake's status (tus uses it alone)
+    case 411:
+        return Kind::LengthRequired;
     case 413:
-        return code == QLatin1String("exceeds_size") ? Kind::ExceedsSize : Kind::TooLarge;
-    case 422:
-        return code == QLatin1String("fingerprint_mismatch") ? Kind::FingerprintMismatch
-                                                               : Kind::ChecksumMismatch;
+        return Kind::TooLarge;
+    case 416:
+        return Kind::RangeNotSatisfiable;
     case 423:
         return Kind::Locked;
+    case 503:
+        return Kind::Unavailable;
+    case 507:
+        return Kind::InsufficientStorage;
     default:
         return status >= 500 ? Kind::ServerError : Kind::UnexpectedStatus;
     }
@@ -47,7 +88,7 @@ ProtocolError ProtocolError::fromResponse(int status, const QJsonObject& body,
     error.httpStatus = status;
     error.code = body.value(QLatin1String("error")).toString();
     error.message = body.value(QLatin1String("message")).toString();
-    error.kind = kindOf(status, error.code);
+    error.kind = kindOfCode(error.code).value_or(kindOfStatus(status));
     error.uploadedBytes = integerField(body, "uploadedBytes");
     if (!error.uploadedBytes && !offsetHeader.isEmpty()) {
         bool ok = false;
@@ -64,6 +105,12 @@ bool ProtocolError::isRetryable() const {
     case Kind::Network:
     case Kind::Timeout:
     case Kind::Locked:
+    // A limit that lifts by itself: other uploads complete, the dependency or the
+    // space returns (PROTOCOL.md: "the upload resumes when space returns").
+    case Kind::TooManySessions:
+    case Kind::Unavailable:
+    case Kind::StorageUnavailable:
+    case Kind::InsufficientStorage:
     case Kind::ServerError:
         return true;
     case Kind::UnexpectedStatus:

@@ -16,18 +16,29 @@ struct ProtocolError {
         Network,             // connection refused, reset, TLS failure...
         Timeout,             // no progress within the transfer timeout
         InvalidResponse,     // a 2xx we cannot parse
-        Unauthorized,        // 401
-        NotFound,            // 404: unknown, expired, deleted or foreign
-        BadRequest,          // 400
-        TooLarge,            // 413 too_large at init
-        ExceedsSize,         // 413 exceeds_size on a chunk
+        BadRequest,          // 400 bad_request
+        Unauthorized,        // 401 unauthorized
+        NotFound,            // 404 not_found: unknown, expired, deleted or foreign
         OffsetMismatch,      // 409 offset_mismatch, carries uploadedBytes
         Completed,           // 409 completed
+        Finalizing,          // 409 finalizing: the bytes are in, the server is finalizing
+        SessionFailed,       // 409 session_failed: the session can never complete
         Incomplete,          // 409 incomplete, carries uploadedBytes
+        LengthRequired,      // 411 length_required
+        TooLarge,            // 413 too_large at init, carries maxSize
+        ExceedsSize,         // 413 exceeds_size on a chunk
+        PayloadTooLarge,     // 413 payload_too_large
+        QuotaExceeded,       // 413 quota_exceeded at init
+        RangeNotSatisfiable, // 416 range_not_satisfiable
         ChecksumMismatch,    // 422 checksum_mismatch
         FingerprintMismatch, // 422 fingerprint_mismatch
-        Locked,              // 423
-        ServerError,         // 5xx
+        TypeNotAllowed,      // 422 type_not_allowed
+        Locked,              // 423 locked
+        TooManySessions,     // 429 too_many_sessions at init
+        Unavailable,         // 503 unavailable: a dependency (database, S3) is down
+        StorageUnavailable,  // 503 storage_unavailable
+        InsufficientStorage, // 507 insufficient_storage
+        ServerError,         // any other 5xx
         UnexpectedStatus,    // anything else
     };
 
@@ -38,7 +49,9 @@ struct ProtocolError {
     std::optional<qint64> uploadedBytes;
     std::optional<qint64> maxSize;
 
-    // Built from a non-2xx answer; `offsetHeader` is X-Upload-Offset when present.
+    // Built from a non-2xx answer: the body's "error" code decides (docs/protocol.md's
+    // table), the status only when the code is missing or unknown, because one status
+    // carries several codes (409 is five of them). `offsetHeader` is X-Upload-Offset.
     static ProtocolError fromResponse(int status, const QJsonObject& body,
                                       const QByteArray& offsetHeader);
 

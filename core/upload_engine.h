@@ -26,10 +26,9 @@ class UploadEngine final {
     BandwidthLimiter& limiter() { return m_limiter; }
     const QueueStore& store() const { return m_store; }
     // False with the reason when the settings cannot work (an unreadable CA file).
-    bool isConfigured(QString* reason = nullptr);
+    bool isConfigured(QString* reason = nullptr) const;
 
   private:
-    Settings m_settings;
     QNetworkAccessManager m_network;
     BandwidthLimiter m_limiter;
     HttpClientPool m_clients;

@@ -43,7 +43,9 @@ UploadJob::~UploadJob() {
     stopRun();
 }
 
-QString UploadJob::fileName() const { return QFileInfo(m_record.path).fileName(); }
+QString UploadJob::fileName() const {
+    return QFileInfo(m_record.path).fileName();
+}
 
 qint64 UploadJob::hashedBytes() const {
     if (!m_record.fingerprint.isEmpty())
@@ -204,8 +206,7 @@ QCoro::Task<bool> UploadJob::ensureFingerprint(RunGuard guard) {
 
 // Callers pass a named Call, never a lambda written inside the co_await expression:
 // g++ 12 destroys such a lambda temporary twice (a double free of its captures).
-template <typename T>
-QCoro::Task<Result<T>> UploadJob::withRetries(Call<T> call, RunGuard guard) {
+template <typename T> QCoro::Task<Result<T>> UploadJob::withRetries(Call<T> call, RunGuard guard) {
     for (qsizetype attempt = 0;; ++attempt) {
         Result<T> result = co_await call();
         if (!guard.current() || result || !result.error().isRetryable() ||
@@ -239,9 +240,10 @@ QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
         co_return false;
     }
 
-    NewSession request{fileName(), size,
-                       QMimeDatabase().mimeTypeForFile(m_record.path, QMimeDatabase::MatchExtension).name(),
-                       fingerprint};
+    NewSession request{
+        fileName(), size,
+        QMimeDatabase().mimeTypeForFile(m_record.path, QMimeDatabase::MatchExtension).name(),
+        fingerprint};
     const Call<SessionStatus> create = [client, request] { return client->createSession(request); };
     const auto session = co_await withRetries(create, guard);
     if (!guard.current())
@@ -286,7 +288,8 @@ QCoro::Task<UploadJob::Step> UploadJob::uploadChunks(RunGuard guard) {
             confirm(*error.uploadedBytes);
             continue;
         }
-        if (error.kind == Kind::Completed)
+        // The server has every byte already: completing (or polling) finishes the job.
+        if (error.kind == Kind::Completed || error.kind == Kind::Finalizing)
             co_return Step::Next;
         if (error.kind == Kind::NotFound)
             co_return Step::SessionLost;
@@ -340,10 +343,12 @@ QCoro::Task<UploadJob::Step> UploadJob::finalize(RunGuard guard) {
         }
     }
 
-    const Call<SessionStatus> poll = [client, sessionId] { return client->sessionStatus(sessionId); };
-    QString fileId = completion->fileId;
-    while (fileId.isEmpty()) {
-        // 202: the server is still finalizing (a slow callback); poll the session.
+    const Call<SessionStatus> poll = [client, sessionId] {
+        return client->sessionStatus(sessionId);
+    };
+    Completion done = *completion;
+    while (done.finalizing) {
+        // The server is still finalizing (a slow callback): poll the session.
         co_await QCoro::sleepFor(m_context.finalizePollInterval);
         if (!guard.current())
             co_return Step::Stop;
@@ -359,9 +364,9 @@ QCoro::Task<UploadJob::Step> UploadJob::finalize(RunGuard guard) {
             co_return Step::Stop;
         }
         if (status->state == QLatin1String("completed"))
-            fileId = status->fileId;
+            done = Completion{false, status->fileId};
     }
-    m_record.fileId = fileId;
+    m_record.fileId = done.fileId;
     confirm(m_record.size);
     setState(JobState::Done);
     co_return Step::Next;

@@ -1,10 +1,11 @@
 #include "upload_queue.h"
 
 #include "file_identity.h"
+#include "protocol_client_factory.h"
 #include "queue_store.h"
 
-#include <QDirIterator>
 #include <QCoroTimer>
+#include <QDirIterator>
 #include <QFileInfo>
 
 namespace hoist {
@@ -26,8 +27,8 @@ QCoro::Task<> deleteSession(ProtocolClient* client, QString sessionId,
 
 } // namespace
 
-UploadQueue::UploadQueue(ClientProvider clients, QueueStore* store, QObject* parent)
-    : QObject(parent), m_clients(std::move(clients)), m_store(store),
+UploadQueue::UploadQueue(ProtocolClientFactory& clients, QueueStore* store, QObject* parent)
+    : QObject(parent), m_clients(clients), m_store(store),
       m_retryDelays(UploadJob::Context().retryDelays) {
     m_saveTimer.setSingleShot(true);
     m_saveTimer.setInterval(0);
@@ -44,7 +45,9 @@ UploadJob* UploadQueue::job(int row) const {
     return row >= 0 && row < count() ? m_jobs[static_cast<size_t>(row)].get() : nullptr;
 }
 
-int UploadQueue::rowOf(const UploadJob* job) const { return m_rows.value(job, -1); }
+int UploadQueue::rowOf(const UploadJob* job) const {
+    return m_rows.value(job, -1);
+}
 
 QStringList UploadQueue::addPaths(const QStringList& paths, const QUrl& server) {
     QStringList rejected;
@@ -100,7 +103,7 @@ void UploadQueue::append(std::vector<JobRecord> records) {
     emit jobsAboutToBeAdded(first, last);
     for (JobRecord& record : records) {
         UploadJob::Context context;
-        context.client = m_clients(record.server);
+        context.client = m_clients.clientFor(record.server, record.protocol);
         context.retryDelays = m_retryDelays;
         auto job = std::make_unique<UploadJob>(std::move(record), context);
         UploadJob* raw = job.get();
@@ -152,8 +155,8 @@ void UploadQueue::remove(int row) {
     rebuildRows();
     emit jobRemoved(row);
     if (!record.sessionId.isEmpty() && !isDone(record.state)) {
-        if (ProtocolClient* client = m_clients(record.server))
-            [[maybe_unused]] auto detached = deleteSession(client, record.sessionId, m_retryDelays);
+        [[maybe_unused]] auto detached = deleteSession(
+            m_clients.clientFor(record.server, record.protocol), record.sessionId, m_retryDelays);
     }
     scheduleSave();
 }

@@ -9,12 +9,11 @@
 #include <QUrl>
 
 #include <chrono>
-#include <functional>
 #include <vector>
 
 namespace hoist {
 
-class ProtocolClient;
+class ProtocolClientFactory;
 class QueueStore;
 
 // The list of upload jobs and the actions on them (what a GUI's buttons call).
@@ -23,11 +22,9 @@ class QueueStore;
 class UploadQueue final : public QObject {
     Q_OBJECT
   public:
-    // Gives the protocol client for a server; it must outlive the queue's jobs.
-    using ClientProvider = std::function<ProtocolClient*(const QUrl& server)>;
-
-    // `store` may be null (nothing persisted).
-    UploadQueue(ClientProvider clients, QueueStore* store, QObject* parent = nullptr);
+    // `clients` gives each job the client of its record's server and protocol and
+    // outlives the queue's jobs; `store` may be null (nothing persisted).
+    UploadQueue(ProtocolClientFactory& clients, QueueStore* store, QObject* parent = nullptr);
     ~UploadQueue() override;
 
     int count() const { return static_cast<int>(m_jobs.size()); }
@@ -67,7 +64,7 @@ class UploadQueue final : public QObject {
     void rebuildRows();
     void scheduleSave();
 
-    ClientProvider m_clients;
+    ProtocolClientFactory& m_clients;
     QueueStore* m_store;
     QList<std::chrono::milliseconds> m_retryDelays;
     std::vector<std::unique_ptr<UploadJob>> m_jobs;

@@ -1,6 +1,7 @@
 #include "server_form.h"
 
-#include "connection_tester.h"
+#include "probe_presentation.h"
+#include "server_probe.h"
 
 #include <QFileDialog>
 #include <QFormLayout>
@@ -89,12 +90,13 @@ void ServerForm::testConnection() {
     m_test->setEnabled(false);
     m_result->setText(tr("Testing…"));
     QPointer<ServerForm> self(this);
-    ConnectionTester::check(serverUrl(), token(), caFile()).then([self](auto report) {
+    const QUrl server = serverUrl();
+    ServerProbe::check(server, token(), caFile()).then([self, server](auto report) {
         if (!self)
             return;
         self->m_test->setEnabled(true);
-        self->m_result->setText(report.text);
-        emit self->testFinished(report.ok);
+        self->m_result->setText(probeSentence(report, server));
+        emit self->testFinished(report.ok());
     });
 }
 

@@ -8,7 +8,9 @@
 
 // The protocol seam's fake: an in-memory server with one session, answering after a
 // short delay (so jobs really suspend). `failNextChunks` makes chunks fail with a
-// transient error; `serverAhead` makes the first chunk meet a 409.
+// transient error; `serverAhead` makes the first chunk meet a 409; `finalizingPolls`
+// keeps the session finalizing for that many status answers after complete();
+// an empty `fileId` completes like tus, naming no file.
 class FakeProtocolClient final : public hoist::ProtocolClient {
   public:
     qint64 chunkSize = 1024;
@@ -17,13 +19,20 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     int failNextChunks = 0;
     qint64 serverAhead = 0;
     bool dedupHit = false;
+    int finalizingPolls = 0;
+    QString fileId = QStringLiteral("file-1");
     std::chrono::milliseconds latency{5};
 
+    QCoro::Task<hoist::Result<void>> checkHealth() override {
+        co_await QCoro::sleepFor(latency);
+        co_return hoist::Result<void>{};
+    }
     QCoro::Task<hoist::Result<hoist::DedupResult>> dedup(QString, qint64) override {
         co_await QCoro::sleepFor(latency);
         co_return hoist::DedupResult{dedupHit, dedupHit ? QStringLiteral("known") : QString(), {}};
     }
-    QCoro::Task<hoist::Result<hoist::SessionStatus>> createSession(hoist::NewSession session) override {
+    QCoro::Task<hoist::Result<hoist::SessionStatus>>
+    createSession(hoist::NewSession session) override {
         co_await QCoro::sleepFor(latency);
         m_size = session.size;
         committed = serverAhead;
@@ -31,7 +40,16 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     }
     QCoro::Task<hoist::Result<hoist::SessionStatus>> sessionStatus(QString id) override {
         co_await QCoro::sleepFor(latency);
-        co_return hoist::SessionStatus{id, m_size, committed, chunkSize, QStringLiteral("uploading"), {}};
+        if (!m_completing)
+            co_return hoist::SessionStatus{
+                id, m_size, committed, chunkSize, QStringLiteral("uploading"), {}};
+        if (finalizingPolls > 0) {
+            --finalizingPolls;
+            co_return hoist::SessionStatus{
+                id, m_size, committed, chunkSize, QStringLiteral("finalizing"), {}};
+        }
+        co_return hoist::SessionStatus{
+            id, m_size, committed, chunkSize, QStringLiteral("completed"), fileId};
     }
     QCoro::Task<hoist::Result<qint64>> sendChunk(QString, qint64 offset, QByteArray bytes,
                                                  hoist::CancelToken*) override {
@@ -51,7 +69,10 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     }
     QCoro::Task<hoist::Result<hoist::Completion>> complete(QString, QString) override {
         co_await QCoro::sleepFor(latency);
-        co_return hoist::Completion{false, QStringLiteral("file-1")};
+        m_completing = true;
+        if (finalizingPolls > 0)
+            co_return hoist::Completion{true, {}};
+        co_return hoist::Completion{false, fileId};
     }
     QCoro::Task<hoist::Result<void>> abortSession(QString) override {
         co_await QCoro::sleepFor(latency);
@@ -67,4 +88,5 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
         return e;
     }
     qint64 m_size = 0;
+    bool m_completing = false;
 };

@@ -1,4 +1,4 @@
-#include "fake_protocol_client.h"
+#include "fake_protocol_client_factory.h"
 
 #include "queue_model.h"
 #include "upload_queue.h"
@@ -23,18 +23,25 @@ class TestQueueModel final : public QObject {
             QVERIFY(file.open(QIODevice::WriteOnly));
             file.write(QByteArray(3000, 'x') + name.toUtf8());
         }
-        FakeProtocolClient client;
-        UploadQueue queue([&client](const QUrl&) { return &client; }, nullptr);
+        FakeProtocolClientFactory clients;
+        FakeProtocolClient& client = clients.client;
+        UploadQueue queue(clients, nullptr);
         QueueModel model(queue);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setRefreshInterval(20);
 
-        QVERIFY(queue.addPaths({dir.filePath("folder"), dir.filePath("c")}, QUrl("http://127.0.0.1:1"))
-                    .isEmpty());
+        QVERIFY(
+            queue.addPaths({dir.filePath("folder"), dir.filePath("c")}, QUrl("http://127.0.0.1:1"))
+                .isEmpty());
         QCOMPARE(model.rowCount(), 3); // the folder's two files, then c
         QCOMPARE(model.columnCount(), int(QueueModel::ColumnCount));
         QCOMPARE(model.index(0, QueueModel::Name).data().toString(), QStringLiteral("a"));
         QCOMPARE(model.index(2, 0).data(QueueModel::SizeRole).toLongLong(), 3001);
+        // Each job asked the factory for its server's native client.
+        QCOMPARE(clients.requests.size(), 3);
+        QCOMPARE(clients.requests.first().first, QUrl("http://127.0.0.1:1"));
+        QVERIFY(clients.requests.first().second == Protocol::Native);
 
         // Run them one by one to the end, as a scheduler would.
         for (int row = 0; row < 3; ++row) {
@@ -63,8 +70,8 @@ class TestQueueModel final : public QObject {
             QVERIFY(file.open(QIODevice::WriteOnly));
             file.write(QByteArray::number(i));
         }
-        FakeProtocolClient client;
-        UploadQueue queue([&client](const QUrl&) { return &client; }, nullptr);
+        FakeProtocolClientFactory clients;
+        UploadQueue queue(clients, nullptr);
         QueueModel model(queue);
         model.setRefreshInterval(100000); // only explicit flushes
         queue.addPaths(paths, QUrl("http://127.0.0.1:1"));

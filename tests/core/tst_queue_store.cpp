@@ -38,13 +38,31 @@ class TestQueueStore final : public QObject {
     void unusableRecordsAreSkipped() {
         QTemporaryDir dir;
         const QueueStore store(dir.path());
-        QFile file(store.filePath());
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"({"version":1,"jobs":[{"path":"/x","state":"bogus"},{"path":"/y","state":"paused"}]})");
-        file.close();
+        QVERIFY(writeQueueFile(
+            store,
+            R"({"version":1,"jobs":[{"path":"/x","state":"bogus"},{"path":"/y","state":"paused"}]})"));
         const QList<JobRecord> loaded = store.load();
         QCOMPARE(loaded.size(), 1);
         QCOMPARE(loaded[0].path, QStringLiteral("/y"));
+    }
+    void queueFilesWithoutAProtocolLoadAsNative() {
+        QTemporaryDir dir;
+        const QueueStore store(dir.path());
+        QVERIFY(writeQueueFile(
+            store, R"({"version":1,"jobs":[{"path":"/x","state":"paused","sessionId":"s"}]})"));
+        const QList<JobRecord> loaded = store.load();
+        QCOMPARE(loaded.size(), 1);
+        QVERIFY(loaded[0].protocol == Protocol::Native);
+        QCOMPARE(loaded[0].sessionId, QStringLiteral("s"));
+        QCOMPARE(loaded[0].toJson().value("protocol").toString(), QStringLiteral("native"));
+    }
+    void unknownProtocolsAreSkipped() {
+        QTemporaryDir dir;
+        const QueueStore store(dir.path());
+        QVERIFY(writeQueueFile(
+            store,
+            R"({"version":1,"jobs":[{"path":"/x","state":"paused","protocol":"carrier-pigeon"}]})"));
+        QVERIFY(store.load().isEmpty());
     }
     void defaultDirectoryFollowsXdgDataHome() {
         QTemporaryDir dir;
@@ -52,6 +70,13 @@ class TestQueueStore final : public QObject {
         QCoreApplication::setOrganizationName("hoist");
         QCoreApplication::setApplicationName("hoist");
         QVERIFY(QueueStore::defaultDirectory().startsWith(dir.path()));
+    }
+
+  private:
+    // A queue file as an older or newer version (or a person) may have left it.
+    static bool writeQueueFile(const QueueStore& store, const QByteArray& json) {
+        QFile file(store.filePath());
+        return file.open(QIODevice::WriteOnly) && file.write(json) == json.size();
     }
 };
 

@@ -44,6 +44,22 @@ class TestUploadJob final : public QObject {
         QCOMPARE(job->record().fileId, QStringLiteral("known"));
         QCOMPARE(m_client.bytesReceived, 0);
     }
+    void completesWithoutAFileId() {
+        m_client.fileId.clear(); // as a tus server does
+        auto job = makeJob();
+        job->start();
+        QTRY_COMPARE(job->state(), JobState::Done);
+        QVERIFY(job->record().fileId.isEmpty());
+        QCOMPARE(job->record().confirmedBytes, job->record().size);
+    }
+    void pollsWhileTheServerFinalizes() {
+        m_client.finalizingPolls = 2;
+        auto job = makeJob();
+        job->start();
+        QTRY_COMPARE(job->state(), JobState::Done);
+        QCOMPARE(m_client.finalizingPolls, 0);
+        QCOMPARE(job->record().fileId, QStringLiteral("file-1"));
+    }
     void adoptsTheServersOffset() {
         m_client.serverAhead = 4096;
         auto job = makeJob();
@@ -112,6 +128,7 @@ class TestUploadJob final : public QObject {
         UploadJob::Context context;
         context.client = &m_client;
         context.retryDelays = {10ms, 20ms};
+        context.finalizePollInterval = 10ms;
         return std::make_unique<UploadJob>(record, context);
     }
 
