@@ -250,7 +250,8 @@ void TestDiskBackend::removeObjectIsIdempotent() {
 void TestDiskBackend::reconcileRemovesOrphanedStaging() {
     const Session live = upload("live");
     const Session orphan = upload("orphan");
-    m_backend->reconcile({live});
+    m_backend->reconcile(
+        [&](const StagingRef& staging) { return staging.key == live.staging.key; });
     QVERIFY(QFileInfo::exists(stagingFile(live)));
     QVERIFY(!QFileInfo::exists(stagingFile(orphan)));
 }

@@ -4,6 +4,10 @@
 #include "fake_finalizer.h"
 #include "fake_session_store.h"
 #include "fake_storage_backend.h"
+#include "in_process_session_locker.h"
+#include "native_chunk.h"
+#include "sqlite_file_catalog.h"
+#include "temporary_store.h"
 #include "test_bytes.h"
 #include "upload_service.h"
 
@@ -19,6 +23,7 @@ using hoist::test::FakeSessionStore;
 using hoist::test::FakeStorageBackend;
 using hoist::test::patternBytes;
 using hoist::test::spanOf;
+using hoist::test::TemporaryStore;
 using Operation = FakeStorageBackend::Operation;
 
 Q_DECLARE_METATYPE(Operation)
@@ -42,9 +47,9 @@ template <typename T> std::string codeOf(const ApiResult<T>& result) {
 }
 
 // A request whose body delivers `body` (which must outlive it) in pieces.
-ChunkRequest chunkRequest(std::int64_t offset, std::string_view body,
-                          std::size_t piece = 100 * 1024) {
-    ChunkRequest request;
+NativeChunk chunkRequest(std::int64_t offset, std::string_view body,
+                         std::size_t piece = 100 * 1024) {
+    NativeChunk request;
     request.offset = std::to_string(offset);
     request.contentLength = static_cast<std::int64_t>(body.size());
     request.readBody = [body, piece](const ByteSink& sink) {
@@ -59,7 +64,8 @@ ChunkRequest chunkRequest(std::int64_t offset, std::string_view body,
 // Everything an UploadService stands on, faked where it is a seam.
 struct Harness {
     explicit Harness(UploadPolicy policy = {})
-        : service(store, backend, finalization, locks, metrics, logger, std::move(policy)) {}
+        : service(store, backend, catalog.store(), finalization, locks, metrics, logger,
+                  std::move(policy)) {}
 
     Session stored(const std::string& id) { return store.find(id).value().value(); }
 
@@ -74,7 +80,7 @@ struct Harness {
                                 std::int64_t index) {
         const std::int64_t offset = index * session.chunkSize;
         const std::string body = slice(data, offset, session.chunkSize);
-        return service.putChunk(kAlice, session.id, chunkRequest(offset, body));
+        return putNativeChunk(service, kAlice, session.id, chunkRequest(offset, body));
     }
 
     // Every chunk of `data`; false at the first refusal.
@@ -100,7 +106,8 @@ struct Harness {
     FakeSessionStore store;
     FakeStorageBackend backend;
     FakeFinalizer finalizer;
-    SessionLocks locks;
+    TemporaryStore<SqliteFileCatalog> catalog;
+    InProcessSessionLocker locks;
     Metrics metrics;
     Logger logger{LogLevel::Error};
     FinalizationRunner finalization{store, finalizer, locks, metrics, logger};
@@ -169,7 +176,7 @@ void TestUploadService::initCreatesASession() {
 }
 
 void TestUploadService::initRefusesBadRequests() {
-    m = std::make_unique<Harness>(UploadPolicy{1000 * kMiB, 86400, {}});
+    m = std::make_unique<Harness>(UploadPolicy{1000 * kMiB, 86400, {}, 1000, std::nullopt});
     for (const char* name : {"", "..", "a/b", "a\\b", "a\nb", "\xC0\xAF"})
         QCOMPARE(codeOf(m->service.init(kAlice, {name, 10, "", ""})), "bad_request");
     const auto tooLarge = m->service.init(kAlice, {"big.iso", 1000 * kMiB + 1, "", ""});
@@ -288,7 +295,7 @@ void TestUploadService::refusalPrecedence() {
     QFETCH(QString, code);
     const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
     bool bodyRead = false;
-    ChunkRequest request;
+    NativeChunk request;
     if (offset != "-")
         request.offset = offset.toStdString();
     if (length >= 0)
@@ -296,7 +303,7 @@ void TestUploadService::refusalPrecedence() {
     if (!sha256.isEmpty())
         request.chunkSha256 = sha256.toStdString();
     request.readBody = [&](const ByteSink&) { return bodyRead = true; };
-    const auto refused = m->service.putChunk(kAlice, session.id, request);
+    const auto refused = putNativeChunk(m->service, kAlice, session.id, request);
     QCOMPARE(QString::fromStdString(codeOf(refused)), code);
     QVERIFY2(!bodyRead, "a refused chunk's body was read");
     if (code == "exceeds_size" || code == "offset_mismatch")
@@ -310,12 +317,14 @@ void TestUploadService::lastChunkIsExactlyTheRest() {
     QVERIFY(m->put(session, kFile, 1));
     const std::string rest = slice(kFile, 2 * kChunk, 1000);
     const std::string tooLong = rest + "x";
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, chunkRequest(2 * kChunk, tooLong))),
-             "exceeds_size");
     QCOMPARE(
-        codeOf(m->service.putChunk(kAlice, session.id, chunkRequest(2 * kChunk, rest.substr(1)))),
-        "bad_request");
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, chunkRequest(2 * kChunk, rest))), "ok");
+        codeOf(putNativeChunk(m->service, kAlice, session.id, chunkRequest(2 * kChunk, tooLong))),
+        "exceeds_size");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id,
+                                   chunkRequest(2 * kChunk, rest.substr(1)))),
+             "bad_request");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, chunkRequest(2 * kChunk, rest))),
+             "ok");
 }
 
 void TestUploadService::storageFailureMidChunkCommitsNothing_data() {
@@ -362,15 +371,15 @@ void TestUploadService::bodyCutShortCommitsNothing() {
     const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
     const std::string chunk = slice(kFile, 0, kChunk);
     // The connection drops after half the chunk.
-    ChunkRequest request = chunkRequest(0, chunk);
+    NativeChunk request = chunkRequest(0, chunk);
     request.readBody = [&chunk](const ByteSink& sink) {
         sink(chunk.data(), chunk.size() / 2);
         return false;
     };
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "bad_request");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, request)), "bad_request");
     // A body that ends early without an error from the transport is no better.
     request.readBody = [&chunk](const ByteSink& sink) { return sink(chunk.data(), 1000); };
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "bad_request");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, request)), "bad_request");
 
     QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{0});
     QCOMPARE(m->stored(session.id).hashState, Sha256State().serialize());
@@ -381,9 +390,9 @@ void TestUploadService::bodyCutShortCommitsNothing() {
 void TestUploadService::bodyLongerThanDeclaredCommitsNothing() {
     const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
     const std::string longer = slice(kFile, 0, kChunk + 10);
-    ChunkRequest request = chunkRequest(0, longer);
+    NativeChunk request = chunkRequest(0, longer);
     request.contentLength = kChunk; // the declared length is right, the body is not
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "bad_request");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, request)), "bad_request");
     QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{0});
     QVERIFY(m->backend.staged(session.staging.key).empty());
 }
@@ -391,14 +400,14 @@ void TestUploadService::bodyLongerThanDeclaredCommitsNothing() {
 void TestUploadService::checksumMismatchCommitsNothing() {
     const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
     const std::string chunk = slice(kFile, 0, kChunk);
-    ChunkRequest request = chunkRequest(0, chunk);
+    NativeChunk request = chunkRequest(0, chunk);
     request.chunkSha256 = Sha256State::hexOf(spanOf(chunk.substr(1)));
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "checksum_mismatch");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, request)), "checksum_mismatch");
     QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{0});
     QVERIFY(m->backend.staged(session.staging.key).empty());
 
     request.chunkSha256 = Sha256State::hexOf(spanOf(chunk));
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "ok");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, request)), "ok");
 }
 
 void TestUploadService::wrongFingerprintFailsTheSession() {
@@ -451,7 +460,8 @@ void TestUploadService::completeStorageFailureCanBeRetried() {
 }
 
 void TestUploadService::disallowedTypeFailsTheSession() {
-    m = std::make_unique<Harness>(UploadPolicy{std::int64_t{1} << 40, 86400, {"image/png"}});
+    m = std::make_unique<Harness>(
+        UploadPolicy{std::int64_t{1} << 40, 86400, {"image/png"}, 1000, std::nullopt});
     const std::string pdf = "%PDF-1.7\n" + patternBytes(1000);
     const Session session = m->start(static_cast<std::int64_t>(pdf.size()));
     QVERIFY(m->putAll(session, pdf));
@@ -462,8 +472,8 @@ void TestUploadService::disallowedTypeFailsTheSession() {
 }
 
 void TestUploadService::allowedTypeCompletes() {
-    m = std::make_unique<Harness>(
-        UploadPolicy{std::int64_t{1} << 40, 86400, {"image/jpeg", "image/png"}});
+    m = std::make_unique<Harness>(UploadPolicy{
+        std::int64_t{1} << 40, 86400, {"image/jpeg", "image/png"}, 1000, std::nullopt});
     // The client's claim does not matter; the bytes do.
     const std::string png = kPngHead + patternBytes(1000);
     auto session = m->service.init(
@@ -514,7 +524,7 @@ void TestUploadService::secondRequestWhileBodyIsReadIsLocked() {
     const std::string otherData = patternBytes(1000);
     const std::string chunk = slice(kFile, 0, kChunk);
     std::string lockedPut, lockedComplete, lockedAbort, otherPut;
-    ChunkRequest request = chunkRequest(0, chunk);
+    NativeChunk request = chunkRequest(0, chunk);
     request.readBody = [&](const ByteSink& sink) {
         // The first request is reading its body: everything else on the session waits.
         lockedPut = codeOf(m->put(session, kFile, 0));
@@ -523,7 +533,7 @@ void TestUploadService::secondRequestWhileBodyIsReadIsLocked() {
         otherPut = codeOf(m->put(other, otherData, 0)); // other sessions do not
         return sink(chunk.data(), chunk.size());
     };
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "ok");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, request)), "ok");
     QCOMPARE(lockedPut, "locked");
     QCOMPARE(lockedComplete, "locked");
     QCOMPARE(lockedAbort, "locked");
@@ -538,7 +548,8 @@ void TestUploadService::foreignMissingAndExpiredSessionsAreNotFound() {
     const std::string data = patternBytes(1000);
     const std::string bob = "bob";
     QCOMPARE(codeOf(m->service.status(bob, session.id)), "not_found");
-    QCOMPARE(codeOf(m->service.putChunk(bob, session.id, chunkRequest(0, data))), "not_found");
+    QCOMPARE(codeOf(putNativeChunk(m->service, bob, session.id, chunkRequest(0, data))),
+             "not_found");
     QCOMPARE(codeOf(m->service.complete(bob, session.id, std::nullopt)), "not_found");
     QCOMPARE(codeOf(m->service.abort(bob, session.id)), "not_found");
     QVERIFY(m->backend.hasStaging(session.staging.key));
@@ -567,11 +578,11 @@ void TestUploadService::restartedServiceResumesFromTheLastByte() {
 
     // A new process over the same store and staging: hashing resumes from the
     // persisted state, and the staging is checked again before it is trusted.
-    UploadService restarted(m->store, m->backend, m->finalization, m->locks, m->metrics,
-                            m->logger, UploadPolicy{});
+    UploadService restarted(m->store, m->backend, m->catalog.store(), m->finalization, m->locks,
+                            m->metrics, m->logger, UploadPolicy{});
     QCOMPARE(restarted.status(kAlice, session.id)->uploadedBytes, 2 * kChunk);
     const std::string rest = slice(kFile, 2 * kChunk, 1000);
-    QCOMPARE(codeOf(restarted.putChunk(kAlice, session.id, chunkRequest(2 * kChunk, rest))),
+    QCOMPARE(codeOf(putNativeChunk(restarted, kAlice, session.id, chunkRequest(2 * kChunk, rest))),
              "ok");
     QCOMPARE(m->backend.calls(Operation::Verify), 2);
     const auto done = restarted.complete(kAlice, session.id, Sha256State::hexOf(spanOf(kFile)));
@@ -628,13 +639,13 @@ void TestUploadService::sweepSkipsSessionsInUse() {
     const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
     const std::string chunk = slice(kFile, 0, kChunk);
     std::size_t swept = 99;
-    ChunkRequest request = chunkRequest(0, chunk);
+    NativeChunk request = chunkRequest(0, chunk);
     request.readBody = [&](const ByteSink& sink) {
         m->expire(session.id);
         swept = m->service.sweep();
         return sink(chunk.data(), chunk.size());
     };
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "ok");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, request)), "ok");
     QCOMPARE(swept, std::size_t(0));
     // The accepted chunk renewed the expiry.
     QVERIFY(m->stored(session.id).expiresAt > nowSeconds());
