@@ -155,6 +155,15 @@ class TestUploadService final : public QObject {
     void unavailableStorageAtResumeIsRetryable();
     void sweepExpiresSessionsAndAbortsStaging();
     void sweepSkipsSessionsInUse();
+    void sweepPagesThroughManyExpiredSessions();
+    void openSessionsAreLimitedPerUser();
+    void quotaCountsDeclaredAndStoredBytes();
+    void namesLongerThan255BytesAreTooLarge();
+    void lostCompareAndSwapAnswersTheStoresTruth();
+    void unavailableStoreIsRetryable();
+    void fullDiskIsInsufficientStorageAndTheChunkIsAcceptedLater();
+    void appendOfAnyLengthCommitsWholeChunks();
+    void digestCoversOneChunkAtMost();
 
   private:
     std::unique_ptr<Harness> m;
@@ -650,6 +659,147 @@ void TestUploadService::sweepSkipsSessionsInUse() {
     // The accepted chunk renewed the expiry.
     QVERIFY(m->stored(session.id).expiresAt > nowSeconds());
     QVERIFY(m->backend.staged(session.staging.key) == chunk);
+}
+
+void TestUploadService::sweepPagesThroughManyExpiredSessions() {
+    const std::size_t count = UploadService::kSweepPage * 2 + 7;
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < count; ++i)
+        ids.push_back(m->start(10).id);
+    for (const std::string& id : ids)
+        m->expire(id);
+    const Session live = m->start(10);
+    QCOMPARE(m->service.sweep(), count);
+    QVERIFY(m->store.find(live.id).value().has_value());
+    QCOMPARE(m->store.countByState().value().at(SessionState::Uploading), std::int64_t{1});
+}
+
+void TestUploadService::openSessionsAreLimitedPerUser() {
+    UploadPolicy policy;
+    policy.maxOpenSessions = 2;
+    m = std::make_unique<Harness>(policy);
+    const Session first = m->start(10);
+    m->start(10);
+    const auto refused = m->service.init(kAlice, {"third.bin", 10, "", ""});
+    QCOMPARE(codeOf(refused), "too_many_sessions");
+    QCOMPARE(m->backend.calls(Operation::Begin), 2); // refused before staging is made
+    QCOMPARE(codeOf(m->service.init("bob", {"bob.bin", 10, "", ""})), "ok");
+    // A completed session is no longer open.
+    const std::string data = patternBytes(10);
+    QVERIFY(m->put(first, data, 0));
+    QCOMPARE(m->complete(first)->state, SessionState::Completed);
+    QCOMPARE(codeOf(m->service.init(kAlice, {"third.bin", 10, "", ""})), "ok");
+}
+
+void TestUploadService::quotaCountsDeclaredAndStoredBytes() {
+    UploadPolicy policy;
+    policy.quotaBytes = 1000;
+    m = std::make_unique<Harness>(policy);
+    FileRecord stored;
+    stored.fileId = "f1";
+    stored.userId = kAlice;
+    stored.fileName = "old.bin";
+    stored.size = 300;
+    QVERIFY(m->catalog.store().add(stored));
+    m->start(600);
+    const auto refused = m->service.init(kAlice, {"more.bin", 101, "", ""});
+    QCOMPARE(codeOf(refused), "quota_exceeded");
+    QCOMPARE(refused.error().extra["quota"].get<std::int64_t>(), std::int64_t{1000});
+    QCOMPARE(refused.error().extra["used"].get<std::int64_t>(), std::int64_t{900});
+    QCOMPARE(codeOf(m->service.init(kAlice, {"fits.bin", 100, "", ""})), "ok");
+    QCOMPARE(codeOf(m->service.init("bob", {"bob.bin", 1000, "", ""})), "ok");
+}
+
+void TestUploadService::namesLongerThan255BytesAreTooLarge() {
+    // 128 two-byte characters: 256 bytes of UTF-8.
+    std::string longName;
+    for (int i = 0; i < 128; ++i)
+        longName += "\xC3\xA9";
+    QCOMPARE(codeOf(m->service.init(kAlice, {longName, 1, "", ""})), "too_large");
+    QCOMPARE(codeOf(m->service.init(kAlice, {"a.bin", 1, std::string(256, 'm'), ""})), "too_large");
+    QCOMPARE(codeOf(m->service.init(kAlice, {std::string(255, 'n'), 1, std::string(255, 'm'), ""})),
+             "ok");
+}
+
+void TestUploadService::lostCompareAndSwapAnswersTheStoresTruth() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    const std::string chunk = slice(kFile, 0, kChunk);
+    NativeChunk request = chunkRequest(0, chunk);
+    request.readBody = [&](const ByteSink& sink) {
+        // Another node, whose lock this one never saw, commits the same chunk first.
+        Session other = m->stored(session.id);
+        other.uploadedBytes = kChunk;
+        if (!m->store.commitChunk(other, 0, ChunkReceipt{0, ""}))
+            qFatal("the other node's commit failed");
+        return sink(chunk.data(), chunk.size());
+    };
+    const auto lost = putNativeChunk(m->service, kAlice, session.id, request);
+    QCOMPARE(codeOf(lost), "offset_mismatch");
+    QCOMPARE(lost.error().extra["uploadedBytes"].get<std::int64_t>(), kChunk);
+    QCOMPARE(m->stored(session.id).uploadedBytes, kChunk);
+}
+
+void TestUploadService::unavailableStoreIsRetryable() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    m->store.failNext(StoreError{StoreError::Kind::Unavailable, "database is locked"});
+    QCOMPARE(codeOf(m->put(session, kFile, 0)), "unavailable");
+    QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{0});
+    QCOMPARE(codeOf(m->put(session, kFile, 0)), "ok");
+    m->store.failNext(StoreError{StoreError::Kind::Unavailable, "database is locked"});
+    QCOMPARE(codeOf(m->service.init(kAlice, {"b.bin", 1, "", ""})), "unavailable");
+}
+
+void TestUploadService::fullDiskIsInsufficientStorageAndTheChunkIsAcceptedLater() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    QVERIFY(m->put(session, kFile, 0));
+    m->backend.failAt(Operation::Append, 2, StorageError::Kind::NoSpace);
+    QCOMPARE(codeOf(m->put(session, kFile, 1)), "insufficient_storage");
+    QCOMPARE(m->stored(session.id).uploadedBytes, kChunk);
+    m->backend.failAt(Operation::Commit, 1, StorageError::Kind::NoSpace);
+    QCOMPARE(codeOf(m->put(session, kFile, 1)), "insufficient_storage");
+    QCOMPARE(m->stored(session.id).uploadedBytes, kChunk);
+    // Space is back: the same chunk is accepted and the file completes intact.
+    QVERIFY(m->put(session, kFile, 1));
+    QVERIFY(m->put(session, kFile, 2));
+    const auto done = m->complete(session, Sha256State::hexOf(spanOf(kFile)));
+    QCOMPARE(codeOf(done), "ok");
+}
+
+void TestUploadService::appendOfAnyLengthCommitsWholeChunks() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    const auto appendAt = [&](std::int64_t offset, std::int64_t length) {
+        auto open = m->service.openAppend(kAlice, session.id);
+        if (!open)
+            return ApiResult<std::int64_t>(tl::unexpected(open.error()));
+        const std::string body = slice(kFile, offset, length);
+        return open->write({offset, length, std::nullopt, chunkRequest(offset, body).readBody});
+    };
+    // One and a half chunks: the whole first one is committed, the trailing half not.
+    QCOMPARE(appendAt(0, kChunk + kChunk / 2).value(), kChunk);
+    QCOMPARE(m->stored(session.id).uploadedBytes, kChunk);
+    QCOMPARE(codeOf(appendAt(kChunk + kChunk / 2, 10)), "offset_mismatch");
+    // The rest of the file in one append: the last, short chunk completes the file.
+    QCOMPARE(appendAt(kChunk, static_cast<std::int64_t>(kFile.size()) - kChunk).value(),
+             static_cast<std::int64_t>(kFile.size()));
+    QCOMPARE(m->backend.calls(Operation::Commit), 3);
+    const auto done = m->complete(session, Sha256State::hexOf(spanOf(kFile)));
+    QCOMPARE(codeOf(done), "ok");
+    QCOMPARE(done->state, SessionState::Completed);
+}
+
+void TestUploadService::digestCoversOneChunkAtMost() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    auto open = m->service.openAppend(kAlice, session.id);
+    QVERIFY(open);
+    const std::string body = slice(kFile, 0, kChunk + 1);
+    bool bodyRead = false;
+    const auto refused =
+        open->write({0, kChunk + 1, Digest{DigestAlgorithm::Sha256, std::string(32, 'x')},
+                     [&](const ByteSink&) { return bodyRead = true; }});
+    QCOMPARE(codeOf(refused), "bad_request");
+    QVERIFY(!bodyRead);
+    // Its message names no header: the face adds its own words.
+    QVERIFY(refused.error().message.find("X-") == std::string::npos);
 }
 
 QTEST_GUILESS_MAIN(TestUploadService)
