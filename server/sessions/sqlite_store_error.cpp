@@ -3,10 +3,19 @@
 namespace hoist {
 
 StoreError sqliteStoreError(SqliteDatabase& db, const std::string& what) {
-    const int code = sqlite3_errcode(db.handle()) & 0xff;
-    const bool transient = code == SQLITE_BUSY || code == SQLITE_LOCKED;
-    return StoreError{transient ? StoreError::Kind::Unavailable : StoreError::Kind::Fatal,
-                      what + ": " + db.lastError()};
+    auto kind = StoreError::Kind::Fatal;
+    switch (sqlite3_errcode(db.handle()) & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        kind = StoreError::Kind::Unavailable;
+        break;
+    case SQLITE_CONSTRAINT:
+        kind = StoreError::Kind::Conflict;
+        break;
+    default:
+        break;
+    }
+    return StoreError{kind, what + ": " + db.lastError()};
 }
 
 } // namespace hoist

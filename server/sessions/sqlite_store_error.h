@@ -8,7 +8,8 @@
 namespace hoist {
 
 // The StoreError for the connection's last failure: a busy or locked database is
-// transient (Unavailable), everything else Fatal. Caller holds db.lock().
+// transient (Unavailable), a broken constraint (a duplicate id) a Conflict, everything
+// else Fatal. Caller holds db.lock().
 StoreError sqliteStoreError(SqliteDatabase& db, const std::string& what);
 
 } // namespace hoist
