@@ -22,6 +22,14 @@ ApiError withOffset(ErrorCode code, std::string message, std::int64_t committed)
     error.extra["uploadedBytes"] = committed;
     return error;
 }
+// The answer that tells a client where to continue (docs/protocol.md: the offset
+// handshake).
+ApiError offsetMismatch(std::int64_t committed) {
+    return withOffset(ErrorCode::OffsetMismatch,
+                      "the server has " + std::to_string(committed) +
+                          " bytes of this upload; continue from there",
+                      committed);
+}
 } // namespace
 
 UploadService::UploadService(SessionStore& store, StorageBackend& backend, FileCatalog& catalog,
@@ -226,10 +234,7 @@ ApiResult<UploadService::Append> UploadService::openAppend(const std::string& us
 ApiResult<void> UploadService::Append::admits(std::int64_t offset, std::int64_t length) const {
     const std::int64_t committed = m_session.uploadedBytes;
     if (offset != committed)
-        return tl::unexpected(withOffset(ErrorCode::OffsetMismatch,
-                                         "the server has " + std::to_string(committed) +
-                                             " bytes of this upload; continue from there",
-                                         committed));
+        return tl::unexpected(offsetMismatch(committed));
     if (length > m_session.size - committed)
         return tl::unexpected(withOffset(ErrorCode::ExceedsSize,
                                          "this chunk would go past the declared size of " +
@@ -259,10 +264,7 @@ ApiResult<void> UploadService::commitChunk(Session& session, ChunkWriter& writer
         if (!truth || !*truth)
             return tl::unexpected(makeError(ErrorCode::NotFound, "no such upload session"));
         const std::int64_t committed = (*truth)->uploadedBytes;
-        return tl::unexpected(withOffset(ErrorCode::OffsetMismatch,
-                                         "the server has " + std::to_string(committed) +
-                                             " bytes of this upload; continue from there",
-                                         committed));
+        return tl::unexpected(offsetMismatch(committed));
     }
     session = std::move(next);
     m_metrics.addBytesReceived(length);

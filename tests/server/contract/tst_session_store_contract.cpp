@@ -3,10 +3,9 @@
 // wins), errors are typed, expired sessions come in pages by (expiresAt, id), and the
 // counts the limits at init rely on. A PostgreSQL store adds one row to stores().
 #include "fake_session_store.h"
-#include "sqlite_database.h"
 #include "sqlite_session_store.h"
+#include "temporary_store.h"
 
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <atomic>
@@ -35,22 +34,10 @@ class FakeUnderTest final : public StoreUnderTest {
 
 class SqliteUnderTest final : public StoreUnderTest {
   public:
-    SqliteUnderTest() {
-        auto db = SqliteDatabase::open(m_dir.filePath("hoistd.db").toStdString());
-        if (!db)
-            qFatal("%s", db.error().c_str());
-        m_db = std::move(*db);
-        auto store = SqliteSessionStore::open(*m_db);
-        if (!store)
-            qFatal("%s", store.error().message.c_str());
-        m_store = std::move(*store);
-    }
-    SessionStore& store() override { return *m_store; }
+    SessionStore& store() override { return m_db.store(); }
 
   private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<SqliteDatabase> m_db;
-    std::unique_ptr<SqliteSessionStore> m_store;
+    test::TemporaryStore<SqliteSessionStore> m_db;
 };
 
 using StoreFactory = std::function<std::unique_ptr<StoreUnderTest>()>;
