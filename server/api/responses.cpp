@@ -11,6 +11,8 @@ void writeJson(ServerResponse& response, int status, const nlohmann::json& body)
 void writeError(ServerResponse& response, const ApiError& error, Metrics& metrics) {
     metrics.countError(wireCode(error.code));
     writeJson(response, httpStatus(error.code), error.body());
+    if (error.code == ErrorCode::Unavailable)
+        response.headers.emplace_back("Retry-After", "1");
     if (const auto it = error.extra.find("uploadedBytes"); it != error.extra.end())
         response.headers.emplace_back("X-Upload-Offset", std::to_string(it->get<std::int64_t>()));
 }

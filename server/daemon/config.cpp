@@ -112,6 +112,22 @@ Result applyOption(Config& config, const std::string& key, const std::string& va
         config.maxSize = *size;
         return {};
     }
+    if (key == "max-open-sessions") {
+        const auto count = parseOffset(value);
+        if (!count || *count == 0)
+            return tl::unexpected("--max-open-sessions wants a positive count, not '" + value +
+                                  "'");
+        config.maxOpenSessions = *count;
+        return {};
+    }
+    if (key == "quota") {
+        const auto bytes = parseByteSize(value);
+        if (!bytes)
+            return tl::unexpected("--quota wants a byte count such as 10737418240 or 10G, not '" +
+                                  value + "'");
+        config.quotaBytes = *bytes;
+        return {};
+    }
     const std::map<std::string, std::int64_t Config::*> seconds{
         {"session-ttl", &Config::sessionTtlSeconds},
         {"sweep-interval", &Config::sweepIntervalSeconds},
@@ -282,6 +298,9 @@ The Hoist upload server: resumable chunked uploads (see docs/protocol.md).
   --token TOKEN:USER        accept bearer TOKEN as USER (repeatable)
   --tokens-file FILE        one "TOKEN USER" per line
   --max-size BYTES          largest accepted file (suffixes K, M, G, T; default 1T)
+  --max-open-sessions N     unfinished uploads per user (default 1000)
+  --quota BYTES             per user: bytes declared by unfinished uploads plus stored
+                            files (suffixes K, M, G, T; default none)
   --session-ttl SECONDS     sessions expire this long after last activity (default 86400)
   --sweep-interval SECONDS  how often expired sessions are swept (default 1800)
   --storage disk|s3         where bytes are staged (default disk)

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ struct Config {
     std::string dataDir;                       // default: see defaultDataDir()
     std::map<std::string, std::string> tokens; // token -> user id
     std::int64_t maxSize = std::int64_t{1} << 40;
+    std::int64_t maxOpenSessions = 1000;
+    std::optional<std::int64_t> quotaBytes;
     std::int64_t sessionTtlSeconds = 86400;
     std::int64_t sweepIntervalSeconds = 1800;
     std::string storage = "disk";

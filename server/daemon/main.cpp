@@ -6,6 +6,7 @@
 #include "disk_backend.h"
 #include "file_handlers.h"
 #include "finalization.h"
+#include "in_process_session_locker.h"
 #include "library_finalizer.h"
 #include "ops_handlers.h"
 #include "s3_backend.h"
@@ -104,10 +105,10 @@ int serve(hoist::Config config) {
         return refuse(database.error());
     auto store = SqliteSessionStore::open(**database);
     if (!store)
-        return refuse(store.error());
+        return refuse(store.error().message);
     auto catalog = SqliteFileCatalog::open(**database);
     if (!catalog)
-        return refuse(catalog.error());
+        return refuse(catalog.error().message);
 
     auto backend = openBackend(config, logger);
     if (!backend)
@@ -122,11 +123,12 @@ int serve(hoist::Config config) {
         finalizer = std::make_unique<CallbackFinalizer>(
             CallbackSettings{config.finalizeUrl, config.finalizeSecret}, callbackClient, **backend,
             links, logger);
-    SessionLocks locks;
+    InProcessSessionLocker locks;
     Metrics metrics;
     FinalizationRunner finalization(**store, *finalizer, locks, metrics, logger);
-    UploadService uploads(**store, **backend, finalization, locks, metrics, logger,
-                          UploadPolicy{config.maxSize, config.sessionTtlSeconds, config.allowTypes});
+    UploadService uploads(**store, **backend, **catalog, finalization, locks, metrics, logger,
+                          UploadPolicy{config.maxSize, config.sessionTtlSeconds, config.allowTypes,
+                                       config.maxOpenSessions, config.quotaBytes});
     const std::size_t expired = uploads.sweep();
     if (expired > 0)
         logger.info("start-up sweep expired " + std::to_string(expired) + " sessions");

@@ -9,7 +9,7 @@
 namespace hoist {
 
 FinalizationRunner::FinalizationRunner(SessionStore& store, Finalizer& finalizer,
-                                       SessionLocks& locks, Metrics& metrics, Logger& logger)
+                                       SessionLocker& locks, Metrics& metrics, Logger& logger)
     : m_store(store), m_finalizer(finalizer), m_locks(locks), m_metrics(metrics),
       m_logger(logger) {}
 
@@ -70,7 +70,7 @@ void FinalizationRunner::run() {
 void FinalizationRunner::retryDue() {
     auto pending = m_store.inState(SessionState::Finalizing);
     if (!pending) {
-        m_logger.error("finalization: " + pending.error());
+        m_logger.error("finalization: " + pending.error().message);
         return;
     }
     const std::int64_t now = nowSeconds();
@@ -85,7 +85,7 @@ void FinalizationRunner::retryDue() {
         if (!fresh || !*fresh || (*fresh)->state != SessionState::Finalizing)
             continue;
         if (auto done = attempt(**fresh); !done)
-            m_logger.error("finalization of " + candidate.id + ": " + done.error());
+            m_logger.error("finalization of " + candidate.id + ": " + done.error().message);
         std::lock_guard lock(m_mutex);
         if (m_stopping)
             return;

@@ -3,7 +3,7 @@
 #include "finalizer.h"
 #include "logger.h"
 #include "metrics.h"
-#include "session_locks.h"
+#include "session_locker.h"
 #include "session_store.h"
 
 #include <condition_variable>
@@ -18,7 +18,7 @@ namespace hoist {
 // or the session's expiry.
 class FinalizationRunner final {
   public:
-    FinalizationRunner(SessionStore& store, Finalizer& finalizer, SessionLocks& locks,
+    FinalizationRunner(SessionStore& store, Finalizer& finalizer, SessionLocker& locks,
                        Metrics& metrics, Logger& logger);
     ~FinalizationRunner();
 
@@ -39,7 +39,7 @@ class FinalizationRunner final {
 
     SessionStore& m_store;
     Finalizer& m_finalizer;
-    SessionLocks& m_locks;
+    SessionLocker& m_locks;
     Metrics& m_metrics;
     Logger& m_logger;
     std::mutex m_mutex;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <tl/expected.hpp>
+#include "store_error.h"
 
 #include <cstdint>
 #include <optional>
@@ -23,7 +23,7 @@ struct FileRecord {
     std::string sessionId;
 };
 
-template <typename T> using CatalogResult = tl::expected<T, std::string>;
+template <typename T> using CatalogResult = StoreResult<T>;
 
 // The library's records. Lookups are per user: another user's file does not exist.
 class FileCatalog {
@@ -36,10 +36,12 @@ class FileCatalog {
     virtual CatalogResult<std::optional<FileRecord>>
     findByFingerprint(const std::string& userId, const std::string& fingerprint,
                       std::int64_t size) = 0;
-    virtual CatalogResult<std::optional<FileRecord>> findBySession(const std::string& userId,
-                                                                   const std::string& sessionId) = 0;
+    virtual CatalogResult<std::optional<FileRecord>>
+    findBySession(const std::string& userId, const std::string& sessionId) = 0;
     virtual CatalogResult<void> remove(const std::string& userId, const std::string& fileId) = 0;
+    // The bytes of a user's files, for the quota at init (docs/protocol.md, "Limits");
+    // from an index, not a scan.
+    virtual CatalogResult<std::int64_t> bytesStoredBy(const std::string& userId) = 0;
 };
-
 
 } // namespace hoist

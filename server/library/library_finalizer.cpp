@@ -10,7 +10,7 @@ FinalizeOutcome LibraryFinalizer::finalize(const Session& session) {
     // behind; finding it keeps the finalization idempotent.
     auto existing = m_catalog.findBySession(session.userId, session.id);
     if (!existing)
-        return {FinalizeOutcome::Status::Retry, {}, existing.error()};
+        return {FinalizeOutcome::Status::Retry, {}, existing.error().message};
     if (*existing)
         return {FinalizeOutcome::Status::Completed, (*existing)->fileId, {}};
     FileRecord record;
@@ -25,7 +25,7 @@ FinalizeOutcome LibraryFinalizer::finalize(const Session& session) {
     record.storageKey = session.staging.key;
     record.sessionId = session.id;
     if (auto ok = m_catalog.add(record); !ok)
-        return {FinalizeOutcome::Status::Retry, {}, ok.error()};
+        return {FinalizeOutcome::Status::Retry, {}, ok.error().message};
     return {FinalizeOutcome::Status::Completed, record.fileId, {}};
 }
 

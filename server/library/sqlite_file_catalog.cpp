@@ -1,5 +1,7 @@
 #include "sqlite_file_catalog.h"
 
+#include "sqlite_store_error.h"
+
 namespace hoist {
 
 namespace {
@@ -18,6 +20,7 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE INDEX IF NOT EXISTS files_by_user ON files(user_id, created_at);
 CREATE INDEX IF NOT EXISTS files_by_fingerprint ON files(user_id, fingerprint, size);
+CREATE INDEX IF NOT EXISTS files_size_by_user ON files(user_id, size);
 )";
 
 CatalogResult<std::optional<FileRecord>> first(CatalogResult<std::vector<FileRecord>> rows) {
@@ -35,7 +38,8 @@ constexpr const char* kColumns = "file_id, user_id, file_name, size, fingerprint
 CatalogResult<std::unique_ptr<SqliteFileCatalog>> SqliteFileCatalog::open(SqliteDatabase& db) {
     auto lock = db.lock();
     if (auto ok = db.exec(kSchema); !ok)
-        return tl::unexpected("cannot create the files table: " + ok.error());
+        return tl::unexpected(
+            StoreError{StoreError::Kind::Fatal, "cannot create the files table: " + ok.error()});
     return std::unique_ptr<SqliteFileCatalog>(new SqliteFileCatalog(db));
 }
 
@@ -48,7 +52,7 @@ CatalogResult<void> SqliteFileCatalog::add(const FileRecord& r) {
     st.bind(5, r.fingerprint).bind(6, r.mimeType).bind(7, r.detectedMimeType);
     st.bind(8, r.createdAt).bind(9, r.storageKey).bind(10, r.sessionId);
     if (st.step() != SQLITE_DONE)
-        return tl::unexpected("cannot add file record: " + m_db.lastError());
+        return tl::unexpected(sqliteStoreError(m_db, "cannot add file record"));
     return {};
 }
 
@@ -80,8 +84,18 @@ CatalogResult<void> SqliteFileCatalog::remove(const std::string& userId,
     Statement st(m_db, "DELETE FROM files WHERE user_id = ?1 AND file_id = ?2");
     st.bind(1, userId).bind(2, fileId);
     if (st.step() != SQLITE_DONE)
-        return tl::unexpected("cannot remove file record: " + m_db.lastError());
+        return tl::unexpected(sqliteStoreError(m_db, "cannot remove file record"));
     return {};
+}
+
+CatalogResult<std::int64_t> SqliteFileCatalog::bytesStoredBy(const std::string& userId) {
+    auto lock = m_db.lock();
+    // Covered by files_size_by_user: one index range, no table rows read.
+    Statement st(m_db, "SELECT COALESCE(SUM(size), 0) FROM files WHERE user_id = ?1");
+    st.bind(1, userId);
+    if (st.step() != SQLITE_ROW)
+        return tl::unexpected(sqliteStoreError(m_db, "cannot sum stored bytes"));
+    return st.integer(0);
 }
 
 CatalogResult<std::vector<FileRecord>> SqliteFileCatalog::select(const char* where,
@@ -109,7 +123,7 @@ CatalogResult<std::vector<FileRecord>> SqliteFileCatalog::select(const char* whe
         out.push_back(std::move(r));
     }
     if (rc != SQLITE_DONE)
-        return tl::unexpected("cannot read file records: " + m_db.lastError());
+        return tl::unexpected(sqliteStoreError(m_db, "cannot read file records"));
     return out;
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "session.h"
+#include "store_error.h"
 
-#include <tl/expected.hpp>
-
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -11,12 +11,24 @@
 
 namespace hoist {
 
-template <typename T> using StoreResult = tl::expected<T, std::string>;
+// Where a page of expired sessions ends; the next page starts after it. Pages follow
+// (expiresAt, id), so a session the sweep could not remove is not read again.
+struct ExpiryCursor {
+    std::int64_t expiresAt = 0;
+    std::string id;
+};
 
-// Persists sessions (DESIGN: SQLite by default; the same interface can sit on
-// PostgreSQL so several hoistd share sessions). Thread-safe. Callers validate input
-// and hold the session's lock for writes; the store only keeps what it is given,
-// durably, before returning.
+// What one user holds, for the limits checked at init (docs/protocol.md, "Limits"):
+// sessions not yet completed (uploading or finalizing) and the bytes they declared.
+struct OpenSessionUsage {
+    std::int64_t sessions = 0;
+    std::int64_t declaredBytes = 0;
+};
+
+// Persists sessions (SQLite by default; the same interface can sit on PostgreSQL so
+// several hoistd share sessions). Thread-safe. Callers validate input and hold the
+// session's lock (SessionLocker) for writes; the store only keeps what it is given,
+// durably, before returning. Every call answers from an index, never a table scan.
 class SessionStore {
   public:
     virtual ~SessionStore() = default;
@@ -24,16 +36,27 @@ class SessionStore {
     virtual StoreResult<void> create(const Session& session) = 0;
     virtual StoreResult<std::optional<Session>> find(const std::string& id) = 0;
     // One chunk accepted: the new offset, hash state, head bytes and expiry of
-    // `session`, plus the backend's receipt, in one transaction.
-    virtual StoreResult<void> commitChunk(const Session& session, const ChunkReceipt& receipt) = 0;
+    // `session`, plus the backend's receipt, in one transaction — but only if the
+    // stored offset is still `expectedOffset` (a compare-and-swap: with several
+    // nodes, a lock may have been lost without notice). Otherwise Kind::Conflict and
+    // nothing changes; Kind::NotFound when the session is gone.
+    virtual StoreResult<void> commitChunk(const Session& session, std::int64_t expectedOffset,
+                                          const ChunkReceipt& receipt) = 0;
     // State, result and finalization fields of `session` (not its offset).
     virtual StoreResult<void> update(const Session& session) = 0;
     virtual StoreResult<void> remove(const std::string& id) = 0;
     virtual StoreResult<std::vector<ChunkReceipt>> receipts(const std::string& id) = 0;
 
-    virtual StoreResult<std::vector<Session>> expiredBy(std::int64_t now) = 0;
+    // At most `limit` sessions with expiresAt <= now, in (expiresAt, id) order,
+    // starting after `after` when given.
+    virtual StoreResult<std::vector<Session>>
+    expiredBy(std::int64_t now, std::size_t limit, const std::optional<ExpiryCursor>& after) = 0;
     virtual StoreResult<std::vector<Session>> inState(SessionState state) = 0;
     virtual StoreResult<std::map<SessionState, std::int64_t>> countByState() = 0;
+    virtual StoreResult<OpenSessionUsage> openUsageOf(const std::string& userId) = 0;
+    // Whether a session owns this staging (reconcile asks per staged item instead of
+    // loading every live session).
+    virtual StoreResult<bool> ownsStaging(const StagingRef& staging) = 0;
 };
 
 } // namespace hoist

@@ -1,5 +1,7 @@
 #include "sqlite_session_store.h"
 
+#include "sqlite_store_error.h"
+
 namespace hoist {
 
 namespace {
@@ -27,7 +29,11 @@ CREATE TABLE IF NOT EXISTS sessions (
   finalize_attempts INTEGER NOT NULL,
   next_finalize_at INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions(expires_at);
+DROP INDEX IF EXISTS sessions_expiry;
+CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions(expires_at, id);
+CREATE INDEX IF NOT EXISTS sessions_by_state ON sessions(state);
+CREATE INDEX IF NOT EXISTS sessions_by_user_state ON sessions(user_id, state, size);
+CREATE INDEX IF NOT EXISTS sessions_by_staging ON sessions(staging_key, upload_id);
 CREATE TABLE IF NOT EXISTS chunk_receipts (
   session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
   chunk_index INTEGER NOT NULL,
@@ -68,14 +74,15 @@ Session readSession(const Statement& row) {
 }
 
 StoreResult<void> fail(SqliteDatabase& db, const char* what) {
-    return tl::unexpected(std::string(what) + ": " + db.lastError());
+    return tl::unexpected(sqliteStoreError(db, what));
 }
 } // namespace
 
 StoreResult<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::open(SqliteDatabase& db) {
     auto lock = db.lock();
     if (auto ok = db.exec(kSchema); !ok)
-        return tl::unexpected("cannot create the session tables: " + ok.error());
+        return tl::unexpected(
+            StoreError{StoreError::Kind::Fatal, "cannot create the session tables: " + ok.error()});
     return std::unique_ptr<SqliteSessionStore>(new SqliteSessionStore(db));
 }
 
@@ -109,17 +116,29 @@ StoreResult<std::optional<Session>> SqliteSessionStore::find(const std::string& 
     return std::optional<Session>{std::move(rows->front())};
 }
 
-StoreResult<void> SqliteSessionStore::commitChunk(const Session& s, const ChunkReceipt& receipt) {
+StoreResult<void> SqliteSessionStore::commitChunk(const Session& s, std::int64_t expectedOffset,
+                                                  const ChunkReceipt& receipt) {
     auto lock = m_db.lock();
     Transaction tx(m_db);
     if (!tx.begun())
         return fail(m_db, "cannot begin chunk commit");
     Statement st(m_db, "UPDATE sessions SET uploaded_bytes = ?1, hash_state = ?2, head = ?3, "
-                       "expires_at = ?4 WHERE id = ?5");
+                       "expires_at = ?4 WHERE id = ?5 AND uploaded_bytes = ?6");
     st.bind(1, s.uploadedBytes).bindBlob(2, s.hashState).bindBlob(3, s.head);
-    st.bind(4, s.expiresAt).bind(5, s.id);
+    st.bind(4, s.expiresAt).bind(5, s.id).bind(6, expectedOffset);
     if (st.step() != SQLITE_DONE)
         return fail(m_db, "cannot record chunk");
+    if (sqlite3_changes(m_db.handle()) == 0) {
+        Statement exists(m_db, "SELECT uploaded_bytes FROM sessions WHERE id = ?1");
+        exists.bind(1, s.id);
+        if (exists.step() != SQLITE_ROW)
+            return tl::unexpected(
+                StoreError{StoreError::Kind::NotFound, "session " + s.id + " no longer exists"});
+        return tl::unexpected(
+            StoreError{StoreError::Kind::Conflict, "session " + s.id + " is at offset " +
+                                                       std::to_string(exists.integer(0)) +
+                                                       ", not " + std::to_string(expectedOffset)});
+    }
     if (!receipt.etag.empty()) {
         Statement ins(m_db, "INSERT OR REPLACE INTO chunk_receipts (session_id, chunk_index, etag) "
                             "VALUES (?1, ?2, ?3)");
@@ -128,7 +147,7 @@ StoreResult<void> SqliteSessionStore::commitChunk(const Session& s, const ChunkR
             return fail(m_db, "cannot record chunk receipt");
     }
     if (auto ok = tx.commit(); !ok)
-        return tl::unexpected("cannot commit chunk: " + ok.error());
+        return tl::unexpected(sqliteStoreError(m_db, "cannot commit chunk"));
     return {};
 }
 
@@ -166,12 +185,39 @@ StoreResult<std::vector<ChunkReceipt>> SqliteSessionStore::receipts(const std::s
     while ((rc = st.step()) == SQLITE_ROW)
         out.push_back(ChunkReceipt{st.integer(0), st.text(1)});
     if (rc != SQLITE_DONE)
-        return tl::unexpected("cannot read chunk receipts: " + m_db.lastError());
+        return tl::unexpected(sqliteStoreError(m_db, "cannot read chunk receipts"));
     return out;
 }
 
-StoreResult<std::vector<Session>> SqliteSessionStore::expiredBy(std::int64_t now) {
-    return select("expires_at <= ?1", now, "");
+StoreResult<std::vector<Session>>
+SqliteSessionStore::expiredBy(std::int64_t now, std::size_t limit,
+                              const std::optional<ExpiryCursor>& after) {
+    // Row values compare (expires_at, id) in one step of the sessions_by_expiry index.
+    const std::string where = std::string("expires_at <= ?1") +
+                              (after ? " AND (expires_at, id) > (?3, ?2)" : "") +
+                              " ORDER BY expires_at, id LIMIT " + std::to_string(limit);
+    return select(where.c_str(), now, after ? after->id : "", after ? after->expiresAt : 0);
+}
+
+StoreResult<OpenSessionUsage> SqliteSessionStore::openUsageOf(const std::string& userId) {
+    auto lock = m_db.lock();
+    // Covered by sessions_by_user_state: two short index ranges, no table rows read.
+    Statement st(m_db, "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM sessions "
+                       "WHERE user_id = ?1 AND state IN ('uploading', 'finalizing')");
+    st.bind(1, userId);
+    if (st.step() != SQLITE_ROW)
+        return tl::unexpected(sqliteStoreError(m_db, "cannot count open sessions"));
+    return OpenSessionUsage{st.integer(0), st.integer(1)};
+}
+
+StoreResult<bool> SqliteSessionStore::ownsStaging(const StagingRef& staging) {
+    auto lock = m_db.lock();
+    Statement st(m_db, "SELECT 1 FROM sessions WHERE staging_key = ?1 AND upload_id = ?2 LIMIT 1");
+    st.bind(1, staging.key).bind(2, staging.uploadId);
+    const int rc = st.step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return tl::unexpected(sqliteStoreError(m_db, "cannot look up staging"));
+    return rc == SQLITE_ROW;
 }
 
 StoreResult<std::vector<Session>> SqliteSessionStore::inState(SessionState state) {
@@ -188,23 +234,24 @@ StoreResult<std::map<SessionState, std::int64_t>> SqliteSessionStore::countBySta
             out[*state] = st.integer(1);
     }
     if (rc != SQLITE_DONE)
-        return tl::unexpected("cannot count sessions: " + m_db.lastError());
+        return tl::unexpected(sqliteStoreError(m_db, "cannot count sessions"));
     return out;
 }
 
 StoreResult<std::vector<Session>> SqliteSessionStore::select(const char* where,
                                                              std::int64_t argument,
-                                                             const std::string& textArgument) {
+                                                             const std::string& textArgument,
+                                                             std::int64_t thirdArgument) {
     auto lock = m_db.lock();
     const std::string sql = std::string("SELECT ") + kColumns + " FROM sessions WHERE " + where;
     Statement st(m_db, sql.c_str());
-    st.bind(1, argument).bind(2, textArgument);
+    st.bind(1, argument).bind(2, textArgument).bind(3, thirdArgument);
     std::vector<Session> out;
     int rc;
     while ((rc = st.step()) == SQLITE_ROW)
         out.push_back(readSession(st));
     if (rc != SQLITE_DONE)
-        return tl::unexpected("cannot read sessions: " + m_db.lastError());
+        return tl::unexpected(sqliteStoreError(m_db, "cannot read sessions"));
     return out;
 }
 

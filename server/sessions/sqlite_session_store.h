@@ -12,18 +12,23 @@ class SqliteSessionStore final : public SessionStore {
 
     StoreResult<void> create(const Session& session) override;
     StoreResult<std::optional<Session>> find(const std::string& id) override;
-    StoreResult<void> commitChunk(const Session& session, const ChunkReceipt& receipt) override;
+    StoreResult<void> commitChunk(const Session& session, std::int64_t expectedOffset,
+                                  const ChunkReceipt& receipt) override;
     StoreResult<void> update(const Session& session) override;
     StoreResult<void> remove(const std::string& id) override;
     StoreResult<std::vector<ChunkReceipt>> receipts(const std::string& id) override;
-    StoreResult<std::vector<Session>> expiredBy(std::int64_t now) override;
+    StoreResult<std::vector<Session>> expiredBy(std::int64_t now, std::size_t limit,
+                                                const std::optional<ExpiryCursor>& after) override;
     StoreResult<std::vector<Session>> inState(SessionState state) override;
     StoreResult<std::map<SessionState, std::int64_t>> countByState() override;
+    StoreResult<OpenSessionUsage> openUsageOf(const std::string& userId) override;
+    StoreResult<bool> ownsStaging(const StagingRef& staging) override;
 
   private:
     explicit SqliteSessionStore(SqliteDatabase& db) : m_db(db) {}
     StoreResult<std::vector<Session>> select(const char* where, std::int64_t argument,
-                                             const std::string& textArgument);
+                                             const std::string& textArgument,
+                                             std::int64_t thirdArgument = 0);
     SqliteDatabase& m_db;
 };
 

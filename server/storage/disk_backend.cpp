@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -13,9 +12,20 @@ namespace hoist {
 namespace fs = std::filesystem;
 
 namespace {
+StorageError::Kind kindOf(int error) {
+    switch (error) {
+    case ENOENT:
+        return StorageError::Kind::NotFound;
+    case ENOSPC:
+    case EDQUOT:
+        return StorageError::Kind::NoSpace;
+    default:
+        return StorageError::Kind::Fatal;
+    }
+}
+
 StorageError ioError(const std::string& what, const fs::path& path, int error = errno) {
-    return StorageError{error == ENOENT ? StorageError::Kind::NotFound : StorageError::Kind::Fatal,
-                        what + " " + path.string() + ": " + std::strerror(error)};
+    return StorageError{kindOf(error), what + " " + path.string() + ": " + std::strerror(error)};
 }
 
 // A rename or create is durable only once its directory entry is flushed.
@@ -54,8 +64,9 @@ class DiskChunkWriter final : public ChunkWriter {
             m_position += n;
         }
         // Start writeback now, so the fdatasync at commit has little left to wait for.
-        (void)::sync_file_range(m_fd, static_cast<off_t>(m_position - static_cast<std::int64_t>(bytes.size())),
-                                static_cast<off_t>(bytes.size()), SYNC_FILE_RANGE_WRITE);
+        (void)::sync_file_range(
+            m_fd, static_cast<off_t>(m_position - static_cast<std::int64_t>(bytes.size())),
+            static_cast<off_t>(bytes.size()), SYNC_FILE_RANGE_WRITE);
         return {};
     }
 
@@ -94,7 +105,9 @@ fs::path DiskBackend::stagingPath(const Session& session) const {
     return m_staging / session.staging.key;
 }
 
-fs::path DiskBackend::objectPath(const std::string& key) const { return m_objects / key; }
+fs::path DiskBackend::objectPath(const std::string& key) const {
+    return m_objects / key;
+}
 
 StorageResult<StagingRef> DiskBackend::begin(const Session& session) {
     StagingRef ref{session.id + ".part", {}};
@@ -122,8 +135,8 @@ StorageResult<StoredObject> DiskBackend::complete(const Session& session,
     const fs::path to = objectPath(session.id);
     struct stat info {};
     // Already assembled by an earlier attempt that did not get to record it.
-    if (::stat(from.c_str(), &info) != 0 && errno == ENOENT &&
-        ::stat(to.c_str(), &info) == 0 && info.st_size == session.size)
+    if (::stat(from.c_str(), &info) != 0 && errno == ENOENT && ::stat(to.c_str(), &info) == 0 &&
+        info.st_size == session.size)
         return StoredObject{session.id, session.size};
     if (::truncate(from.c_str(), static_cast<off_t>(session.size)) != 0)
         return tl::unexpected(ioError("cannot finish", from));
@@ -147,15 +160,16 @@ StorageResult<void> DiskBackend::verify(const Session& session, const std::vecto
     if (::stat(path.c_str(), &info) != 0)
         return tl::unexpected(ioError("staging is missing:", path));
     if (info.st_size < session.uploadedBytes)
-        return tl::unexpected(StorageError{StorageError::Kind::NotFound,
-                                           "staging " + path.string() + " holds fewer bytes than "
-                                           "the session committed"});
+        return tl::unexpected(
+            StorageError{StorageError::Kind::NotFound, "staging " + path.string() +
+                                                           " holds fewer bytes than "
+                                                           "the session committed"});
     return {};
 }
 
-StorageResult<void> DiskBackend::readObject(const std::string& key, std::int64_t offset,
-                                            std::int64_t length,
-                                            const std::function<bool(std::span<const char>)>& sink) {
+StorageResult<void>
+DiskBackend::readObject(const std::string& key, std::int64_t offset, std::int64_t length,
+                        const std::function<bool(std::span<const char>)>& sink) {
     const fs::path path = objectPath(key);
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -169,9 +183,10 @@ StorageResult<void> DiskBackend::readObject(const std::string& key, std::int64_t
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            result = tl::unexpected(n == 0 ? StorageError{StorageError::Kind::Fatal,
-                                                          path.string() + " is shorter than recorded"}
-                                           : ioError("cannot read", path));
+            result =
+                tl::unexpected(n == 0 ? StorageError{StorageError::Kind::Fatal,
+                                                     path.string() + " is shorter than recorded"}
+                                      : ioError("cannot read", path));
             break;
         }
         if (!sink(std::span<const char>(buffer.data(), static_cast<std::size_t>(n))))
@@ -194,14 +209,10 @@ std::optional<std::string> DiskBackend::presignGet(const std::string&, std::chro
     return std::nullopt;
 }
 
-void DiskBackend::reconcile(const std::vector<Session>& liveSessions) {
-    std::set<std::string> live;
-    for (const auto& session : liveSessions)
-        live.insert(session.staging.key);
+void DiskBackend::reconcile(const std::function<bool(const StagingRef&)>& isOwned) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(m_staging, ec)) {
-        const std::string name = entry.path().filename().string();
-        if (!live.count(name))
+        if (!isOwned(StagingRef{entry.path().filename().string(), {}}))
             fs::remove(entry.path(), ec);
     }
 }

@@ -19,21 +19,19 @@ class DiskBackend final : public StorageBackend {
     std::string name() const override { return "disk"; }
     std::optional<std::string> bucket() const override { return std::nullopt; }
     StorageResult<StagingRef> begin(const Session& session) override;
-    StorageResult<std::unique_ptr<ChunkWriter>> openChunk(const Session& session,
-                                                          std::int64_t index,
-                                                          std::int64_t length) override;
+    StorageResult<std::unique_ptr<ChunkWriter>>
+    openChunk(const Session& session, std::int64_t index, std::int64_t length) override;
     StorageResult<StoredObject> complete(const Session& session,
                                          const std::vector<ChunkReceipt>& receipts) override;
     StorageResult<void> abort(const Session& session) override;
     StorageResult<void> verify(const Session& session,
                                const std::vector<ChunkReceipt>& receipts) override;
-    StorageResult<void> readObject(const std::string& key, std::int64_t offset,
-                                   std::int64_t length,
+    StorageResult<void> readObject(const std::string& key, std::int64_t offset, std::int64_t length,
                                    const std::function<bool(std::span<const char>)>& sink) override;
     StorageResult<void> removeObject(const std::string& key) override;
     std::optional<std::string> presignGet(const std::string& key,
                                           std::chrono::seconds ttl) override;
-    void reconcile(const std::vector<Session>& liveSessions) override;
+    void reconcile(const std::function<bool(const StagingRef&)>& isOwned) override;
 
   private:
     DiskBackend(std::filesystem::path staging, std::filesystem::path objects)

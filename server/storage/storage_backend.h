@@ -20,7 +20,8 @@ struct StorageError {
         NotFound,    // the staging or object is gone (expired elsewhere, aborted)
         Rejected,    // the store refused the request (S3: EntityTooSmall, InvalidPart, ...)
         Unavailable, // transient: the store is unreachable or overloaded; retrying may help
-        Fatal,       // anything else (disk full, access denied, misconfiguration)
+        NoSpace,     // the disk or the quota is full (ENOSPC, EDQUOT): retry once space returns
+        Fatal,       // anything else (access denied, misconfiguration)
     };
     Kind kind = Kind::Fatal;
     std::string message;
@@ -88,8 +89,10 @@ class StorageBackend {
                                                   std::chrono::seconds ttl) = 0;
 
     // Start-up and every sweep: remove staging that no live session owns (S3: abort
-    // multipart uploads under our prefix that no session references).
-    virtual void reconcile(const std::vector<Session>& liveSessions) = 0;
+    // multipart uploads under our prefix that no session references). Asks `isOwned`
+    // once per staged item, so nobody loads every live session; `isOwned` returns
+    // true when in doubt (a store error), so nothing is removed on a guess.
+    virtual void reconcile(const std::function<bool(const StagingRef&)>& isOwned) = 0;
 };
 
 } // namespace hoist

@@ -12,9 +12,9 @@ enum class ErrorCode {
     Unauthorized,
     NotFound,
     BadRequest,
-    TooLarge,            // init: size above the system maximum
-    ExceedsSize,         // chunk: would push stored bytes past the declared size
-    PayloadTooLarge,     // a JSON body above the limit
+    TooLarge,        // init: size above the system maximum
+    ExceedsSize,     // chunk: would push stored bytes past the declared size
+    PayloadTooLarge, // a JSON body above the limit
     OffsetMismatch,
     Completed,
     Finalizing,
@@ -27,6 +27,10 @@ enum class ErrorCode {
     RangeNotSatisfiable,
     LengthRequired,
     StorageUnavailable,
+    Unavailable,         // the session store is busy or unreachable (Retry-After)
+    TooManySessions,     // init: the user's open sessions are at --max-open-sessions
+    QuotaExceeded,       // init: declared + stored bytes would pass --quota
+    InsufficientStorage, // the backend's disk is full; nothing committed is lost
     Internal,
 };
 

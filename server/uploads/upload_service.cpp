@@ -1,6 +1,7 @@
 #include "upload_service.h"
 
 #include "chunk_pipeline.h"
+#include "crypto.h"
 #include "mime_sniffer.h"
 #include "sha256_state.h"
 #include "time_format.h"
@@ -21,13 +22,21 @@ ApiError withOffset(ErrorCode code, std::string message, std::int64_t committed)
     error.extra["uploadedBytes"] = committed;
     return error;
 }
+// The answer that tells a client where to continue (docs/protocol.md: the offset
+// handshake).
+ApiError offsetMismatch(std::int64_t committed) {
+    return withOffset(ErrorCode::OffsetMismatch,
+                      "the server has " + std::to_string(committed) +
+                          " bytes of this upload; continue from there",
+                      committed);
+}
 } // namespace
 
-UploadService::UploadService(SessionStore& store, StorageBackend& backend,
-                             FinalizationRunner& finalization, SessionLocks& locks,
+UploadService::UploadService(SessionStore& store, StorageBackend& backend, FileCatalog& catalog,
+                             FinalizationRunner& finalization, SessionLocker& locker,
                              Metrics& metrics, Logger& logger, UploadPolicy policy)
-    : m_store(store), m_backend(backend), m_finalization(finalization), m_locks(locks),
-      m_metrics(metrics), m_logger(logger), m_policy(std::move(policy)) {}
+    : m_store(store), m_backend(backend), m_catalog(catalog), m_finalization(finalization),
+      m_locker(locker), m_metrics(metrics), m_logger(logger), m_policy(std::move(policy)) {}
 
 std::int64_t UploadService::chunkSizeFor(std::int64_t size) {
     // 8 MiB unless the file would need more than 10,000 chunks; then the smallest
@@ -37,8 +46,18 @@ std::int64_t UploadService::chunkSizeFor(std::int64_t size) {
     return std::max(kDefaultChunkSize, rounded);
 }
 
-ApiError UploadService::storeError(const std::string& what) {
-    m_logger.error("session store: " + what);
+ApiError UploadService::storeError(const StoreError& error) {
+    m_logger.error("store: " + error.message);
+    switch (error.kind) {
+    case StoreError::Kind::Unavailable:
+        return makeError(ErrorCode::Unavailable,
+                         "the database is busy or unreachable; retry later");
+    case StoreError::Kind::NotFound:
+        return makeError(ErrorCode::NotFound, "no such upload session");
+    case StoreError::Kind::Conflict:
+    case StoreError::Kind::Fatal:
+        break;
+    }
     return makeError(ErrorCode::Internal, "the session store failed; try again");
 }
 
@@ -47,17 +66,55 @@ ApiError UploadService::storageError(const StorageError& error) {
     if (error.kind == StorageError::Kind::Unavailable)
         return makeError(ErrorCode::StorageUnavailable,
                          "the storage backend is unavailable; retry later");
+    if (error.kind == StorageError::Kind::NoSpace)
+        return makeError(ErrorCode::InsufficientStorage,
+                         "the server's storage is full; retry once space is freed");
     return makeError(ErrorCode::Internal, "the storage backend failed; try again");
 }
 
+ApiResult<void> UploadService::checkLimits(const std::string& userId, const InitRequest& request) {
+    auto open = m_store.openUsageOf(userId);
+    if (!open)
+        return tl::unexpected(storeError(open.error()));
+    if (open->sessions >= m_policy.maxOpenSessions) {
+        ApiError error = makeError(ErrorCode::TooManySessions,
+                                   "you have " + std::to_string(open->sessions) +
+                                       " unfinished uploads; finish or delete some first");
+        error.extra["maxOpenSessions"] = m_policy.maxOpenSessions;
+        return tl::unexpected(error);
+    }
+    if (!m_policy.quotaBytes)
+        return {};
+    auto stored = m_catalog.bytesStoredBy(userId);
+    if (!stored)
+        return tl::unexpected(storeError(stored.error()));
+    const std::int64_t used = open->declaredBytes + *stored;
+    const std::int64_t quota = *m_policy.quotaBytes;
+    if (request.size > quota - used) {
+        ApiError error =
+            makeError(ErrorCode::QuotaExceeded, "this upload of " + std::to_string(request.size) +
+                                                    " bytes would exceed your quota of " +
+                                                    std::to_string(quota) + " bytes (" +
+                                                    std::to_string(used) + " in use)");
+        error.extra["quota"] = quota;
+        error.extra["used"] = used;
+        return tl::unexpected(error);
+    }
+    return {};
+}
+
 ApiResult<Session> UploadService::init(const std::string& userId, const InitRequest& request) {
+    if (request.fileName.size() > kMaxNameBytes || request.mimeType.size() > kMaxNameBytes)
+        return tl::unexpected(
+            makeError(ErrorCode::TooLarge, "fileName and mimeType may be at most " +
+                                               std::to_string(kMaxNameBytes) + " bytes of UTF-8"));
     if (auto problem = checkFileName(request.fileName))
         return tl::unexpected(makeError(ErrorCode::BadRequest, *problem));
     if (request.size > m_policy.maxSize) {
-        ApiError error = makeError(ErrorCode::TooLarge, "the file is larger than this server's "
-                                                        "maximum of " +
-                                                            std::to_string(m_policy.maxSize) +
-                                                            " bytes");
+        ApiError error =
+            makeError(ErrorCode::TooLarge, "the file is larger than this server's "
+                                           "maximum of " +
+                                               std::to_string(m_policy.maxSize) + " bytes");
         error.extra["maxSize"] = m_policy.maxSize;
         return tl::unexpected(error);
     }
@@ -73,14 +130,25 @@ ApiResult<Session> UploadService::init(const std::string& userId, const InitRequ
     session.expiresAt = session.createdAt + m_policy.sessionTtlSeconds;
     session.hashState = Sha256State().serialize();
 
+    // Checked before staging is made (a refused flood costs no backend calls) and
+    // again with the session's creation, where two inits cannot interleave.
+    if (auto ok = checkLimits(userId, request); !ok)
+        return tl::unexpected(ok.error());
     std::shared_lock ownership(m_stagingOwnership);
     auto staging = m_backend.begin(session);
     if (!staging)
         return tl::unexpected(storageError(staging.error()));
     session.staging = *staging;
-    if (auto ok = m_store.create(session); !ok) {
+    std::unique_lock limits(m_limitsMutex);
+    auto created = checkLimits(userId, request);
+    if (created) {
+        if (auto ok = m_store.create(session); !ok)
+            created = tl::unexpected(storeError(ok.error()));
+    }
+    limits.unlock();
+    if (!created) {
         (void)m_backend.abort(session);
-        return tl::unexpected(storeError(ok.error()));
+        return tl::unexpected(created.error());
     }
     m_logger.info("session " + session.id + " created for " + userId + ": '" + session.fileName +
                   "', " + std::to_string(session.size) + " bytes");
@@ -102,16 +170,19 @@ ApiResult<Session> UploadService::load(const std::string& userId, const std::str
     return std::move(**found);
 }
 
-ApiResult<std::pair<SessionLocks::Guard, Session>>
+ApiResult<std::pair<SessionLocker::Guard, Session>>
 UploadService::lockAndLoad(const std::string& userId, const std::string& sessionId) {
-    auto guard = m_locks.tryAcquire(sessionId);
-    if (!guard)
+    auto guard = m_locker.tryAcquire(sessionId);
+    if (!guard) {
+        if (guard.error().kind != StoreError::Kind::Conflict)
+            return tl::unexpected(storeError(guard.error()));
         return tl::unexpected(
             makeError(ErrorCode::Locked, "another request for this session is in progress"));
+    }
     auto loaded = load(userId, sessionId);
     if (!loaded)
         return tl::unexpected(loaded.error());
-    return std::pair<SessionLocks::Guard, Session>(std::move(*guard), std::move(*loaded));
+    return std::pair<SessionLocker::Guard, Session>(std::move(*guard), std::move(*loaded));
 }
 
 ApiResult<void> UploadService::verifyOnce(const Session& session) {
@@ -140,9 +211,8 @@ ApiResult<void> UploadService::verifyOnce(const Session& session) {
     return {};
 }
 
-ApiResult<std::int64_t> UploadService::putChunk(const std::string& userId,
-                                                const std::string& sessionId,
-                                                const ChunkRequest& request) {
+ApiResult<UploadService::Append> UploadService::openAppend(const std::string& userId,
+                                                           const std::string& sessionId) {
     auto locked = lockAndLoad(userId, sessionId);
     if (!locked)
         return tl::unexpected(locked.error());
@@ -153,87 +223,160 @@ ApiResult<std::int64_t> UploadService::putChunk(const std::string& userId,
     case SessionState::Finalizing:
         return tl::unexpected(makeError(ErrorCode::Finalizing, "this upload is being finalized"));
     case SessionState::Failed:
-        return tl::unexpected(makeError(ErrorCode::SessionFailed,
-                                        "this upload failed: " + session.failureReason));
-    case SessionState::Uploading: break;
-    }
-    if (!request.offset)
-        return tl::unexpected(makeError(ErrorCode::BadRequest, "X-Upload-Offset is missing"));
-    const auto offset = parseOffset(*request.offset);
-    if (!offset)
         return tl::unexpected(
-            makeError(ErrorCode::BadRequest, "X-Upload-Offset must be a non-negative integer"));
-    if (!request.contentLength)
-        return tl::unexpected(makeError(ErrorCode::LengthRequired,
-                                        "a chunk needs a Content-Length (no chunked encoding)"));
-    const std::int64_t length = *request.contentLength;
-    const std::int64_t committed = session.uploadedBytes;
-    if (*offset != committed)
-        return tl::unexpected(withOffset(ErrorCode::OffsetMismatch,
-                                         "the server has " + std::to_string(committed) +
-                                             " bytes of this upload; continue from there",
-                                         committed));
-    if (length > session.size - committed)
+            makeError(ErrorCode::SessionFailed, "this upload failed: " + session.failureReason));
+    case SessionState::Uploading:
+        break;
+    }
+    return Append(*this, std::move(locked->first), std::move(session));
+}
+
+ApiResult<void> UploadService::Append::admits(std::int64_t offset, std::int64_t length) const {
+    const std::int64_t committed = m_session.uploadedBytes;
+    if (offset != committed)
+        return tl::unexpected(offsetMismatch(committed));
+    if (length > m_session.size - committed)
         return tl::unexpected(withOffset(ErrorCode::ExceedsSize,
                                          "this chunk would go past the declared size of " +
-                                             std::to_string(session.size) + " bytes",
+                                             std::to_string(m_session.size) + " bytes",
                                          committed));
-    const std::int64_t expected = std::min(session.chunkSize, session.size - committed);
-    if (length != expected)
-        return tl::unexpected(makeError(
-            ErrorCode::BadRequest, "a chunk at offset " + std::to_string(committed) + " must be " +
-                                       std::to_string(expected) + " bytes, not " +
-                                       std::to_string(length)));
-    if (request.chunkSha256 && !isFingerprint(*request.chunkSha256))
-        return tl::unexpected(makeError(ErrorCode::BadRequest,
-                                        "X-Chunk-SHA256 must be 64 lowercase hex digits"));
-    if (length == 0)
-        return committed;
-    if (auto ok = verifyOnce(session); !ok)
-        return tl::unexpected(ok.error());
+    return {};
+}
 
+ApiResult<void> UploadService::commitChunk(Session& session, ChunkWriter& writer,
+                                           const Sha256State& fileHash, std::int64_t length,
+                                           const std::string& head) {
+    auto receipt = writer.commit();
+    if (!receipt)
+        return tl::unexpected(storageError(receipt.error()));
+    Session next = session;
+    next.uploadedBytes = session.uploadedBytes + length;
+    next.hashState = fileHash.serialize();
+    next.head = head;
+    next.expiresAt = nowSeconds() + m_policy.sessionTtlSeconds;
+    if (auto ok = m_store.commitChunk(next, session.uploadedBytes, *receipt); !ok) {
+        if (ok.error().kind != StoreError::Kind::Conflict)
+            return tl::unexpected(storeError(ok.error()));
+        // Another node took the session meanwhile (its lock was lost): answer with the
+        // store's truth, as for any offset mismatch.
+        m_logger.warn("session " + session.id + ": " + ok.error().message);
+        auto truth = m_store.find(session.id);
+        if (!truth || !*truth)
+            return tl::unexpected(makeError(ErrorCode::NotFound, "no such upload session"));
+        const std::int64_t committed = (*truth)->uploadedBytes;
+        return tl::unexpected(offsetMismatch(committed));
+    }
+    session = std::move(next);
+    m_metrics.addBytesReceived(length);
+    m_metrics.countChunk();
+    return {};
+}
+
+ApiResult<std::int64_t> UploadService::Append::write(const AppendRequest& request) {
+    UploadService& service = *m_service;
+    Session& session = m_session;
+    if (auto ok = admits(request.offset, request.length); !ok)
+        return tl::unexpected(ok.error());
+    const std::int64_t committed = session.uploadedBytes;
+    const auto chunkAt = [&](std::int64_t offset) {
+        return std::min(session.chunkSize, session.size - offset);
+    };
+    // A digest is checked before its bytes are committed, and only the last chunk of
+    // an append waits for the end of the body: so a digest covers one chunk at most.
+    if (request.digest && request.length > chunkAt(committed))
+        return tl::unexpected(
+            makeError(ErrorCode::BadRequest, "a digest may cover at most one chunk of " +
+                                                 std::to_string(chunkAt(committed)) + " bytes"));
+    if (request.length == 0)
+        return committed;
+    if (auto ok = service.verifyOnce(session); !ok)
+        return tl::unexpected(ok.error());
     auto fileHash = Sha256State::deserialize(session.hashState);
     if (!fileHash)
-        return tl::unexpected(storeError("session " + session.id + " has an unreadable hash state"));
-    const std::int64_t index = committed / session.chunkSize;
-    auto writer = m_backend.openChunk(session, index, length);
-    if (!writer)
-        return tl::unexpected(storageError(writer.error()));
+        return tl::unexpected(service.storeError(
+            {StoreError::Kind::Fatal, "session " + session.id + " has an unreadable hash state"}));
+
     std::string head = session.head;
+    std::unique_ptr<ChunkWriter> writer;
+    std::optional<ChunkPipeline> pipeline;
+    std::int64_t chunkLength = 0;
+    std::int64_t inChunk = 0;
     std::int64_t received = 0;
     bool tooLong = false;
-    ChunkPipeline pipeline(m_blocks, **writer, *fileHash, request.chunkSha256.has_value());
+    std::optional<ApiError> failure;
+    const auto openChunk = [&]() {
+        chunkLength = chunkAt(session.uploadedBytes);
+        inChunk = 0;
+        auto opened = service.m_backend.openChunk(
+            session, session.uploadedBytes / session.chunkSize, chunkLength);
+        if (!opened) {
+            failure = service.storageError(opened.error());
+            return false;
+        }
+        writer = std::move(*opened);
+        pipeline.emplace(service.m_blocks, *writer, *fileHash, request.digest.has_value());
+        return true;
+    };
+    // A chunk that filled before the append's last byte is committed at once.
+    const auto commitFilled = [&]() {
+        auto outcome = pipeline->finish();
+        pipeline.reset();
+        if (!outcome.written) {
+            failure = service.storageError(outcome.written.error());
+            return false;
+        }
+        if (auto ok = service.commitChunk(session, *writer, outcome.fileHash, chunkLength, head);
+            !ok) {
+            failure = ok.error();
+            return false;
+        }
+        fileHash = outcome.fileHash;
+        writer.reset();
+        return true;
+    };
+    if (!openChunk())
+        return tl::unexpected(*failure);
     const bool bodyComplete = request.readBody([&](const char* data, std::size_t size) {
-        if (received + static_cast<std::int64_t>(size) > length) {
+        if (received + static_cast<std::int64_t>(size) > request.length) {
             tooLong = true;
             return false;
         }
         if (head.size() < Session::kHeadBytes)
             head.append(data, std::min(size, Session::kHeadBytes - head.size()));
         received += static_cast<std::int64_t>(size);
-        return pipeline.feed(data, size);
+        while (size > 0) {
+            if (inChunk == chunkLength && !(commitFilled() && openChunk()))
+                return false;
+            const auto take = static_cast<std::size_t>(
+                std::min<std::int64_t>(chunkLength - inChunk, static_cast<std::int64_t>(size)));
+            if (!pipeline->feed(data, take))
+                return false;
+            inChunk += static_cast<std::int64_t>(take);
+            data += take;
+            size -= take;
+        }
+        return true;
     });
-    auto outcome = pipeline.finish();
+    if (failure)
+        return tl::unexpected(*failure);
+    auto outcome = pipeline->finish();
+    pipeline.reset();
     if (!outcome.written)
-        return tl::unexpected(storageError(outcome.written.error()));
-    if (!bodyComplete || tooLong || received != length)
+        return tl::unexpected(service.storageError(outcome.written.error()));
+    if (!bodyComplete || tooLong || received != request.length)
         return tl::unexpected(makeError(ErrorCode::BadRequest,
-                                        "the chunk body ended after " + std::to_string(received) +
-                                            " of " + std::to_string(length) + " bytes"));
-    if (request.chunkSha256 && outcome.chunkHex != *request.chunkSha256)
+                                        "the body ended after " + std::to_string(received) +
+                                            " of " + std::to_string(request.length) + " bytes"));
+    if (request.digest && outcome.chunkHex != toHex(request.digest->bytes))
         return tl::unexpected(makeError(ErrorCode::ChecksumMismatch,
-                                        "the chunk's SHA-256 does not match X-Chunk-SHA256"));
-    auto receipt = (*writer)->commit();
-    if (!receipt)
-        return tl::unexpected(storageError(receipt.error()));
-    session.uploadedBytes = committed + length;
-    session.hashState = outcome.fileHash.serialize();
-    session.head = std::move(head);
-    session.expiresAt = nowSeconds() + m_policy.sessionTtlSeconds;
-    if (auto ok = m_store.commitChunk(session, *receipt); !ok)
-        return tl::unexpected(storeError(ok.error()));
-    m_metrics.addBytesReceived(length);
-    m_metrics.countChunk();
+                                        "the SHA-256 of the bytes does not match the digest sent"));
+    // The trailing chunk: committed when full (it may be the file's short last one),
+    // discarded otherwise (see the class comment).
+    if (inChunk == chunkLength) {
+        if (auto ok = service.commitChunk(session, *writer, outcome.fileHash, chunkLength, head);
+            !ok)
+            return tl::unexpected(ok.error());
+    }
     return session.uploadedBytes;
 }
 
@@ -247,8 +390,8 @@ ApiResult<void> UploadService::abort(const std::string& userId, const std::strin
         return tl::unexpected(locked.error());
     const Session& session = locked->second;
     if (session.state == SessionState::Completed)
-        return tl::unexpected(makeError(ErrorCode::Completed,
-                                        "this upload is complete; delete its file instead"));
+        return tl::unexpected(
+            makeError(ErrorCode::Completed, "this upload is complete; delete its file instead"));
     if (session.state == SessionState::Finalizing)
         return tl::unexpected(makeError(ErrorCode::Finalizing, "this upload is being finalized"));
     if (auto ok = m_backend.abort(session); !ok)
@@ -279,19 +422,19 @@ ApiResult<Session> UploadService::complete(const std::string& userId, const std:
     if (session.state == SessionState::Completed || session.state == SessionState::Finalizing)
         return session;
     if (session.state == SessionState::Failed)
-        return tl::unexpected(makeError(ErrorCode::SessionFailed,
-                                        "this upload failed: " + session.failureReason));
+        return tl::unexpected(
+            makeError(ErrorCode::SessionFailed, "this upload failed: " + session.failureReason));
     if (session.uploadedBytes != session.size)
         return tl::unexpected(withOffset(ErrorCode::Incomplete,
-                                         "the server has " +
-                                             std::to_string(session.uploadedBytes) + " of " +
-                                             std::to_string(session.size) + " bytes",
+                                         "the server has " + std::to_string(session.uploadedBytes) +
+                                             " of " + std::to_string(session.size) + " bytes",
                                          session.uploadedBytes));
     // No verifyOnce() here: after a crash between assembling and recording, the
     // staging is legitimately gone, and backend.complete() checks the parts itself.
     const auto hash = Sha256State::deserialize(session.hashState);
     if (!hash)
-        return tl::unexpected(storeError("session " + session.id + " has an unreadable hash state"));
+        return tl::unexpected(storeError(
+            {StoreError::Kind::Fatal, "session " + session.id + " has an unreadable hash state"}));
     const std::string computed = hash->hexDigest();
     const std::string claimed = fingerprint.value_or(session.claimedFingerprint);
     if (!claimed.empty() && claimed != computed)
@@ -303,10 +446,9 @@ ApiResult<Session> UploadService::complete(const std::string& userId, const std:
     const auto& allowed = m_policy.allowTypes;
     if (!allowed.empty() &&
         std::find(allowed.begin(), allowed.end(), session.detectedMimeType) == allowed.end())
-        return fail(std::move(session),
-                    makeError(ErrorCode::TypeNotAllowed,
-                              "files of type " + session.detectedMimeType +
-                                  " are not accepted by this server"));
+        return fail(std::move(session), makeError(ErrorCode::TypeNotAllowed,
+                                                  "files of type " + session.detectedMimeType +
+                                                      " are not accepted by this server"));
     auto receipts = m_store.receipts(session.id);
     if (!receipts)
         return tl::unexpected(storeError(receipts.error()));
@@ -334,39 +476,51 @@ ApiResult<Session> UploadService::complete(const std::string& userId, const std:
 
 std::size_t UploadService::sweep() {
     std::size_t expired = 0;
-    auto due = m_store.expiredBy(nowSeconds());
-    if (!due) {
-        m_logger.error("sweep: " + due.error());
-        return 0;
-    }
-    for (const Session& session : *due) {
-        auto guard = m_locks.tryAcquire(session.id);
-        if (!guard)
-            continue;
-        StorageResult<void> removed;
-        if (session.state == SessionState::Uploading || session.state == SessionState::Failed)
-            removed = m_backend.abort(session);
-        else if (session.state == SessionState::Finalizing)
-            removed = m_backend.removeObject(session.staging.key);
-        if (!removed) {
-            m_logger.warn("sweep: session " + session.id + ": " + removed.error().message);
-            continue;
+    const std::int64_t now = nowSeconds();
+    std::optional<ExpiryCursor> after;
+    for (;;) {
+        auto page = m_store.expiredBy(now, kSweepPage, after);
+        if (!page) {
+            m_logger.error("sweep: " + page.error().message);
+            break;
         }
-        if (auto ok = m_store.remove(session.id); !ok) {
-            m_logger.error("sweep: " + ok.error());
-            continue;
+        for (const Session& session : *page) {
+            auto guard = m_locker.tryAcquire(session.id);
+            if (!guard)
+                continue;
+            StorageResult<void> removed;
+            if (session.state == SessionState::Uploading || session.state == SessionState::Failed)
+                removed = m_backend.abort(session);
+            else if (session.state == SessionState::Finalizing)
+                removed = m_backend.removeObject(session.staging.key);
+            if (!removed) {
+                m_logger.warn("sweep: session " + session.id + ": " + removed.error().message);
+                continue;
+            }
+            if (auto ok = m_store.remove(session.id); !ok) {
+                m_logger.error("sweep: " + ok.error().message);
+                continue;
+            }
+            ++expired;
+            m_logger.info("session " + session.id + " expired (" + toString(session.state) + ")");
         }
-        ++expired;
-        m_logger.info("session " + session.id + " expired (" + toString(session.state) + ")");
+        if (page->size() < kSweepPage)
+            break;
+        after = ExpiryCursor{page->back().expiresAt, page->back().id};
     }
-    std::unique_lock ownership(m_stagingOwnership);
-    auto uploading = m_store.inState(SessionState::Uploading);
-    auto finalizing = m_store.inState(SessionState::Finalizing);
-    if (uploading && finalizing) {
-        std::vector<Session> live = std::move(*uploading);
-        live.insert(live.end(), finalizing->begin(), finalizing->end());
-        m_backend.reconcile(live);
-    }
+    // Decided per staged item, the ownership lock held only for one indexed lookup:
+    // an init that made its staging before the lock was taken has its row by then, and
+    // staging listed earlier can never gain a row later (init only creates rows for
+    // the staging it just made).
+    m_backend.reconcile([this](const StagingRef& staging) {
+        std::unique_lock ownership(m_stagingOwnership);
+        auto owned = m_store.ownsStaging(staging);
+        if (!owned) {
+            m_logger.warn("reconcile: " + owned.error().message);
+            return true;
+        }
+        return *owned;
+    });
     return expired;
 }
 

@@ -2,16 +2,19 @@
 
 #include "api_error.h"
 #include "block_stock.h"
-#include "finalization.h"
 #include "byte_sink.h"
+#include "file_catalog.h"
+#include "finalization.h"
 #include "logger.h"
 #include "metrics.h"
-#include "session_locks.h"
+#include "session_locker.h"
 #include "session_store.h"
+#include "sha256_state.h"
 #include "storage_backend.h"
 
 #include <tl/expected.hpp>
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <shared_mutex>
@@ -26,6 +29,9 @@ struct UploadPolicy {
     std::int64_t maxSize = std::int64_t{1} << 40;
     std::int64_t sessionTtlSeconds = 86400;
     std::vector<std::string> allowTypes; // empty: every type
+    // Per user, checked at init only, never mid-upload (docs/protocol.md, "Limits").
+    std::int64_t maxOpenSessions = 1000;    // sessions not yet completed
+    std::optional<std::int64_t> quotaBytes; // declared by open sessions + stored files
 };
 
 struct InitRequest {
@@ -35,57 +41,110 @@ struct InitRequest {
     std::string fingerprint;
 };
 
-struct ChunkRequest {
-    std::optional<std::string> offset;        // X-Upload-Offset
-    std::optional<std::int64_t> contentLength;
-    std::optional<std::string> chunkSha256;   // X-Chunk-SHA256
+// Digests a protocol face can carry with an append; tus brings sha1 and md5.
+enum class DigestAlgorithm { Sha256 };
+
+struct Digest {
+    DigestAlgorithm algorithm = DigestAlgorithm::Sha256;
+    std::string bytes; // raw, not hex
+};
+
+// Bytes for a session at `offset`, as the protocol face parsed them: no header names
+// and no header text in here.
+struct AppendRequest {
+    std::int64_t offset = 0;
+    std::int64_t length = 0;      // bytes readBody will deliver
+    std::optional<Digest> digest; // of these bytes
     std::function<bool(const ByteSink&)> readBody;
 };
 
-// The upload protocol's decisions (PROTOCOL.md), free of HTTP: validation, the
-// per-session lock, the offset handshake, hashing, and the walk to finalization.
-// Handlers translate requests into these calls and results into responses.
+// The upload protocol's decisions (docs/protocol.md), free of any protocol's syntax:
+// validation, the per-session lock, the offset handshake, hashing, limits, and the
+// walk to finalization. Protocol faces (the native handlers; later tus) parse
+// requests into these calls and render the results.
+//
+// Receiving bytes is separate from "what is a chunk": an append of any length at the
+// committed offset is cut into the session's chunks (S3 parts), and each chunk is
+// committed (backend commit, then the store's compare-and-swap on the offset) as it
+// fills. A trailing incomplete chunk of an append is discarded, not committed — unless
+// it completes the file, in which case it is simply the last (short) chunk. So the
+// committed offset is always a multiple of chunkSize, or the file's size; an append
+// that ends mid-chunk answers the offset it did commit. (Partial commits, which tus
+// clients that stop mid-chunk will want, are for the tus face to add.) The native
+// face sends exactly one chunk per request, so for it nothing is ever discarded.
 class UploadService final {
   public:
-    UploadService(SessionStore& store, StorageBackend& backend, FinalizationRunner& finalization,
-                  SessionLocks& locks, Metrics& metrics, Logger& logger, UploadPolicy policy);
+    UploadService(SessionStore& store, StorageBackend& backend, FileCatalog& catalog,
+                  FinalizationRunner& finalization, SessionLocker& locker, Metrics& metrics,
+                  Logger& logger, UploadPolicy policy);
+
+    // A session locked and loaded for appending; checks of a face's own rules (such
+    // as "exactly one chunk") run between openAppend() and write().
+    class Append final {
+      public:
+        const Session& session() const { return m_session; }
+        // The offset handshake: `offset` must be the committed one, and `length` must
+        // not go past the declared size.
+        ApiResult<void> admits(std::int64_t offset, std::int64_t length) const;
+        // Receives the bytes; the committed offset after them.
+        ApiResult<std::int64_t> write(const AppendRequest& request);
+
+      private:
+        friend class UploadService;
+        Append(UploadService& service, SessionLocker::Guard guard, Session session)
+            : m_service(&service), m_guard(std::move(guard)), m_session(std::move(session)) {}
+        UploadService* m_service;
+        SessionLocker::Guard m_guard;
+        Session m_session;
+    };
 
     ApiResult<Session> init(const std::string& userId, const InitRequest& request);
-    ApiResult<std::int64_t> putChunk(const std::string& userId, const std::string& sessionId,
-                                     const ChunkRequest& request);
+    // Locks the session and checks that it takes bytes (state uploading).
+    ApiResult<Append> openAppend(const std::string& userId, const std::string& sessionId);
     ApiResult<Session> status(const std::string& userId, const std::string& sessionId);
     ApiResult<void> abort(const std::string& userId, const std::string& sessionId);
     // The session as it stands after the attempt: completed, or still finalizing.
     ApiResult<Session> complete(const std::string& userId, const std::string& sessionId,
                                 const std::optional<std::string>& fingerprint);
 
-    // Start-up and sweeps: sessions past their expiry lose their staged bytes, then
-    // staging nobody owns is removed. Returns how many sessions expired.
+    // Start-up and sweeps: sessions past their expiry lose their staged bytes (read in
+    // pages of kSweepPage by index), then staging nobody owns is removed. Returns how
+    // many sessions expired.
     std::size_t sweep();
 
     static std::int64_t chunkSizeFor(std::int64_t size);
+    static constexpr std::size_t kMaxNameBytes = 255; // fileName and mimeType
+    static constexpr std::size_t kSweepPage = 256;
 
   private:
     ApiResult<Session> load(const std::string& userId, const std::string& sessionId);
     // The session's lock, then the session: what every request that changes one needs.
-    ApiResult<std::pair<SessionLocks::Guard, Session>> lockAndLoad(const std::string& userId,
-                                                                   const std::string& sessionId);
+    ApiResult<std::pair<SessionLocker::Guard, Session>> lockAndLoad(const std::string& userId,
+                                                                    const std::string& sessionId);
+    ApiResult<void> checkLimits(const std::string& userId, const InitRequest& request);
     ApiResult<void> verifyOnce(const Session& session);
+    // Makes one filled chunk durable and moves the session's offset past it.
+    ApiResult<void> commitChunk(Session& session, ChunkWriter& writer, const Sha256State& fileHash,
+                                std::int64_t length, const std::string& head);
     ApiResult<Session> fail(Session session, ApiError error);
-    ApiError storeError(const std::string& what);
+    ApiError storeError(const StoreError& error);
     ApiError storageError(const StorageError& error);
 
     SessionStore& m_store;
     StorageBackend& m_backend;
+    FileCatalog& m_catalog;
     FinalizationRunner& m_finalization;
-    SessionLocks& m_locks;
+    SessionLocker& m_locker;
     Metrics& m_metrics;
     Logger& m_logger;
     UploadPolicy m_policy;
     BlockStock m_blocks;
-    // Staging created by init is owned by a session row a moment later; a sweep
-    // (exclusive) never runs between the two (shared).
+    // Staging created by init is owned by a session row a moment later; reconcile's
+    // per-item ownership check (exclusive) never runs between the two (shared).
     std::shared_mutex m_stagingOwnership;
+    // The limits are counted and the session created under it, so two inits of one
+    // user cannot both take the last place (within this node).
+    std::mutex m_limitsMutex;
     std::mutex m_verifiedMutex;
     std::set<std::string> m_verified; // sessions checked against the backend since start
 };

@@ -233,18 +233,12 @@ std::optional<std::string> S3Backend::presignGet(const std::string& key,
                                 std::chrono::system_clock::now());
 }
 
-void S3Backend::reconcile(const std::vector<Session>& liveSessions) {
-    std::set<std::string> owned;
-    for (const Session& session : liveSessions) {
-        owned.insert(session.staging.uploadId);
-    }
+void S3Backend::reconcile(const std::function<bool(const StagingRef&)>& isOwned) {
     std::set<std::string> recent;
     {
         std::lock_guard lock(m_mutex);
         const auto now = std::chrono::steady_clock::now();
-        std::erase_if(m_begun, [&](const auto& entry) {
-            return owned.count(entry.first) > 0 || now - entry.second > kBeginGrace;
-        });
+        std::erase_if(m_begun, [&](const auto& entry) { return now - entry.second > kBeginGrace; });
         for (const auto& [uploadId, when] : m_begun) {
             recent.insert(uploadId);
         }
@@ -256,8 +250,8 @@ void S3Backend::reconcile(const std::vector<Session>& liveSessions) {
         return;
     }
     for (const S3Upload& upload : *uploads) {
-        if (!isSessionKey(upload.key) || owned.count(upload.uploadId) > 0 ||
-            recent.count(upload.uploadId) > 0) {
+        if (!isSessionKey(upload.key) || recent.count(upload.uploadId) > 0 ||
+            isOwned(StagingRef{upload.key, upload.uploadId})) {
             continue;
         }
         auto aborted = m_client->abortMultipartUpload(upload.key, upload.uploadId);

@@ -38,7 +38,7 @@ class S3Backend final : public StorageBackend {
     StorageResult<void> removeObject(const std::string& key) override;
     std::optional<std::string> presignGet(const std::string& key,
                                           std::chrono::seconds ttl) override;
-    void reconcile(const std::vector<Session>& liveSessions) override;
+    void reconcile(const std::function<bool(const StagingRef&)>& isOwned) override;
 
   private:
     std::string keyFor(const Session& session) const;

@@ -1,11 +1,18 @@
 #include "fake_session_store.h"
 
+#include <algorithm>
+#include <tuple>
+#include <utility>
+
 namespace hoist::test {
 
 StoreResult<void> FakeSessionStore::create(const Session& session) {
     std::lock_guard lock(m_mutex);
+    if (auto failure = takeFailure())
+        return tl::unexpected(*failure);
     if (!m_sessions.emplace(session.id, session).second)
-        return tl::unexpected("session " + session.id + " exists already");
+        return tl::unexpected(
+            StoreError{StoreError::Kind::Conflict, "session " + session.id + " exists already"});
     return {};
 }
 
@@ -17,13 +24,19 @@ StoreResult<std::optional<Session>> FakeSessionStore::find(const std::string& id
     return std::optional<Session>{it->second};
 }
 
-StoreResult<void> FakeSessionStore::commitChunk(const Session& session,
+StoreResult<void> FakeSessionStore::commitChunk(const Session& session, std::int64_t expectedOffset,
                                                 const ChunkReceipt& receipt) {
     std::lock_guard lock(m_mutex);
+    if (auto failure = takeFailure())
+        return tl::unexpected(*failure);
     const auto it = m_sessions.find(session.id);
     if (it == m_sessions.end())
-        return tl::unexpected("no session " + session.id);
+        return tl::unexpected(StoreError{StoreError::Kind::NotFound, "no session " + session.id});
     Session& stored = it->second;
+    if (stored.uploadedBytes != expectedOffset)
+        return tl::unexpected(
+            StoreError{StoreError::Kind::Conflict, "session " + session.id + " is at offset " +
+                                                       std::to_string(stored.uploadedBytes)});
     stored.uploadedBytes = session.uploadedBytes;
     stored.hashState = session.hashState;
     stored.head = session.head;
@@ -76,8 +89,46 @@ template <typename Keep> std::vector<Session> FakeSessionStore::select(Keep keep
     return out;
 }
 
-StoreResult<std::vector<Session>> FakeSessionStore::expiredBy(std::int64_t now) {
-    return select([now](const Session& s) { return s.expiresAt <= now; });
+StoreResult<std::vector<Session>>
+FakeSessionStore::expiredBy(std::int64_t now, std::size_t limit,
+                            const std::optional<ExpiryCursor>& after) {
+    auto due = select([&](const Session& s) {
+        return s.expiresAt <= now &&
+               (!after || std::tie(s.expiresAt, s.id) > std::tie(after->expiresAt, after->id));
+    });
+    std::sort(due.begin(), due.end(), [](const Session& a, const Session& b) {
+        return std::tie(a.expiresAt, a.id) < std::tie(b.expiresAt, b.id);
+    });
+    if (due.size() > limit)
+        due.resize(limit);
+    return due;
+}
+
+StoreResult<OpenSessionUsage> FakeSessionStore::openUsageOf(const std::string& userId) {
+    OpenSessionUsage usage;
+    for (const Session& s : select([&](const Session& s) {
+             return s.userId == userId &&
+                    (s.state == SessionState::Uploading || s.state == SessionState::Finalizing);
+         })) {
+        ++usage.sessions;
+        usage.declaredBytes += s.size;
+    }
+    return usage;
+}
+
+StoreResult<bool> FakeSessionStore::ownsStaging(const StagingRef& staging) {
+    return !select([&](const Session& s) {
+                return s.staging.key == staging.key && s.staging.uploadId == staging.uploadId;
+            }).empty();
+}
+
+void FakeSessionStore::failNext(StoreError error) {
+    std::lock_guard lock(m_mutex);
+    m_failure = std::move(error);
+}
+
+std::optional<StoreError> FakeSessionStore::takeFailure() {
+    return std::exchange(m_failure, std::nullopt);
 }
 
 StoreResult<std::vector<Session>> FakeSessionStore::inState(SessionState state) {

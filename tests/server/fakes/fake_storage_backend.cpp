@@ -214,12 +214,12 @@ std::optional<std::string> FakeStorageBackend::presignGet(const std::string&,
     return std::nullopt;
 }
 
-void FakeStorageBackend::reconcile(const std::vector<Session>& liveSessions) {
-    std::set<std::string> live;
-    for (const Session& session : liveSessions)
-        live.insert(session.staging.key);
+void FakeStorageBackend::reconcile(const std::function<bool(const StagingRef&)>& isOwned) {
     std::lock_guard lock(m_mutex);
-    std::erase_if(m_staging, [&](const auto& entry) { return live.count(entry.first) == 0; });
+    std::erase_if(m_staging, [&](const auto& entry) {
+        return !isOwned(
+            StagingRef{entry.first, "upload-" + entry.first.substr(entry.first.find('/') + 1)});
+    });
 }
 
 } // namespace hoist::test

@@ -48,7 +48,7 @@ class FakeStorageBackend final : public StorageBackend {
     StorageResult<void> removeObject(const std::string& key) override;
     std::optional<std::string> presignGet(const std::string& key,
                                           std::chrono::seconds ttl) override;
-    void reconcile(const std::vector<Session>& liveSessions) override;
+    void reconcile(const std::function<bool(const StagingRef&)>& isOwned) override;
 
   private:
     friend class FakeChunkWriter;

@@ -28,7 +28,7 @@ template <typename Store> class TemporaryStore final {
         m_db = std::move(*db);
         auto store = Store::open(*m_db);
         if (!store)
-            qFatal("%s", store.error().c_str());
+            qFatal("%s", store.error().message.c_str());
         m_store = std::move(*store);
     }
 

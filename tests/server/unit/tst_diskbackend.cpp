@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/mount.h>
+
 using namespace hoist;
 using hoist::test::patternBytes;
 using hoist::test::spanOf;
@@ -50,6 +52,7 @@ class TestDiskBackend final : public QObject {
     void removeObjectIsIdempotent();
     void reconcileRemovesOrphanedStaging();
     void describesItself();
+    void fullDiskIsNoSpaceAndKeepsCommittedBytes();
 
   private:
     QString stagingFile(const Session& session) const;
@@ -250,7 +253,8 @@ void TestDiskBackend::removeObjectIsIdempotent() {
 void TestDiskBackend::reconcileRemovesOrphanedStaging() {
     const Session live = upload("live");
     const Session orphan = upload("orphan");
-    m_backend->reconcile({live});
+    m_backend->reconcile(
+        [&](const StagingRef& staging) { return staging.key == live.staging.key; });
     QVERIFY(QFileInfo::exists(stagingFile(live)));
     QVERIFY(!QFileInfo::exists(stagingFile(orphan)));
 }
@@ -259,6 +263,44 @@ void TestDiskBackend::describesItself() {
     QCOMPARE(m_backend->name(), "disk");
     QVERIFY(!m_backend->bucket());
     QVERIFY(!m_backend->presignGet("key", std::chrono::seconds(60)));
+}
+
+void TestDiskBackend::fullDiskIsNoSpaceAndKeepsCommittedBytes() {
+    // A real ENOSPC needs a small file system: a 2 MiB tmpfs, which needs root.
+    QTemporaryDir small;
+    QVERIFY(small.isValid());
+    const std::string mountPoint = small.path().toStdString();
+    if (::mount("tmpfs", mountPoint.c_str(), "tmpfs", 0, "size=2m") != 0)
+        QSKIP("cannot mount a small tmpfs here (needs root)");
+    {
+        auto backend = DiskBackend::open(mountPoint + "/data");
+        QVERIFY(backend);
+        Session session = sessionNamed("full");
+        session.size = 4 * 1024 * 1024;
+        session.chunkSize = 1024 * 1024;
+        session.staging = (*backend)->begin(session).value();
+        const std::string chunk(1024 * 1024, 'x');
+        std::int64_t index = 0;
+        StorageError failure;
+        for (; index < 4; ++index) {
+            auto writer = (*backend)->openChunk(session, index, 1024 * 1024);
+            QVERIFY(writer);
+            auto appended = (*writer)->append(spanOf(chunk));
+            if (appended)
+                appended = (*writer)->commit().map([](const ChunkReceipt&) {});
+            if (!appended) {
+                failure = appended.error();
+                break;
+            }
+            session.uploadedBytes += 1024 * 1024;
+        }
+        QVERIFY2(index < 4, "2 MiB took 4 MiB");
+        QCOMPARE(failure.kind, StorageError::Kind::NoSpace);
+        // The committed chunks are intact: staging holds at least what was committed.
+        QVERIFY((*backend)->verify(session, {}));
+        QVERIFY((*backend)->abort(session));
+    }
+    QCOMPARE(::umount(mountPoint.c_str()), 0);
 }
 
 QTEST_GUILESS_MAIN(TestDiskBackend)

@@ -3,6 +3,7 @@
 #include "fake_finalizer.h"
 #include "fake_session_store.h"
 #include "finalization.h"
+#include "in_process_session_locker.h"
 
 #include "time_format.h"
 
@@ -44,7 +45,7 @@ class TestFinalizationRunner final : public QObject {
   private:
     std::unique_ptr<FakeSessionStore> m_store;
     std::unique_ptr<FakeFinalizer> m_finalizer;
-    std::unique_ptr<SessionLocks> m_locks;
+    std::unique_ptr<InProcessSessionLocker> m_locks;
     Metrics m_metrics;
     Logger m_logger{LogLevel::Error};
     std::unique_ptr<FinalizationRunner> m_runner;
@@ -53,7 +54,7 @@ class TestFinalizationRunner final : public QObject {
 void TestFinalizationRunner::init() {
     m_store = std::make_unique<FakeSessionStore>();
     m_finalizer = std::make_unique<FakeFinalizer>();
-    m_locks = std::make_unique<SessionLocks>();
+    m_locks = std::make_unique<InProcessSessionLocker>();
     m_runner =
         std::make_unique<FinalizationRunner>(*m_store, *m_finalizer, *m_locks, m_metrics, m_logger);
 }

@@ -102,7 +102,7 @@ Session TestSqliteSessionStore::commitFirstChunk(const std::string& id) {
     s.hashState = std::string("after\x00one", 9);
     s.head = std::string("%PDF-1.7\x00", 9);
     s.expiresAt += 60;
-    if (!store().commitChunk(s, ChunkReceipt{0, "\"etag-0\""}))
+    if (!store().commitChunk(s, 0, ChunkReceipt{0, "\"etag-0\""}))
         qFatal("commitChunk failed");
     return s;
 }
@@ -134,19 +134,24 @@ void TestSqliteSessionStore::commitChunkMovesOffsetAndRecordsReceipts() {
 
     Session second = committed;
     second.uploadedBytes += second.chunkSize;
-    QVERIFY(store().commitChunk(second, ChunkReceipt{1, "\"etag-1\""}));
-    // A chunk written again (after a lost answer) replaces its receipt.
-    QVERIFY(store().commitChunk(second, ChunkReceipt{1, "\"etag-1b\""}));
+    QVERIFY(store().commitChunk(second, second.chunkSize, ChunkReceipt{1, "\"etag-1\""}));
+    // The same chunk committed again from the same offset loses the compare-and-swap
+    // and changes nothing.
+    const auto again =
+        store().commitChunk(second, second.chunkSize, ChunkReceipt{1, "\"etag-1b\""});
+    QVERIFY(!again);
+    QCOMPARE(again.error().kind, StoreError::Kind::Conflict);
     // A backend without receipts (disk) records none.
+    const std::int64_t before = second.uploadedBytes;
     second.uploadedBytes = second.size;
-    QVERIFY(store().commitChunk(second, ChunkReceipt{2, ""}));
+    QVERIFY(store().commitChunk(second, before, ChunkReceipt{2, ""}));
 
     const auto receipts = store().receipts("s1").value();
     QCOMPARE(receipts.size(), std::size_t(2));
     QCOMPARE(receipts[0].index, std::int64_t{0});
     QCOMPARE(receipts[0].etag, "\"etag-0\"");
     QCOMPARE(receipts[1].index, std::int64_t{1});
-    QCOMPARE(receipts[1].etag, "\"etag-1b\"");
+    QCOMPARE(receipts[1].etag, "\"etag-1\"");
     QCOMPARE(store().find("s1").value()->uploadedBytes, second.size);
 }
 
@@ -188,9 +193,11 @@ void TestSqliteSessionStore::expiredByIsInclusive() {
     QVERIFY(store().create(sampleSession("early", 100)));
     QVERIFY(store().create(sampleSession("exact", 200)));
     QVERIFY(store().create(sampleSession("late", 300)));
-    QCOMPARE(idsOf(store().expiredBy(99)), std::vector<std::string>{});
-    QCOMPARE(idsOf(store().expiredBy(200)), (std::vector<std::string>{"early", "exact"}));
-    QCOMPARE(idsOf(store().expiredBy(1000)), (std::vector<std::string>{"early", "exact", "late"}));
+    QCOMPARE(idsOf(store().expiredBy(99, 10, std::nullopt)), std::vector<std::string>{});
+    QCOMPARE(idsOf(store().expiredBy(200, 10, std::nullopt)),
+             (std::vector<std::string>{"early", "exact"}));
+    QCOMPARE(idsOf(store().expiredBy(1000, 10, std::nullopt)),
+             (std::vector<std::string>{"early", "exact", "late"}));
 }
 
 void TestSqliteSessionStore::inStateAndCountByState() {

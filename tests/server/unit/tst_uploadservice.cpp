@@ -4,6 +4,10 @@
 #include "fake_finalizer.h"
 #include "fake_session_store.h"
 #include "fake_storage_backend.h"
+#include "in_process_session_locker.h"
+#include "native_chunk.h"
+#include "sqlite_file_catalog.h"
+#include "temporary_store.h"
 #include "test_bytes.h"
 #include "upload_service.h"
 
@@ -19,6 +23,7 @@ using hoist::test::FakeSessionStore;
 using hoist::test::FakeStorageBackend;
 using hoist::test::patternBytes;
 using hoist::test::spanOf;
+using hoist::test::TemporaryStore;
 using Operation = FakeStorageBackend::Operation;
 
 Q_DECLARE_METATYPE(Operation)
@@ -42,9 +47,9 @@ template <typename T> std::string codeOf(const ApiResult<T>& result) {
 }
 
 // A request whose body delivers `body` (which must outlive it) in pieces.
-ChunkRequest chunkRequest(std::int64_t offset, std::string_view body,
-                          std::size_t piece = 100 * 1024) {
-    ChunkRequest request;
+NativeChunk chunkRequest(std::int64_t offset, std::string_view body,
+                         std::size_t piece = 100 * 1024) {
+    NativeChunk request;
     request.offset = std::to_string(offset);
     request.contentLength = static_cast<std::int64_t>(body.size());
     request.readBody = [body, piece](const ByteSink& sink) {
@@ -59,7 +64,8 @@ ChunkRequest chunkRequest(std::int64_t offset, std::string_view body,
 // Everything an UploadService stands on, faked where it is a seam.
 struct Harness {
     explicit Harness(UploadPolicy policy = {})
-        : service(store, backend, finalization, locks, metrics, logger, std::move(policy)) {}
+        : service(store, backend, catalog.store(), finalization, locks, metrics, logger,
+                  std::move(policy)) {}
 
     Session stored(const std::string& id) { return store.find(id).value().value(); }
 
@@ -74,7 +80,7 @@ struct Harness {
                                 std::int64_t index) {
         const std::int64_t offset = index * session.chunkSize;
         const std::string body = slice(data, offset, session.chunkSize);
-        return service.putChunk(kAlice, session.id, chunkRequest(offset, body));
+        return putNativeChunk(service, kAlice, session.id, chunkRequest(offset, body));
     }
 
     // Every chunk of `data`; false at the first refusal.
@@ -100,7 +106,8 @@ struct Harness {
     FakeSessionStore store;
     FakeStorageBackend backend;
     FakeFinalizer finalizer;
-    SessionLocks locks;
+    TemporaryStore<SqliteFileCatalog> catalog;
+    InProcessSessionLocker locks;
     Metrics metrics;
     Logger logger{LogLevel::Error};
     FinalizationRunner finalization{store, finalizer, locks, metrics, logger};
@@ -148,6 +155,15 @@ class TestUploadService final : public QObject {
     void unavailableStorageAtResumeIsRetryable();
     void sweepExpiresSessionsAndAbortsStaging();
     void sweepSkipsSessionsInUse();
+    void sweepPagesThroughManyExpiredSessions();
+    void openSessionsAreLimitedPerUser();
+    void quotaCountsDeclaredAndStoredBytes();
+    void namesLongerThan255BytesAreTooLarge();
+    void lostCompareAndSwapAnswersTheStoresTruth();
+    void unavailableStoreIsRetryable();
+    void fullDiskIsInsufficientStorageAndTheChunkIsAcceptedLater();
+    void appendOfAnyLengthCommitsWholeChunks();
+    void digestCoversOneChunkAtMost();
 
   private:
     std::unique_ptr<Harness> m;
@@ -169,7 +185,7 @@ void TestUploadService::initCreatesASession() {
 }
 
 void TestUploadService::initRefusesBadRequests() {
-    m = std::make_unique<Harness>(UploadPolicy{1000 * kMiB, 86400, {}});
+    m = std::make_unique<Harness>(UploadPolicy{1000 * kMiB, 86400, {}, 1000, std::nullopt});
     for (const char* name : {"", "..", "a/b", "a\\b", "a\nb", "\xC0\xAF"})
         QCOMPARE(codeOf(m->service.init(kAlice, {name, 10, "", ""})), "bad_request");
     const auto tooLarge = m->service.init(kAlice, {"big.iso", 1000 * kMiB + 1, "", ""});
@@ -288,7 +304,7 @@ void TestUploadService::refusalPrecedence() {
     QFETCH(QString, code);
     const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
     bool bodyRead = false;
-    ChunkRequest request;
+    NativeChunk request;
     if (offset != "-")
         request.offset = offset.toStdString();
     if (length >= 0)
@@ -296,7 +312,7 @@ void TestUploadService::refusalPrecedence() {
     if (!sha256.isEmpty())
         request.chunkSha256 = sha256.toStdString();
     request.readBody = [&](const ByteSink&) { return bodyRead = true; };
-    const auto refused = m->service.putChunk(kAlice, session.id, request);
+    const auto refused = putNativeChunk(m->service, kAlice, session.id, request);
     QCOMPARE(QString::fromStdString(codeOf(refused)), code);
     QVERIFY2(!bodyRead, "a refused chunk's body was read");
     if (code == "exceeds_size" || code == "offset_mismatch")
@@ -310,12 +326,14 @@ void TestUploadService::lastChunkIsExactlyTheRest() {
     QVERIFY(m->put(session, kFile, 1));
     const std::string rest = slice(kFile, 2 * kChunk, 1000);
     const std::string tooLong = rest + "x";
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, chunkRequest(2 * kChunk, tooLong))),
-             "exceeds_size");
     QCOMPARE(
-        codeOf(m->service.putChunk(kAlice, session.id, chunkRequest(2 * kChunk, rest.substr(1)))),
-        "bad_request");
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, chunkRequest(2 * kChunk, rest))), "ok");
+        codeOf(putNativeChunk(m->service, kAlice, session.id, chunkRequest(2 * kChunk, tooLong))),
+        "exceeds_size");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id,
+                                   chunkRequest(2 * kChunk, rest.substr(1)))),
+             "bad_request");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, chunkRequest(2 * kChunk, rest))),
+             "ok");
 }
 
 void TestUploadService::storageFailureMidChunkCommitsNothing_data() {
@@ -362,15 +380,15 @@ void TestUploadService::bodyCutShortCommitsNothing() {
     const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
     const std::string chunk = slice(kFile, 0, kChunk);
     // The connection drops after half the chunk.
-    ChunkRequest request = chunkRequest(0, chunk);
+    NativeChunk request = chunkRequest(0, chunk);
     request.readBody = [&chunk](const ByteSink& sink) {
         sink(chunk.data(), chunk.size() / 2);
         return false;
     };
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "bad_request");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, request)), "bad_request");
     // A body that ends early without an error from the transport is no better.
     request.readBody = [&chunk](const ByteSink& sink) { return sink(chunk.data(), 1000); };
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "bad_request");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, request)), "bad_request");
 
     QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{0});
     QCOMPARE(m->stored(session.id).hashState, Sha256State().serialize());
@@ -381,9 +399,9 @@ void TestUploadService::bodyCutShortCommitsNothing() {
 void TestUploadService::bodyLongerThanDeclaredCommitsNothing() {
     const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
     const std::string longer = slice(kFile, 0, kChunk + 10);
-    ChunkRequest request = chunkRequest(0, longer);
+    NativeChunk request = chunkRequest(0, longer);
     request.contentLength = kChunk; // the declared length is right, the body is not
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "bad_request");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, request)), "bad_request");
     QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{0});
     QVERIFY(m->backend.staged(session.staging.key).empty());
 }
@@ -391,14 +409,14 @@ void TestUploadService::bodyLongerThanDeclaredCommitsNothing() {
 void TestUploadService::checksumMismatchCommitsNothing() {
     const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
     const std::string chunk = slice(kFile, 0, kChunk);
-    ChunkRequest request = chunkRequest(0, chunk);
+    NativeChunk request = chunkRequest(0, chunk);
     request.chunkSha256 = Sha256State::hexOf(spanOf(chunk.substr(1)));
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "checksum_mismatch");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, request)), "checksum_mismatch");
     QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{0});
     QVERIFY(m->backend.staged(session.staging.key).empty());
 
     request.chunkSha256 = Sha256State::hexOf(spanOf(chunk));
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "ok");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, request)), "ok");
 }
 
 void TestUploadService::wrongFingerprintFailsTheSession() {
@@ -451,7 +469,8 @@ void TestUploadService::completeStorageFailureCanBeRetried() {
 }
 
 void TestUploadService::disallowedTypeFailsTheSession() {
-    m = std::make_unique<Harness>(UploadPolicy{std::int64_t{1} << 40, 86400, {"image/png"}});
+    m = std::make_unique<Harness>(
+        UploadPolicy{std::int64_t{1} << 40, 86400, {"image/png"}, 1000, std::nullopt});
     const std::string pdf = "%PDF-1.7\n" + patternBytes(1000);
     const Session session = m->start(static_cast<std::int64_t>(pdf.size()));
     QVERIFY(m->putAll(session, pdf));
@@ -462,8 +481,8 @@ void TestUploadService::disallowedTypeFailsTheSession() {
 }
 
 void TestUploadService::allowedTypeCompletes() {
-    m = std::make_unique<Harness>(
-        UploadPolicy{std::int64_t{1} << 40, 86400, {"image/jpeg", "image/png"}});
+    m = std::make_unique<Harness>(UploadPolicy{
+        std::int64_t{1} << 40, 86400, {"image/jpeg", "image/png"}, 1000, std::nullopt});
     // The client's claim does not matter; the bytes do.
     const std::string png = kPngHead + patternBytes(1000);
     auto session = m->service.init(
@@ -514,7 +533,7 @@ void TestUploadService::secondRequestWhileBodyIsReadIsLocked() {
     const std::string otherData = patternBytes(1000);
     const std::string chunk = slice(kFile, 0, kChunk);
     std::string lockedPut, lockedComplete, lockedAbort, otherPut;
-    ChunkRequest request = chunkRequest(0, chunk);
+    NativeChunk request = chunkRequest(0, chunk);
     request.readBody = [&](const ByteSink& sink) {
         // The first request is reading its body: everything else on the session waits.
         lockedPut = codeOf(m->put(session, kFile, 0));
@@ -523,7 +542,7 @@ void TestUploadService::secondRequestWhileBodyIsReadIsLocked() {
         otherPut = codeOf(m->put(other, otherData, 0)); // other sessions do not
         return sink(chunk.data(), chunk.size());
     };
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "ok");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, request)), "ok");
     QCOMPARE(lockedPut, "locked");
     QCOMPARE(lockedComplete, "locked");
     QCOMPARE(lockedAbort, "locked");
@@ -538,7 +557,8 @@ void TestUploadService::foreignMissingAndExpiredSessionsAreNotFound() {
     const std::string data = patternBytes(1000);
     const std::string bob = "bob";
     QCOMPARE(codeOf(m->service.status(bob, session.id)), "not_found");
-    QCOMPARE(codeOf(m->service.putChunk(bob, session.id, chunkRequest(0, data))), "not_found");
+    QCOMPARE(codeOf(putNativeChunk(m->service, bob, session.id, chunkRequest(0, data))),
+             "not_found");
     QCOMPARE(codeOf(m->service.complete(bob, session.id, std::nullopt)), "not_found");
     QCOMPARE(codeOf(m->service.abort(bob, session.id)), "not_found");
     QVERIFY(m->backend.hasStaging(session.staging.key));
@@ -567,11 +587,11 @@ void TestUploadService::restartedServiceResumesFromTheLastByte() {
 
     // A new process over the same store and staging: hashing resumes from the
     // persisted state, and the staging is checked again before it is trusted.
-    UploadService restarted(m->store, m->backend, m->finalization, m->locks, m->metrics,
-                            m->logger, UploadPolicy{});
+    UploadService restarted(m->store, m->backend, m->catalog.store(), m->finalization, m->locks,
+                            m->metrics, m->logger, UploadPolicy{});
     QCOMPARE(restarted.status(kAlice, session.id)->uploadedBytes, 2 * kChunk);
     const std::string rest = slice(kFile, 2 * kChunk, 1000);
-    QCOMPARE(codeOf(restarted.putChunk(kAlice, session.id, chunkRequest(2 * kChunk, rest))),
+    QCOMPARE(codeOf(putNativeChunk(restarted, kAlice, session.id, chunkRequest(2 * kChunk, rest))),
              "ok");
     QCOMPARE(m->backend.calls(Operation::Verify), 2);
     const auto done = restarted.complete(kAlice, session.id, Sha256State::hexOf(spanOf(kFile)));
@@ -628,17 +648,158 @@ void TestUploadService::sweepSkipsSessionsInUse() {
     const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
     const std::string chunk = slice(kFile, 0, kChunk);
     std::size_t swept = 99;
-    ChunkRequest request = chunkRequest(0, chunk);
+    NativeChunk request = chunkRequest(0, chunk);
     request.readBody = [&](const ByteSink& sink) {
         m->expire(session.id);
         swept = m->service.sweep();
         return sink(chunk.data(), chunk.size());
     };
-    QCOMPARE(codeOf(m->service.putChunk(kAlice, session.id, request)), "ok");
+    QCOMPARE(codeOf(putNativeChunk(m->service, kAlice, session.id, request)), "ok");
     QCOMPARE(swept, std::size_t(0));
     // The accepted chunk renewed the expiry.
     QVERIFY(m->stored(session.id).expiresAt > nowSeconds());
     QVERIFY(m->backend.staged(session.staging.key) == chunk);
+}
+
+void TestUploadService::sweepPagesThroughManyExpiredSessions() {
+    const std::size_t count = UploadService::kSweepPage * 2 + 7;
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < count; ++i)
+        ids.push_back(m->start(10).id);
+    for (const std::string& id : ids)
+        m->expire(id);
+    const Session live = m->start(10);
+    QCOMPARE(m->service.sweep(), count);
+    QVERIFY(m->store.find(live.id).value().has_value());
+    QCOMPARE(m->store.countByState().value().at(SessionState::Uploading), std::int64_t{1});
+}
+
+void TestUploadService::openSessionsAreLimitedPerUser() {
+    UploadPolicy policy;
+    policy.maxOpenSessions = 2;
+    m = std::make_unique<Harness>(policy);
+    const Session first = m->start(10);
+    m->start(10);
+    const auto refused = m->service.init(kAlice, {"third.bin", 10, "", ""});
+    QCOMPARE(codeOf(refused), "too_many_sessions");
+    QCOMPARE(m->backend.calls(Operation::Begin), 2); // refused before staging is made
+    QCOMPARE(codeOf(m->service.init("bob", {"bob.bin", 10, "", ""})), "ok");
+    // A completed session is no longer open.
+    const std::string data = patternBytes(10);
+    QVERIFY(m->put(first, data, 0));
+    QCOMPARE(m->complete(first)->state, SessionState::Completed);
+    QCOMPARE(codeOf(m->service.init(kAlice, {"third.bin", 10, "", ""})), "ok");
+}
+
+void TestUploadService::quotaCountsDeclaredAndStoredBytes() {
+    UploadPolicy policy;
+    policy.quotaBytes = 1000;
+    m = std::make_unique<Harness>(policy);
+    FileRecord stored;
+    stored.fileId = "f1";
+    stored.userId = kAlice;
+    stored.fileName = "old.bin";
+    stored.size = 300;
+    QVERIFY(m->catalog.store().add(stored));
+    m->start(600);
+    const auto refused = m->service.init(kAlice, {"more.bin", 101, "", ""});
+    QCOMPARE(codeOf(refused), "quota_exceeded");
+    QCOMPARE(refused.error().extra["quota"].get<std::int64_t>(), std::int64_t{1000});
+    QCOMPARE(refused.error().extra["used"].get<std::int64_t>(), std::int64_t{900});
+    QCOMPARE(codeOf(m->service.init(kAlice, {"fits.bin", 100, "", ""})), "ok");
+    QCOMPARE(codeOf(m->service.init("bob", {"bob.bin", 1000, "", ""})), "ok");
+}
+
+void TestUploadService::namesLongerThan255BytesAreTooLarge() {
+    // 128 two-byte characters: 256 bytes of UTF-8.
+    std::string longName;
+    for (int i = 0; i < 128; ++i)
+        longName += "\xC3\xA9";
+    QCOMPARE(codeOf(m->service.init(kAlice, {longName, 1, "", ""})), "too_large");
+    QCOMPARE(codeOf(m->service.init(kAlice, {"a.bin", 1, std::string(256, 'm'), ""})), "too_large");
+    QCOMPARE(codeOf(m->service.init(kAlice, {std::string(255, 'n'), 1, std::string(255, 'm'), ""})),
+             "ok");
+}
+
+void TestUploadService::lostCompareAndSwapAnswersTheStoresTruth() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    const std::string chunk = slice(kFile, 0, kChunk);
+    NativeChunk request = chunkRequest(0, chunk);
+    request.readBody = [&](const ByteSink& sink) {
+        // Another node, whose lock this one never saw, commits the same chunk first.
+        Session other = m->stored(session.id);
+        other.uploadedBytes = kChunk;
+        if (!m->store.commitChunk(other, 0, ChunkReceipt{0, ""}))
+            qFatal("the other node's commit failed");
+        return sink(chunk.data(), chunk.size());
+    };
+    const auto lost = putNativeChunk(m->service, kAlice, session.id, request);
+    QCOMPARE(codeOf(lost), "offset_mismatch");
+    QCOMPARE(lost.error().extra["uploadedBytes"].get<std::int64_t>(), kChunk);
+    QCOMPARE(m->stored(session.id).uploadedBytes, kChunk);
+}
+
+void TestUploadService::unavailableStoreIsRetryable() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    m->store.failNext(StoreError{StoreError::Kind::Unavailable, "database is locked"});
+    QCOMPARE(codeOf(m->put(session, kFile, 0)), "unavailable");
+    QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{0});
+    QCOMPARE(codeOf(m->put(session, kFile, 0)), "ok");
+    m->store.failNext(StoreError{StoreError::Kind::Unavailable, "database is locked"});
+    QCOMPARE(codeOf(m->service.init(kAlice, {"b.bin", 1, "", ""})), "unavailable");
+}
+
+void TestUploadService::fullDiskIsInsufficientStorageAndTheChunkIsAcceptedLater() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    QVERIFY(m->put(session, kFile, 0));
+    m->backend.failAt(Operation::Append, 2, StorageError::Kind::NoSpace);
+    QCOMPARE(codeOf(m->put(session, kFile, 1)), "insufficient_storage");
+    QCOMPARE(m->stored(session.id).uploadedBytes, kChunk);
+    m->backend.failAt(Operation::Commit, 1, StorageError::Kind::NoSpace);
+    QCOMPARE(codeOf(m->put(session, kFile, 1)), "insufficient_storage");
+    QCOMPARE(m->stored(session.id).uploadedBytes, kChunk);
+    // Space is back: the same chunk is accepted and the file completes intact.
+    QVERIFY(m->put(session, kFile, 1));
+    QVERIFY(m->put(session, kFile, 2));
+    const auto done = m->complete(session, Sha256State::hexOf(spanOf(kFile)));
+    QCOMPARE(codeOf(done), "ok");
+}
+
+void TestUploadService::appendOfAnyLengthCommitsWholeChunks() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    const auto appendAt = [&](std::int64_t offset, std::int64_t length) {
+        auto open = m->service.openAppend(kAlice, session.id);
+        if (!open)
+            return ApiResult<std::int64_t>(tl::unexpected(open.error()));
+        const std::string body = slice(kFile, offset, length);
+        return open->write({offset, length, std::nullopt, chunkRequest(offset, body).readBody});
+    };
+    // One and a half chunks: the whole first one is committed, the trailing half not.
+    QCOMPARE(appendAt(0, kChunk + kChunk / 2).value(), kChunk);
+    QCOMPARE(m->stored(session.id).uploadedBytes, kChunk);
+    QCOMPARE(codeOf(appendAt(kChunk + kChunk / 2, 10)), "offset_mismatch");
+    // The rest of the file in one append: the last, short chunk completes the file.
+    QCOMPARE(appendAt(kChunk, static_cast<std::int64_t>(kFile.size()) - kChunk).value(),
+             static_cast<std::int64_t>(kFile.size()));
+    QCOMPARE(m->backend.calls(Operation::Commit), 3);
+    const auto done = m->complete(session, Sha256State::hexOf(spanOf(kFile)));
+    QCOMPARE(codeOf(done), "ok");
+    QCOMPARE(done->state, SessionState::Completed);
+}
+
+void TestUploadService::digestCoversOneChunkAtMost() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    auto open = m->service.openAppend(kAlice, session.id);
+    QVERIFY(open);
+    const std::string body = slice(kFile, 0, kChunk + 1);
+    bool bodyRead = false;
+    const auto refused =
+        open->write({0, kChunk + 1, Digest{DigestAlgorithm::Sha256, std::string(32, 'x')},
+                     [&](const ByteSink&) { return bodyRead = true; }});
+    QCOMPARE(codeOf(refused), "bad_request");
+    QVERIFY(!bodyRead);
+    // Its message names no header: the face adds its own words.
+    QVERIFY(refused.error().message.find("X-") == std::string::npos);
 }
 
 QTEST_GUILESS_MAIN(TestUploadService)

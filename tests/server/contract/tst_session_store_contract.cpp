@@ -1,0 +1,265 @@
+// The SessionStore contract (session_store.h), run against every implementation: the
+// offset commit is a compare-and-swap (of two commits from one offset exactly one
+// wins), errors are typed, expired sessions come in pages by (expiresAt, id), and the
+// counts the limits at init rely on. A PostgreSQL store adds one row to stores().
+#include "fake_session_store.h"
+#include "sqlite_session_store.h"
+#include "temporary_store.h"
+
+#include <QTest>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+using namespace hoist;
+
+namespace {
+// An implementation with whatever it stands on (a database file, a server).
+class StoreUnderTest {
+  public:
+    virtual ~StoreUnderTest() = default;
+    virtual SessionStore& store() = 0;
+};
+
+class FakeUnderTest final : public StoreUnderTest {
+  public:
+    SessionStore& store() override { return m_store; }
+
+  private:
+    test::FakeSessionStore m_store;
+};
+
+class SqliteUnderTest final : public StoreUnderTest {
+  public:
+    SessionStore& store() override { return m_db.store(); }
+
+  private:
+    test::TemporaryStore<SqliteSessionStore> m_db;
+};
+
+using StoreFactory = std::function<std::unique_ptr<StoreUnderTest>()>;
+
+void stores() {
+    QTest::addColumn<StoreFactory>("make");
+    QTest::newRow("fake") << StoreFactory([] { return std::make_unique<FakeUnderTest>(); });
+    QTest::newRow("sqlite") << StoreFactory([] { return std::make_unique<SqliteUnderTest>(); });
+}
+
+Session sampleSession(const std::string& id, const std::string& user = "alice",
+                      std::int64_t size = 1000, std::int64_t expiresAt = 2000000000) {
+    Session s;
+    s.id = id;
+    s.userId = user;
+    s.fileName = id + ".bin";
+    s.size = size;
+    s.chunkSize = 100;
+    s.createdAt = 1700000000;
+    s.expiresAt = expiresAt;
+    s.staging = StagingRef{"staging/" + id, "upload-" + id};
+    s.hashState = "state";
+    return s;
+}
+
+Session advanced(Session s, std::int64_t by) {
+    s.uploadedBytes += by;
+    s.hashState = "state after " + std::to_string(s.uploadedBytes);
+    return s;
+}
+
+std::vector<std::string> idsOf(const std::vector<Session>& sessions) {
+    std::vector<std::string> ids;
+    for (const Session& s : sessions)
+        ids.push_back(s.id);
+    return ids;
+}
+} // namespace
+
+Q_DECLARE_METATYPE(StoreFactory)
+
+class TestSessionStoreContract final : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void createFindAndDuplicate_data() { stores(); }
+    void createFindAndDuplicate();
+    void commitIsACompareAndSwap_data() { stores(); }
+    void commitIsACompareAndSwap();
+    void racingCommitsHaveOneWinner_data() { stores(); }
+    void racingCommitsHaveOneWinner();
+    void commitOnAMissingSessionIsNotFound_data() { stores(); }
+    void commitOnAMissingSessionIsNotFound();
+    void updateNeverMovesTheOffset_data() { stores(); }
+    void updateNeverMovesTheOffset();
+    void expiredSessionsComeInPages_data() { stores(); }
+    void expiredSessionsComeInPages();
+    void countsForTheLimits_data() { stores(); }
+    void countsForTheLimits();
+    void stagingOwnership_data() { stores(); }
+    void stagingOwnership();
+};
+
+void TestSessionStoreContract::createFindAndDuplicate() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    QVERIFY(store.create(sampleSession("s1")));
+    const auto found = store.find("s1");
+    QVERIFY(found && found->has_value());
+    QCOMPARE((*found)->fileName, "s1.bin");
+    QVERIFY(!store.find("missing").value().has_value()); // not an error
+    const auto duplicate = store.create(sampleSession("s1"));
+    QVERIFY(!duplicate);
+    QCOMPARE(duplicate.error().kind, StoreError::Kind::Conflict);
+}
+
+void TestSessionStoreContract::commitIsACompareAndSwap() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    const Session s = sampleSession("s1");
+    QVERIFY(store.create(s));
+    QVERIFY(store.commitChunk(advanced(s, 100), 0, ChunkReceipt{0, "etag-0"}));
+    // The same offset again (another node that lost its lock): refused, nothing moves.
+    const auto lost = store.commitChunk(advanced(s, 100), 0, ChunkReceipt{0, "etag-0b"});
+    QVERIFY(!lost);
+    QCOMPARE(lost.error().kind, StoreError::Kind::Conflict);
+    const auto receipts = store.receipts("s1").value();
+    QCOMPARE(receipts.size(), std::size_t(1));
+    QCOMPARE(receipts[0].etag, "etag-0");
+    QCOMPARE(store.find("s1").value()->uploadedBytes, std::int64_t{100});
+    QVERIFY(store.commitChunk(advanced(s, 200), 100, ChunkReceipt{1, "etag-1"}));
+    QCOMPARE(store.find("s1").value()->uploadedBytes, std::int64_t{200});
+    QCOMPARE(store.find("s1").value()->hashState, "state after 200");
+    QVERIFY(store.remove("s1"));
+    QVERIFY(store.receipts("s1").value().empty());
+}
+
+void TestSessionStoreContract::racingCommitsHaveOneWinner() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    const Session s = sampleSession("s1");
+    QVERIFY(store.create(s));
+    constexpr int kThreads = 6;
+    std::atomic<int> wins{0};
+    std::atomic<int> conflicts{0};
+    std::atomic<bool> go{false};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i)
+        threads.emplace_back([&, i] {
+            while (!go)
+                std::this_thread::yield();
+            const auto result = store.commitChunk(advanced(s, 100), 0,
+                                                  ChunkReceipt{0, "etag-" + std::to_string(i)});
+            if (result)
+                ++wins;
+            else if (result.error().kind == StoreError::Kind::Conflict)
+                ++conflicts;
+        });
+    go = true;
+    for (auto& thread : threads)
+        thread.join();
+    QCOMPARE(wins.load(), 1);
+    QCOMPARE(conflicts.load(), kThreads - 1);
+    QCOMPARE(store.find("s1").value()->uploadedBytes, std::int64_t{100});
+}
+
+void TestSessionStoreContract::commitOnAMissingSessionIsNotFound() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    const auto missing = under->store().commitChunk(advanced(sampleSession("gone"), 100), 0, {});
+    QVERIFY(!missing);
+    QCOMPARE(missing.error().kind, StoreError::Kind::NotFound);
+}
+
+void TestSessionStoreContract::updateNeverMovesTheOffset() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    Session s = sampleSession("s1");
+    QVERIFY(store.create(s));
+    s.uploadedBytes = 500;
+    s.state = SessionState::Failed;
+    s.failureReason = "lost";
+    QVERIFY(store.update(s));
+    const Session stored = store.find("s1").value().value();
+    QCOMPARE(stored.uploadedBytes, std::int64_t{0});
+    QCOMPARE(stored.state, SessionState::Failed);
+    QCOMPARE(stored.failureReason, "lost");
+}
+
+void TestSessionStoreContract::expiredSessionsComeInPages() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    // Equal expiries on purpose: the cursor must order by id within one second.
+    const std::vector<std::pair<std::string, std::int64_t>> rows{
+        {"e", 100}, {"a", 100}, {"c", 200}, {"b", 200}, {"d", 300}, {"late", 900}};
+    for (const auto& [id, expiry] : rows)
+        QVERIFY(store.create(sampleSession(id, "alice", 1000, expiry)));
+    std::vector<std::string> seen;
+    std::optional<ExpiryCursor> after;
+    int pages = 0;
+    for (;;) {
+        const auto page = store.expiredBy(300, 2, after).value();
+        QVERIFY(page.size() <= 2);
+        for (const Session& s : page)
+            seen.push_back(s.id);
+        ++pages;
+        if (page.size() < 2)
+            break;
+        after = ExpiryCursor{page.back().expiresAt, page.back().id};
+    }
+    QCOMPARE(seen, (std::vector<std::string>{"a", "e", "b", "c", "d"}));
+    QCOMPARE(pages, 3);
+    QCOMPARE(idsOf(store.expiredBy(99, 10, std::nullopt).value()), std::vector<std::string>{});
+}
+
+void TestSessionStoreContract::countsForTheLimits() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    QVERIFY(store.create(sampleSession("u1", "alice", 100)));
+    QVERIFY(store.create(sampleSession("u2", "alice", 200)));
+    Session finalizing = sampleSession("f1", "alice", 400);
+    Session completed = sampleSession("c1", "alice", 800);
+    Session failed = sampleSession("x1", "alice", 1600);
+    for (Session* s : {&finalizing, &completed, &failed})
+        QVERIFY(store.create(*s));
+    finalizing.state = SessionState::Finalizing;
+    completed.state = SessionState::Completed;
+    failed.state = SessionState::Failed;
+    for (Session* s : {&finalizing, &completed, &failed})
+        QVERIFY(store.update(*s));
+    QVERIFY(store.create(sampleSession("b1", "bob", 5)));
+
+    const OpenSessionUsage alice = store.openUsageOf("alice").value();
+    QCOMPARE(alice.sessions, std::int64_t{3});
+    QCOMPARE(alice.declaredBytes, std::int64_t{700});
+    QCOMPARE(store.openUsageOf("bob").value().declaredBytes, std::int64_t{5});
+    QCOMPARE(store.openUsageOf("carol").value().sessions, std::int64_t{0});
+    QCOMPARE(store.countByState().value(),
+             (std::map<SessionState, std::int64_t>{{SessionState::Uploading, 3},
+                                                   {SessionState::Finalizing, 1},
+                                                   {SessionState::Completed, 1},
+                                                   {SessionState::Failed, 1}}));
+    QCOMPARE(idsOf(store.inState(SessionState::Finalizing).value()),
+             std::vector<std::string>{"f1"});
+}
+
+void TestSessionStoreContract::stagingOwnership() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    const Session s = sampleSession("s1");
+    QVERIFY(store.create(s));
+    QCOMPARE(store.ownsStaging(s.staging).value(), true);
+    QCOMPARE(store.ownsStaging(StagingRef{s.staging.key, "another-upload"}).value(), false);
+    QCOMPARE(store.ownsStaging(StagingRef{"staging/orphan", ""}).value(), false);
+}
+
+QTEST_GUILESS_MAIN(TestSessionStoreContract)
+#include "tst_session_store_contract.moc"
