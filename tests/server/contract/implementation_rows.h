@@ -30,12 +30,17 @@ void addImplementationRows(const std::vector<Implementation<Fixture>>& implement
         QTest::newRow(implementations[i].name) << static_cast<int>(i);
 }
 
-// A fresh fixture of the current row's implementation (in init()), or why it cannot run.
+// In init(): `fixture` becomes a fresh one of the current row's implementation, or
+// the test function skips with the reason it cannot run here.
 template <typename Fixture>
-tl::expected<std::unique_ptr<Fixture>, QString>
-makeCurrentImplementation(const std::vector<Implementation<Fixture>>& implementations) {
+void makeCurrentImplementation(const std::vector<Implementation<Fixture>>& implementations,
+                               std::unique_ptr<Fixture>& fixture) {
     QFETCH_GLOBAL(int, implementation);
-    return implementations.at(static_cast<std::size_t>(implementation)).make();
+    auto made = implementations.at(static_cast<std::size_t>(implementation)).make();
+    if (made)
+        fixture = std::move(*made);
+    else
+        QTest::qSkip(qPrintable(made.error()), __FILE__, __LINE__);
 }
 
 } // namespace hoist::test

@@ -4,6 +4,7 @@
 #include "disk_backend.h"
 #include "fake_storage_backend.h"
 #include "implementation_rows.h"
+#include "moto_s3_config.h"
 #include "moto_server.h"
 #include "s3_backend.h"
 #include "test_bytes.h"
@@ -80,15 +81,7 @@ class SharedMoto final {
         }
         if (!*m_started)
             return tl::unexpected(m_error);
-        S3Config config;
-        config.endpoint = m_moto.endpoint().toStdString();
-        config.bucket = kBucket.toStdString();
-        config.region = m_moto.region().toStdString();
-        config.accessKeyId = m_moto.accessKeyId().toStdString();
-        config.secretAccessKey = m_moto.secretAccessKey().toStdString();
-        config.maxAttempts = 2;
-        config.retryBaseDelay = std::chrono::milliseconds(10);
-        return config;
+        return hoist::test::motoS3Config(m_moto, kBucket);
     }
 
   private:
@@ -227,10 +220,7 @@ void TestStorageBackendContract::initTestCase_data() {
 }
 
 void TestStorageBackendContract::init() {
-    auto made = hoist::test::makeCurrentImplementation(implementations());
-    if (!made)
-        QSKIP(qPrintable(made.error()));
-    m_underTest = std::move(*made);
+    hoist::test::makeCurrentImplementation(implementations(), m_underTest);
 }
 
 void TestStorageBackendContract::cleanup() {
