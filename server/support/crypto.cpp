@@ -2,9 +2,9 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <array>
 #include <stdexcept>
 
 namespace hoist {
@@ -30,11 +30,14 @@ bool isStrictBase64(std::string_view text) {
 } // namespace
 
 std::string hmacSha256(std::string_view key, std::string_view data) {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-         reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &length);
-    return std::string(reinterpret_cast<const char*>(out), length);
+    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+    std::size_t length = 0;
+    if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
+                  reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(),
+                  out.size(), &length) == nullptr)
+        // Only a broken OpenSSL installation gets here; nothing can be signed then.
+        throw std::runtime_error("OpenSSL HMAC-SHA256 is unavailable");
+    return std::string(reinterpret_cast<const char*>(out.data()), length);
 }
 
 std::string toHex(std::string_view bytes) {

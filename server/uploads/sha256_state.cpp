@@ -1,5 +1,7 @@
 #include "sha256_state.h"
 
+#include "crypto.h"
+
 #include <cstring>
 
 namespace hoist {
@@ -19,13 +21,7 @@ std::string Sha256State::hexDigest() const {
     SHA256_CTX copy = m_ctx;
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256_Final(digest, &copy);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out(2 * SHA256_DIGEST_LENGTH, '0');
-    for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
-        out[2 * i] = kHex[digest[i] >> 4];
-        out[2 * i + 1] = kHex[digest[i] & 0xF];
-    }
-    return out;
+    return toHex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 std::string Sha256State::serialize() const {

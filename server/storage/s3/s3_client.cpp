@@ -136,10 +136,6 @@ S3Result<HttpResponse> S3Client::send(const Call& call, const BodySink& sink) {
     return tl::unexpected(last);
 }
 
-S3Result<void> S3Client::headBucket() {
-    return send({"HEAD", "", {}, {}, {}}).map([](const HttpResponse&) {});
-}
-
 S3Result<std::string> S3Client::createMultipartUpload(const std::string& key) {
     auto response = send({"POST", key, {{"uploads", ""}}, {}, {}});
     if (!response) {

@@ -39,7 +39,6 @@ class S3Client final {
     // config must be complete: endpoint set, credentials resolved, pathStyle decided.
     explicit S3Client(const S3Config& config);
 
-    S3Result<void> headBucket();
     S3Result<std::string> createMultipartUpload(const std::string& key);
     // Returns the part's ETag.
     S3Result<std::string> uploadPart(const std::string& key, const std::string& uploadId,

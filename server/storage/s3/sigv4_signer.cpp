@@ -1,5 +1,7 @@
 #include "sigv4_signer.h"
 
+#include "crypto.h"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -12,28 +14,6 @@ namespace hoist {
 namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-
-std::string toHex(const unsigned char* bytes, std::size_t length) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string hex(length * 2, '0');
-    for (std::size_t i = 0; i < length; ++i) {
-        hex[2 * i] = kDigits[bytes[i] >> 4];
-        hex[2 * i + 1] = kDigits[bytes[i] & 0x0f];
-    }
-    return hex;
-}
-
-std::string hmacSha256(std::string_view key, std::string_view data) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-    std::size_t outLength = 0;
-    if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
-                  reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(),
-                  out.size(), &outLength) == nullptr) {
-        // Only a broken OpenSSL installation gets here; nothing can be signed then.
-        throw std::runtime_error("OpenSSL HMAC-SHA256 is unavailable");
-    }
-    return std::string(reinterpret_cast<const char*>(out.data()), outLength);
-}
 
 std::string lowercase(std::string_view text) {
     std::string out(text);
@@ -149,7 +129,7 @@ std::string SigV4Signer::sha256Hex(std::string_view bytes) {
                      &length) == 0) {
         throw std::runtime_error("OpenSSL SHA-256 is unavailable");
     }
-    return toHex(digest.data(), length);
+    return toHex(std::string_view(reinterpret_cast<const char*>(digest.data()), length));
 }
 
 std::string SigV4Signer::signingKey(std::string_view secret, std::string_view date,
@@ -179,7 +159,7 @@ SigV4Signature SigV4Signer::signWithQuery(const SigV4Request& request,
                        sha256Hex(out.canonicalRequest);
     const std::string key = signingKey(m_credentials.secretAccessKey, date, m_region, m_service);
     const std::string mac = hmacSha256(key, out.stringToSign);
-    out.signature = toHex(reinterpret_cast<const unsigned char*>(mac.data()), mac.size());
+    out.signature = toHex(mac);
     out.authorization = std::string(kAlgorithm) + " Credential=" + m_credentials.accessKeyId +
                         '/' + scope(date) + ", SignedHeaders=" + headers.signedNames +
                         ", Signature=" + out.signature;

@@ -1,5 +1,7 @@
 // S3Backend against a real S3 speaker: a moto_server checking SigV4 signatures, so a
-// signing mistake fails these tests the way it would fail against AWS.
+// signing mistake fails these tests the way it would fail against AWS. What every
+// backend promises is checked in tests/server/contract; here is what only S3 shows.
+#include "moto_s3_config.h"
 #include "moto_server.h"
 #include "s3_backend.h"
 
@@ -50,12 +52,10 @@ class TestS3Backend final : public QObject {
   private slots:
     void initTestCase();
     void cleanupTestCase();
-    void multipartRoundTrip();
+    void stagingIsAMultipartUploadUnderTheSessionKey();
     void largeUploadReadsBackByteIdentical();
-    void zeroByteFile();
-    void completeAgainAfterLostAnswer();
     void chunkWriterKeepsToItsLength();
-    void abortRemovesTheUploadAndIsIdempotent();
+    void abortRemovesTheUpload();
     void verifyChecksPartsAgainstReceipts();
     void reconcileAbortsOnlyOrphans();
     void storeErrorsAreTyped();
@@ -74,15 +74,7 @@ class TestS3Backend final : public QObject {
 };
 
 S3Config TestS3Backend::configFor(const MotoServer& moto, const QString& bucket) const {
-    S3Config config;
-    config.endpoint = moto.endpoint().toStdString();
-    config.bucket = bucket.toStdString();
-    config.region = moto.region().toStdString();
-    config.accessKeyId = moto.accessKeyId().toStdString();
-    config.secretAccessKey = moto.secretAccessKey().toStdString();
-    config.maxAttempts = 2;
-    config.retryBaseDelay = std::chrono::milliseconds(10);
-    return config;
+    return hoist::test::motoS3Config(moto, bucket);
 }
 
 void TestS3Backend::initTestCase() {
@@ -137,56 +129,22 @@ std::vector<ChunkReceipt> TestS3Backend::uploadAll(StorageBackend& backend, Sess
     return receipts;
 }
 
-void TestS3Backend::multipartRoundTrip() {
-    Session session = makeSession(13 * kMiB + 123, 5 * kMiB);
+void TestS3Backend::stagingIsAMultipartUploadUnderTheSessionKey() {
+    Session session = makeSession(6 * kMiB, 5 * kMiB);
     auto staging = m_backend->begin(session);
     QVERIFY2(staging, staging ? "" : staging.error().message.c_str());
     QCOMPARE(staging->key, "hoist-" + session.id);
     QVERIFY(!staging->uploadId.empty());
     session.staging = *staging;
 
-    QByteArray sha256;
-    const auto receipts = uploadAll(*m_backend, session, 1, &sha256);
-    QCOMPARE(receipts.size(), std::size_t(3));
+    const auto receipts = uploadAll(*m_backend, session, 1);
+    QCOMPARE(receipts.size(), std::size_t(2));
     QVERIFY(!receipts[0].etag.empty());
-    QVERIFY(m_backend->verify(session, receipts));
-
     auto stored = m_backend->complete(session, receipts);
     QVERIFY2(stored, stored ? "" : stored.error().message.c_str());
+    // The library keeps the object where the upload put it.
     QCOMPARE(stored->key, staging->key);
-    QCOMPARE(stored->size, session.size);
-
-    QCryptographicHash readBack(QCryptographicHash::Sha256);
-    QVERIFY(m_backend->readObject(stored->key, 0, session.size, [&](std::span<const char> bytes) {
-        readBack.addData(QByteArrayView(bytes.data(), static_cast<qsizetype>(bytes.size())));
-        return true;
-    }));
-    QCOMPARE(readBack.result().toHex(), sha256.toHex());
-
-    // A range across the boundary of parts 1 and 2.
-    const std::string part1 = chunkBytes(1, 0, 5 * kMiB);
-    const std::string part2 = chunkBytes(1, 1, 5 * kMiB);
-    const std::string expected = part1.substr(part1.size() - 10) + part2.substr(0, 20);
-    std::string range;
-    QVERIFY(m_backend->readObject(stored->key, 5 * kMiB - 10, 30, [&](std::span<const char> bytes) {
-        range.append(bytes.data(), bytes.size());
-        return true;
-    }));
-    QCOMPARE(range, expected);
-
-    // A sink may stop early.
-    std::int64_t seen = 0;
-    QVERIFY(m_backend->readObject(stored->key, 0, session.size, [&](std::span<const char> bytes) {
-        seen += static_cast<std::int64_t>(bytes.size());
-        return false;
-    }));
-    QVERIFY(seen > 0 && seen < session.size);
-
     QVERIFY(m_backend->removeObject(stored->key));
-    QVERIFY(m_backend->removeObject(stored->key));
-    auto gone = m_backend->readObject(stored->key, 0, 1, [](std::span<const char>) { return true; });
-    QVERIFY(!gone);
-    QCOMPARE(gone.error().kind, StorageError::Kind::NotFound);
 }
 
 void TestS3Backend::largeUploadReadsBackByteIdentical() {
@@ -214,41 +172,10 @@ void TestS3Backend::largeUploadReadsBackByteIdentical() {
     const double readSeconds = static_cast<double>(timer.elapsed()) / 1000.0;
     QCOMPARE(received, session.size);
     QCOMPARE(readBack.result().toHex(), sha256.toHex());
-    qInfo("100 MiB through moto_server: upload+complete %.2f s (%.1f MiB/s), read %.2f s (%.1f MiB/s)",
+    qInfo("100 MiB through moto_server: upload+complete %.2f s (%.1f MiB/s), read %.2f s (%.1f "
+          "MiB/s)",
           uploadSeconds, 100.0 / uploadSeconds, readSeconds, 100.0 / readSeconds);
     QVERIFY(m_backend->removeObject(stored->key));
-}
-
-void TestS3Backend::zeroByteFile() {
-    Session session = makeSession(0);
-    auto staging = m_backend->begin(session);
-    QVERIFY(staging);
-    session.staging = *staging;
-    QVERIFY(!m_backend->openChunk(session, 0, 0));
-    auto stored = m_backend->complete(session, {});
-    QVERIFY2(stored, stored ? "" : stored.error().message.c_str());
-    QCOMPARE(stored->size, std::int64_t(0));
-    int calls = 0;
-    QVERIFY(m_backend->readObject(stored->key, 0, 0, [&](std::span<const char>) {
-        ++calls;
-        return true;
-    }));
-    QCOMPARE(calls, 0);
-    QVERIFY(m_backend->removeObject(stored->key));
-}
-
-void TestS3Backend::completeAgainAfterLostAnswer() {
-    Session session = makeSession(6 * kMiB, 5 * kMiB);
-    auto staging = m_backend->begin(session);
-    QVERIFY(staging);
-    session.staging = *staging;
-    const auto receipts = uploadAll(*m_backend, session, 3);
-    QCOMPARE(receipts.size(), std::size_t(2));
-    QVERIFY(m_backend->complete(session, receipts));
-    auto again = m_backend->complete(session, receipts);
-    QVERIFY2(again, again ? "" : again.error().message.c_str());
-    QCOMPARE(again->size, session.size);
-    QVERIFY(m_backend->removeObject(again->key));
 }
 
 void TestS3Backend::chunkWriterKeepsToItsLength() {
@@ -274,25 +201,17 @@ void TestS3Backend::chunkWriterKeepsToItsLength() {
     QVERIFY(m_backend->abort(session));
 }
 
-void TestS3Backend::abortRemovesTheUploadAndIsIdempotent() {
+void TestS3Backend::abortRemovesTheUpload() {
     Session session = makeSession(11 * kMiB, 5 * kMiB);
     auto staging = m_backend->begin(session);
     QVERIFY(staging);
     session.staging = *staging;
-    auto writer = m_backend->openChunk(session, 0, 5 * kMiB);
-    const std::string bytes = chunkBytes(4, 0, 5 * kMiB);
-    QVERIFY((*writer)->append(bytes));
-    QVERIFY((*writer)->commit());
     QVERIFY(m_moto.multipartUploads(m_bucket).join(' ').contains(
         QString::fromStdString(staging->uploadId)));
-
     QVERIFY(m_backend->abort(session));
     QVERIFY(!m_moto.multipartUploads(m_bucket).join(' ').contains(
         QString::fromStdString(staging->uploadId)));
-    QVERIFY(m_backend->abort(session));
-    const auto verified = m_backend->verify(session, {});
-    QVERIFY(!verified);
-    QCOMPARE(verified.error().kind, StorageError::Kind::NotFound);
+    // A session that never got an upload (begin failed) has nothing to abort.
     Session never = makeSession(1);
     QVERIFY(m_backend->abort(never));
 }
@@ -315,9 +234,6 @@ void TestS3Backend::verifyChecksPartsAgainstReceipts() {
     auto wrongEtag = receipts;
     wrongEtag[1].etag = "\"0123456789abcdef0123456789abcdef\"";
     QCOMPARE(m_backend->verify(session, wrongEtag).error().kind, StorageError::Kind::Rejected);
-    auto missing = receipts;
-    missing.push_back({2, "\"0123456789abcdef0123456789abcdef\""});
-    QCOMPARE(m_backend->verify(session, missing).error().kind, StorageError::Kind::NotFound);
     QVERIFY(m_backend->abort(session));
 }
 

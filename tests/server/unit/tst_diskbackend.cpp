@@ -1,6 +1,7 @@
-// The local-disk StorageBackend on a temporary data directory: staging files, chunks
-// written at their offset and visible only once committed, assembly into objects,
-// and clean-up (abort, reconcile).
+// The local-disk StorageBackend on a temporary data directory, where the disk shows
+// what the seam's contract (tests/server/contract) cannot: its folders, staging files
+// holding chunks at their offset and cut back when a chunk is not committed, and
+// assembly that cuts bytes past the size.
 #include "disk_backend.h"
 #include "test_bytes.h"
 
@@ -43,14 +44,8 @@ class TestDiskBackend final : public QObject {
     void beginCreatesAnEmptyStaging();
     void committedChunksLandAtTheirOffset();
     void uncommittedChunkLeavesStagingAsItWas();
-    void rewrittenChunkReplacesTheUncommittedTail();
-    void completeAssemblesTheObject();
     void completeCutsBytesPastTheSize();
-    void abortIsIdempotent();
-    void verifyComparesWithTheCommittedOffset();
-    void readObjectRanges();
-    void removeObjectIsIdempotent();
-    void reconcileRemovesOrphanedStaging();
+    void readingPastTheEndIsAnError();
     void describesItself();
     void fullDiskIsNoSpaceAndKeepsCommittedBytes();
 
@@ -152,37 +147,6 @@ void TestDiskBackend::uncommittedChunkLeavesStagingAsItWas() {
     QCOMPARE(stagingBytes(session), QByteArray::fromStdString(chunkOf(0)));
 }
 
-void TestDiskBackend::rewrittenChunkReplacesTheUncommittedTail() {
-    Session session = sessionNamed("s1");
-    session.staging = m_backend->begin(session).value();
-    commitChunk(session, 0);
-    {
-        auto writer = m_backend->openChunk(session, 1, kChunk).value();
-        QVERIFY(writer->append(spanOf(std::string(kChunk, 'x'))));
-    }
-    commitChunk(session, 1);
-    commitChunk(session, 2);
-    QCOMPARE(stagingBytes(session), QByteArray::fromStdString(kData));
-}
-
-void TestDiskBackend::completeAssemblesTheObject() {
-    const Session session = upload("s1");
-    const auto object = m_backend->complete(session, {});
-    QVERIFY(object);
-    QCOMPARE(object->size, session.size);
-    QVERIFY(!QFileInfo::exists(stagingFile(session)));
-    std::string read;
-    QVERIFY(m_backend->readObject(object->key, 0, object->size, [&](std::span<const char> piece) {
-        read.append(piece.data(), piece.size());
-        return true;
-    }));
-    QCOMPARE(read, kData);
-    // Again after a crash that lost the answer: the same object, not an error.
-    const auto again = m_backend->complete(session, {});
-    QVERIFY(again);
-    QCOMPARE(again->key, object->key);
-}
-
 void TestDiskBackend::completeCutsBytesPastTheSize() {
     const Session session = upload("s1");
     QFile file(stagingFile(session));
@@ -196,67 +160,10 @@ void TestDiskBackend::completeCutsBytesPastTheSize() {
         qint64(session.size));
 }
 
-void TestDiskBackend::abortIsIdempotent() {
-    const Session session = upload("s1");
-    QVERIFY(m_backend->abort(session));
-    QVERIFY(!QFileInfo::exists(stagingFile(session)));
-    QVERIFY(m_backend->abort(session));
-}
-
-void TestDiskBackend::verifyComparesWithTheCommittedOffset() {
-    Session session = upload("s1");
-    QVERIFY(m_backend->verify(session, {}));
-    session.uploadedBytes += 1; // the store claims more than the disk holds
-    const auto shortStaging = m_backend->verify(session, {});
-    QVERIFY(!shortStaging);
-    QCOMPARE(shortStaging.error().kind, StorageError::Kind::NotFound);
-    session.uploadedBytes -= 1;
-    QVERIFY(m_backend->abort(session));
-    const auto missing = m_backend->verify(session, {});
-    QVERIFY(!missing);
-    QCOMPARE(missing.error().kind, StorageError::Kind::NotFound);
-}
-
-void TestDiskBackend::readObjectRanges() {
+void TestDiskBackend::readingPastTheEndIsAnError() {
     const Session session = upload("s1");
     const std::string key = m_backend->complete(session, {}).value().key;
-    std::string read;
-    const auto collect = [&](std::span<const char> piece) {
-        read.append(piece.data(), piece.size());
-        return true;
-    };
-    QVERIFY(m_backend->readObject(key, 5, 20, collect));
-    QCOMPARE(read, kData.substr(5, 20));
-
-    int calls = 0;
-    QVERIFY(m_backend->readObject(key, 0, session.size, [&](std::span<const char>) {
-        ++calls;
-        return false; // the client went away
-    }));
-    QCOMPARE(calls, 1);
-
-    read.clear();
-    QVERIFY(!m_backend->readObject(key, 30, 20, collect)); // past the end
-    const auto missing = m_backend->readObject("no-such-object", 0, 1, collect);
-    QVERIFY(!missing);
-    QCOMPARE(missing.error().kind, StorageError::Kind::NotFound);
-}
-
-void TestDiskBackend::removeObjectIsIdempotent() {
-    const Session session = upload("s1");
-    const std::string key = m_backend->complete(session, {}).value().key;
-    QVERIFY(m_backend->removeObject(key));
-    QVERIFY(!m_backend->readObject(key, 0, 1, [](std::span<const char>) { return true; }));
-    QVERIFY(m_backend->removeObject(key));
-}
-
-void TestDiskBackend::reconcileRemovesOrphanedStaging() {
-    const Session live = upload("live");
-    const Session orphan = upload("orphan");
-    m_backend->reconcile(
-        [&](const StagingRef& staging) { return staging.key == live.staging.key; });
-    QVERIFY(QFileInfo::exists(stagingFile(live)));
-    QVERIFY(!QFileInfo::exists(stagingFile(orphan)));
+    QVERIFY(!m_backend->readObject(key, 30, 20, [](std::span<const char>) { return true; }));
 }
 
 void TestDiskBackend::describesItself() {

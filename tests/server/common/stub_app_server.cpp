@@ -2,7 +2,12 @@
 
 #include <QTcpSocket>
 
-StubAppServer::StubAppServer(QList<Answer> script) : m_script(std::move(script)) {
+StubAppServer::StubAppServer(QList<Answer> script)
+    : StubAppServer([this, script = std::move(script)](const Received&) {
+          return script.value(std::min<qsizetype>(m_received.size(), script.size() - 1));
+      }) {}
+
+StubAppServer::StubAppServer(Responder responder) : m_responder(std::move(responder)) {
     connect(&m_server, &QTcpServer::newConnection, this, [this] {
         while (QTcpSocket* socket = m_server.nextPendingConnection()) {
             connect(socket, &QTcpSocket::readyRead, this, [this, socket] { serve(socket); });
@@ -11,7 +16,9 @@ StubAppServer::StubAppServer(QList<Answer> script) : m_script(std::move(script))
     });
 }
 
-bool StubAppServer::listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
+bool StubAppServer::listen() {
+    return m_server.listen(QHostAddress::LocalHost, 0);
+}
 
 QByteArray StubAppServer::url() const {
     return "http://127.0.0.1:" + QByteArray::number(m_server.serverPort()) + "/hooks/hoist";
@@ -42,7 +49,7 @@ void StubAppServer::serve(QTcpSocket* socket) {
     }
     request.body = buffer.mid(headerEnd + 4, length);
     socket->setProperty("buffer", buffer.mid(headerEnd + 4 + length));
-    const Answer answer = m_script.value(std::min<qsizetype>(m_received.size(), m_script.size() - 1));
+    const Answer answer = m_responder(request);
     m_received.append(request);
     socket->write("HTTP/1.1 " + QByteArray::number(answer.status) +
                   " Stub\r\nContent-Type: application/json\r\nContent-Length: " +

@@ -5,8 +5,11 @@
 #include <QMap>
 #include <QTcpServer>
 
+#include <functional>
+
 // A minimal application server for the finalization callback: records each POST and
-// answers from a script (status and body per request; the last entry repeats).
+// answers from a script (status and body per request; the last entry repeats) or from
+// a responder that looks at the request.
 class StubAppServer final : public QObject {
     Q_OBJECT
 
@@ -20,7 +23,10 @@ class StubAppServer final : public QObject {
         QByteArray body;
     };
 
+    using Responder = std::function<Answer(const Received&)>;
+
     explicit StubAppServer(QList<Answer> script);
+    explicit StubAppServer(Responder responder);
     bool listen();
     QByteArray url() const;
     const QList<Received>& received() const { return m_received; }
@@ -28,6 +34,6 @@ class StubAppServer final : public QObject {
   private:
     void serve(QTcpSocket* socket);
     QTcpServer m_server;
-    QList<Answer> m_script;
+    Responder m_responder;
     QList<Received> m_received;
 };
