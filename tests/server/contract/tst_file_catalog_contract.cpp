@@ -82,6 +82,7 @@ class TestFileCatalogContract final : public QObject {
     void findBySession();
     void removeIsIdempotent();
     void usersNeverSeeEachOthersFiles();
+    void bytesStoredCountsOnlyTheUsersFiles();
 
   private:
     static std::vector<Implementation<CatalogUnderTest>> implementations();
@@ -176,6 +177,17 @@ void TestFileCatalogContract::usersNeverSeeEachOthersFiles() {
     QCOMPARE(foundId(catalog().findBySession("bob", "session-alices")), "");
     QVERIFY(catalog().remove("bob", "alices").has_value());
     QCOMPARE(foundId(catalog().find("alice", "alices")), "alices");
+}
+
+void TestFileCatalogContract::bytesStoredCountsOnlyTheUsersFiles() {
+    QCOMPARE(catalog().bytesStoredBy("alice").value(), std::int64_t{0});
+    QVERIFY(catalog().add(record("a1", "alice", 1, std::string(64, 'a'), 1000)).has_value());
+    QVERIFY(catalog().add(record("a2", "alice", 2, std::string(64, 'b'), 24)).has_value());
+    QVERIFY(catalog().add(record("b1", "bob", 3, std::string(64, 'c'), 7)).has_value());
+    QCOMPARE(catalog().bytesStoredBy("alice").value(), std::int64_t{1024});
+    QVERIFY(catalog().remove("alice", "a2").has_value());
+    QCOMPARE(catalog().bytesStoredBy("alice").value(), std::int64_t{1000});
+    QCOMPARE(catalog().bytesStoredBy("bob").value(), std::int64_t{7});
 }
 
 QTEST_GUILESS_MAIN(TestFileCatalogContract)

@@ -15,7 +15,8 @@ CatalogResult<void> FakeFileCatalog::add(const FileRecord& record) {
     std::lock_guard lock(m_mutex);
     if (std::any_of(m_records.begin(), m_records.end(),
                     [&](const FileRecord& r) { return r.fileId == record.fileId; }))
-        return tl::unexpected("file " + record.fileId + " exists already");
+        return tl::unexpected(
+            StoreError{StoreError::Kind::Conflict, "file " + record.fileId + " exists already"});
     m_records.insert(std::upper_bound(m_records.begin(), m_records.end(), record, createdBefore),
                      record);
     return {};
@@ -64,6 +65,15 @@ CatalogResult<void> FakeFileCatalog::remove(const std::string& userId, const std
     std::erase_if(m_records,
                   [&](const FileRecord& r) { return r.userId == userId && r.fileId == fileId; });
     return {};
+}
+
+CatalogResult<std::int64_t> FakeFileCatalog::bytesStoredBy(const std::string& userId) {
+    std::lock_guard lock(m_mutex);
+    std::int64_t bytes = 0;
+    for (const FileRecord& record : m_records)
+        if (record.userId == userId)
+            bytes += record.size;
+    return bytes;
 }
 
 } // namespace hoist::test

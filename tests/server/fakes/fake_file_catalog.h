@@ -21,6 +21,7 @@ class FakeFileCatalog final : public FileCatalog {
     CatalogResult<std::optional<FileRecord>> findBySession(const std::string& userId,
                                                            const std::string& sessionId) override;
     CatalogResult<void> remove(const std::string& userId, const std::string& fileId) override;
+    CatalogResult<std::int64_t> bytesStoredBy(const std::string& userId) override;
 
   private:
     // The first of the user's records (in creation order) that `matches`.
