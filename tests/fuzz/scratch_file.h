@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -12,8 +13,11 @@
 class ScratchFile final {
   public:
     ScratchFile() {
-        std::string pattern = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
-                              "/hoist-fuzz-input.XXXXXX";
+        // In memory where there is /dev/shm: a file on disk per input is ~30x slower.
+        const std::filesystem::path dir = std::filesystem::is_directory("/dev/shm")
+                                              ? std::filesystem::path("/dev/shm")
+                                              : std::filesystem::temp_directory_path();
+        std::string pattern = (dir / "hoist-fuzz-input.XXXXXX").string();
         const int fd = mkstemp(pattern.data());
         if (fd < 0)
             std::abort();

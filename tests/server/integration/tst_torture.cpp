@@ -10,6 +10,7 @@
 #include "test_http_client.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QMutex>
 #include <QRandomGenerator>
@@ -104,13 +105,20 @@ class Uploader final {
     }
 
     static void pause() { QThread::msleep(30); }
+    static constexpr qint64 kStuckMs = 30000;
 
     bool uploadOne(FinishedUpload& upload) {
         const QByteArray data = testBytes(upload.size, upload.seed);
         const QString fingerprint = QString::fromLatin1(sha256Hex(data));
         QString id;
         qint64 chunkSize = 0;
-        for (int attempt = 0; attempt < 5000; ++attempt) {
+        qint64 lastCommitted = -1;
+        QElapsedTimer sinceProgress;
+        sinceProgress.start();
+        TestReply last;
+        // Kills come at most a few seconds apart: an upload that stands still for longer
+        // is stuck on the server's side.
+        while (sinceProgress.elapsed() < kStuckMs) {
             if (id.isEmpty()) {
                 const TestReply init =
                     client().postJson("/upload/init", {{"fileName", upload.fileName},
@@ -123,14 +131,18 @@ class Uploader final {
                 }
                 if (init.status != 0)
                     return failed(upload, "init", init);
-                QMutexLocker lock(&m_outcome.mutex);
-                ++m_outcome.lostInits;
+                last = init;
+                {
+                    QMutexLocker lock(&m_outcome.mutex);
+                    ++m_outcome.lostInits;
+                }
                 pause();
                 continue;
             }
             // The offset handshake: the server's committed count is the only truth.
             const TestReply status = client().get("/upload/" + id);
             if (status.status == 0) {
+                last = status;
                 pause();
                 continue;
             }
@@ -141,13 +153,22 @@ class Uploader final {
                 upload.fileId = session["fileId"].toString();
                 return true;
             }
+            if (session["state"].toString() == "failed")
+                return failed(upload, "status", status);
             const qint64 committed = session["uploadedBytes"].toInteger();
+            if (committed != lastCommitted) {
+                lastCommitted = committed;
+                sinceProgress.restart();
+            }
             if (committed < upload.size) {
                 const TestReply put =
                     client().putChunk(id, committed, data.mid(committed, chunkSize));
-                // 409 and a cut connection are answered by the next handshake.
-                if (put.status != 200 && put.status != 409 && put.status != 0)
+                // A stale offset and a cut connection are answered by the next handshake.
+                const bool stale = put.status == 409 && (put.json()["error"] == "offset_mismatch" ||
+                                                         put.json()["error"] == "completed");
+                if (put.status != 200 && !stale && put.status != 0)
                     return failed(upload, "chunk", put);
+                last = put;
                 continue;
             }
             const TestReply done = client().complete(id, data);
@@ -156,20 +177,20 @@ class Uploader final {
                 return true;
             }
             if (done.status == 202 || done.status == 0) {
+                last = done;
                 pause();
                 continue;
             }
             return failed(upload, "complete", done);
         }
-        m_outcome.fail(upload.fileName + ": gave up after 5000 attempts");
-        return false;
+        return failed(upload, "no progress for 30 s; the last request", last);
     }
 
     bool failed(const FinishedUpload& upload, const char* step, const TestReply& reply) {
         m_outcome.fail(QString("%1: %2 answered %3 %4")
                            .arg(upload.fileName, step)
                            .arg(reply.status)
-                           .arg(QString::fromUtf8(reply.body)));
+                           .arg(QString::fromUtf8(reply.body) + reply.networkError));
         return false;
     }
 
