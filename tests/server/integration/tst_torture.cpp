@@ -220,6 +220,8 @@ class TestTorture final : public QObject {
     void torture(const char* where, quint32 salt, const ServerFactory& makeServer, int kills,
                  int uploaders, int maxPauseMs, const std::function<QStringList()>& orphans);
 
+    // Longer than any chunk takes here, kills included, so no live session expires.
+    static constexpr int kTtlSeconds = 20;
     quint32 m_seed = 0;
     QTemporaryDir m_dir;
 };
@@ -237,7 +239,12 @@ void TestTorture::torture(const char* where, quint32 salt, const ServerFactory& 
                           int kills, int uploaders, int maxPauseMs,
                           const std::function<QStringList()>& orphans) {
     QRandomGenerator random(m_seed + salt);
-    auto hoistd = makeServer({});
+    // Sessions expire kTtlSeconds after their last accepted chunk (docs/protocol.md, duty
+    // 5), an expiry stored with each session: it must be short from the start for the
+    // sessions that kills abandon to be swept within the test.
+    const QStringList expiry{"--session-ttl", QString::number(kTtlSeconds), "--sweep-interval",
+                             "1"};
+    auto hoistd = makeServer(expiry);
     QVERIFY(hoistd->start());
     ServerAddress address;
     address.set(hoistd->url());
@@ -291,11 +298,11 @@ void TestTorture::torture(const char* where, quint32 salt, const ServerFactory& 
                             .arg(orphans().join(", "))
                             .arg(outcome.lostInits)));
     hoistd->kill9();
-    auto sweeping = makeServer({"--session-ttl", "1", "--sweep-interval", "1"});
+    auto sweeping = makeServer(expiry);
     QVERIFY(sweeping->start());
     QElapsedTimer sweepTime;
     sweepTime.start();
-    while (!orphans().isEmpty() && sweepTime.elapsed() < 20000)
+    while (!orphans().isEmpty() && sweepTime.elapsed() < (kTtlSeconds + 15) * 1000)
         QThread::msleep(200);
     QVERIFY2(orphans().isEmpty(), qPrintable("left behind: " + orphans().join(", ") + "\n" +
                                              sweeping->stderrOutput().right(3000)));
