@@ -4,8 +4,8 @@
 #include "validation.h"
 
 #include <cstdlib>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 namespace hoist {
@@ -13,11 +13,16 @@ namespace hoist {
 namespace {
 using Result = tl::expected<void, std::string>;
 
+// Every byte the tokens file's word splitting (operator>>) takes for a space: trimming
+// fewer let "\v#TOKEN USER" through as the token "#TOKEN", which the same file written
+// back reads as a comment.
+constexpr const char* kSpaces = " \t\r\v\f";
+
 std::string trim(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t\r");
+    const auto first = text.find_first_not_of(kSpaces);
     if (first == std::string::npos)
         return "";
-    const auto last = text.find_last_not_of(" \t\r");
+    const auto last = text.find_last_not_of(kSpaces);
     return text.substr(first, last - first + 1);
 }
 
