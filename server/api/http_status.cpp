@@ -4,25 +4,46 @@ namespace hoist {
 
 int httpStatus(ErrorCode code) {
     switch (code) {
-    case ErrorCode::BadRequest: return 400;
-    case ErrorCode::Unauthorized: return 401;
-    case ErrorCode::NotFound: return http::NotFound;
+    case ErrorCode::BadRequest:
+        return 400;
+    case ErrorCode::Unauthorized:
+        return 401;
+    case ErrorCode::NotFound:
+        return http::NotFound;
     case ErrorCode::OffsetMismatch:
     case ErrorCode::Completed:
     case ErrorCode::Finalizing:
     case ErrorCode::SessionFailed:
-    case ErrorCode::Incomplete: return 409;
-    case ErrorCode::LengthRequired: return 411;
+    case ErrorCode::Incomplete:
+        return 409;
+    case ErrorCode::LengthRequired:
+        return 411;
     case ErrorCode::TooLarge:
     case ErrorCode::ExceedsSize:
-    case ErrorCode::PayloadTooLarge: return 413;
-    case ErrorCode::RangeNotSatisfiable: return 416;
+    case ErrorCode::PayloadTooLarge:
+        return 413;
+    case ErrorCode::RangeNotSatisfiable:
+        return 416;
     case ErrorCode::ChecksumMismatch:
     case ErrorCode::FingerprintMismatch:
-    case ErrorCode::TypeNotAllowed: return 422;
-    case ErrorCode::Locked: return 423;
-    case ErrorCode::StorageUnavailable: return 503;
-    case ErrorCode::Internal: return http::InternalError;
+    case ErrorCode::TypeNotAllowed:
+        return 422;
+    case ErrorCode::Locked:
+        return 423;
+    case ErrorCode::StorageUnavailable:
+        return 503;
+    case ErrorCode::MethodNotAllowed:
+        return 405;
+    case ErrorCode::RequestTimeout:
+        return 408;
+    case ErrorCode::UriTooLong:
+        return 414;
+    case ErrorCode::UnsupportedMediaType:
+        return 415;
+    case ErrorCode::RequestHeaderFieldsTooLarge:
+        return 431;
+    case ErrorCode::Internal:
+        return http::InternalError;
     }
     return http::InternalError;
 }

@@ -9,9 +9,12 @@ namespace hoist {
 
 namespace {
 nlohmann::json sessionJson(const Session& s) {
-    nlohmann::json out{{"sessionId", s.id},          {"fileName", s.fileName},
-                       {"size", s.size},             {"uploadedBytes", s.uploadedBytes},
-                       {"chunkSize", s.chunkSize},   {"state", toString(s.state)},
+    nlohmann::json out{{"sessionId", s.id},
+                       {"fileName", s.fileName},
+                       {"size", s.size},
+                       {"uploadedBytes", s.uploadedBytes},
+                       {"chunkSize", s.chunkSize},
+                       {"state", toString(s.state)},
                        {"expiresAt", formatRfc3339(s.expiresAt)}};
     if (!s.fileId.empty())
         out["fileId"] = s.fileId;
@@ -81,8 +84,8 @@ void handleInit(UploadService& uploads, const std::string& user, const ServerReq
                    metrics);
         return;
     }
-    auto session = uploads.init(user, {*fileName, *size, mimeType.value_or(""),
-                                       fingerprint.value_or("")});
+    auto session =
+        uploads.init(user, {*fileName, *size, mimeType.value_or(""), fingerprint.value_or("")});
     if (!session)
         return writeError(response, session.error(), metrics);
     writeJson(response, http::Created,
@@ -124,35 +127,39 @@ void registerUploadRoutes(HttpServer& server, UploadService& uploads, FileCatalo
     using Request = const ServerRequest&;
     using Response = ServerResponse&;
     const auto route = [&](const char* method, const char* pattern, UserHandler handler) {
-        server.route(method, pattern, authenticated(auth, metrics, std::move(handler)));
+        routeAuthenticated(server, method, pattern, auth, metrics, std::move(handler));
     };
     route("POST", "/upload/init", [&](const std::string& user, Request request, Response response) {
         handleInit(uploads, user, request, response, metrics);
     });
-    route("POST", "/upload/dedup", [&](const std::string& user, Request request, Response response) {
-        handleDedup(catalog, user, request, response, metrics);
-    });
-    route("PUT", "/upload/([^/]+)", [&](const std::string& user, Request request, Response response) {
-        const ChunkRequest chunk{request.header("x-upload-offset"), request.contentLength,
-                                 request.header("x-chunk-sha256"), request.readBody};
-        const auto result = uploads.putChunk(user, request.pathParams[0], chunk);
-        if (!result)
-            return writeError(response, result.error(), metrics);
-        writeJson(response, http::Ok, {{"uploadedBytes", *result}});
-        response.headers.emplace_back("X-Upload-Offset", std::to_string(*result));
-    });
-    route("GET", "/upload/([^/]+)", [&](const std::string& user, Request request, Response response) {
-        const auto session = uploads.status(user, request.pathParams[0]);
-        if (!session)
-            return writeError(response, session.error(), metrics);
-        if (request.method == "HEAD") {
-            response.status = http::Ok;
-            response.headers.emplace_back("X-Upload-Offset", std::to_string(session->uploadedBytes));
-            response.headers.emplace_back("Cache-Control", "no-store");
-            return;
-        }
-        writeJson(response, http::Ok, sessionJson(*session));
-    });
+    route("POST", "/upload/dedup",
+          [&](const std::string& user, Request request, Response response) {
+              handleDedup(catalog, user, request, response, metrics);
+          });
+    route("PUT", "/upload/([^/]+)",
+          [&](const std::string& user, Request request, Response response) {
+              const ChunkRequest chunk{request.header("x-upload-offset"), request.contentLength,
+                                       request.header("x-chunk-sha256"), request.readBody};
+              const auto result = uploads.putChunk(user, request.pathParams[0], chunk);
+              if (!result)
+                  return writeError(response, result.error(), metrics);
+              writeJson(response, http::Ok, {{"uploadedBytes", *result}});
+              response.headers.emplace_back("X-Upload-Offset", std::to_string(*result));
+          });
+    route("GET", "/upload/([^/]+)",
+          [&](const std::string& user, Request request, Response response) {
+              const auto session = uploads.status(user, request.pathParams[0]);
+              if (!session)
+                  return writeError(response, session.error(), metrics);
+              if (request.method == "HEAD") {
+                  response.status = http::Ok;
+                  response.headers.emplace_back("X-Upload-Offset",
+                                                std::to_string(session->uploadedBytes));
+                  response.headers.emplace_back("Cache-Control", "no-store");
+                  return;
+              }
+              writeJson(response, http::Ok, sessionJson(*session));
+          });
     route("DELETE", "/upload/([^/]+)",
           [&](const std::string& user, Request request, Response response) {
               const auto result = uploads.abort(user, request.pathParams[0]);

@@ -8,6 +8,7 @@
 #include "finalization.h"
 #include "library_finalizer.h"
 #include "ops_handlers.h"
+#include "responses.h"
 #include "s3_backend.h"
 #include "sqlite_database.h"
 #include "sqlite_file_catalog.h"
@@ -125,8 +126,9 @@ int serve(hoist::Config config) {
     SessionLocks locks;
     Metrics metrics;
     FinalizationRunner finalization(**store, *finalizer, locks, metrics, logger);
-    UploadService uploads(**store, **backend, finalization, locks, metrics, logger,
-                          UploadPolicy{config.maxSize, config.sessionTtlSeconds, config.allowTypes});
+    UploadService uploads(
+        **store, **backend, finalization, locks, metrics, logger,
+        UploadPolicy{config.maxSize, config.sessionTtlSeconds, config.allowTypes});
     const std::size_t expired = uploads.sweep();
     if (expired > 0)
         logger.info("start-up sweep expired " + std::to_string(expired) + " sessions");
@@ -139,9 +141,14 @@ int serve(hoist::Config config) {
     options.threads = config.threads;
     options.maxPayloadBytes = UploadService::chunkSizeFor(config.maxSize) + 1024 * 1024;
     options.readTimeout = std::chrono::seconds(config.readTimeoutSeconds);
+    options.headerTimeout = std::chrono::seconds(config.headerTimeoutSeconds);
+    options.bodyTimeout = std::chrono::seconds(config.bodyTimeoutSeconds);
+    options.bodyMinRate = config.bodyMinRate;
+    options.bodyRateWindow = std::chrono::seconds(config.bodyRateWindowSeconds);
     HttpServer server(options);
     TokenAuthenticator auth(config.tokens);
     installRequestLog(server, metrics, logger);
+    renderRefusals(server, metrics);
     registerOpsRoutes(server, **store, metrics, config.metricsToken);
     registerUploadRoutes(server, uploads, **catalog, auth, metrics);
     registerFileRoutes(server, **catalog, **backend, auth, metrics, logger);
@@ -217,7 +224,8 @@ int main(int argc, char** argv) {
     case hoist::CommandLine::Action::Version:
         std::cout << "hoistd " HOIST_VERSION "\n";
         return 0;
-    case hoist::CommandLine::Action::Serve: break;
+    case hoist::CommandLine::Action::Serve:
+        break;
     }
     return serve(std::move(parsed->config));
 }

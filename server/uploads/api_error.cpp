@@ -4,25 +4,54 @@ namespace hoist {
 
 const char* wireCode(ErrorCode code) {
     switch (code) {
-    case ErrorCode::Unauthorized: return "unauthorized";
-    case ErrorCode::NotFound: return "not_found";
-    case ErrorCode::BadRequest: return "bad_request";
-    case ErrorCode::TooLarge: return "too_large";
-    case ErrorCode::ExceedsSize: return "exceeds_size";
-    case ErrorCode::PayloadTooLarge: return "payload_too_large";
-    case ErrorCode::OffsetMismatch: return "offset_mismatch";
-    case ErrorCode::Completed: return "completed";
-    case ErrorCode::Finalizing: return "finalizing";
-    case ErrorCode::SessionFailed: return "session_failed";
-    case ErrorCode::Incomplete: return "incomplete";
-    case ErrorCode::ChecksumMismatch: return "checksum_mismatch";
-    case ErrorCode::FingerprintMismatch: return "fingerprint_mismatch";
-    case ErrorCode::TypeNotAllowed: return "type_not_allowed";
-    case ErrorCode::Locked: return "locked";
-    case ErrorCode::RangeNotSatisfiable: return "range_not_satisfiable";
-    case ErrorCode::LengthRequired: return "length_required";
-    case ErrorCode::StorageUnavailable: return "storage_unavailable";
-    case ErrorCode::Internal: return "internal";
+    case ErrorCode::Unauthorized:
+        return "unauthorized";
+    case ErrorCode::NotFound:
+        return "not_found";
+    case ErrorCode::BadRequest:
+        return "bad_request";
+    case ErrorCode::TooLarge:
+        return "too_large";
+    case ErrorCode::ExceedsSize:
+        return "exceeds_size";
+    case ErrorCode::PayloadTooLarge:
+        return "payload_too_large";
+    case ErrorCode::OffsetMismatch:
+        return "offset_mismatch";
+    case ErrorCode::Completed:
+        return "completed";
+    case ErrorCode::Finalizing:
+        return "finalizing";
+    case ErrorCode::SessionFailed:
+        return "session_failed";
+    case ErrorCode::Incomplete:
+        return "incomplete";
+    case ErrorCode::ChecksumMismatch:
+        return "checksum_mismatch";
+    case ErrorCode::FingerprintMismatch:
+        return "fingerprint_mismatch";
+    case ErrorCode::TypeNotAllowed:
+        return "type_not_allowed";
+    case ErrorCode::Locked:
+        return "locked";
+    case ErrorCode::RangeNotSatisfiable:
+        return "range_not_satisfiable";
+    case ErrorCode::LengthRequired:
+        return "length_required";
+    case ErrorCode::StorageUnavailable:
+        return "storage_unavailable";
+    case ErrorCode::MethodNotAllowed:
+        return "method_not_allowed";
+    case ErrorCode::RequestTimeout:
+        return "request_timeout";
+    case ErrorCode::UriTooLong:
+        return "uri_too_long";
+    case ErrorCode::UnsupportedMediaType:
+        return "unsupported_media_type";
+    case ErrorCode::RequestHeaderFieldsTooLarge:
+        return "request_header_fields_too_large";
+    case ErrorCode::Internal:
+        return "internal";
     }
     return "internal";
 }

@@ -12,9 +12,9 @@ enum class ErrorCode {
     Unauthorized,
     NotFound,
     BadRequest,
-    TooLarge,            // init: size above the system maximum
-    ExceedsSize,         // chunk: would push stored bytes past the declared size
-    PayloadTooLarge,     // a JSON body above the limit
+    TooLarge,        // init: size above the system maximum
+    ExceedsSize,     // chunk: would push stored bytes past the declared size
+    PayloadTooLarge, // a JSON body above the limit
     OffsetMismatch,
     Completed,
     Finalizing,
@@ -27,6 +27,11 @@ enum class ErrorCode {
     RangeNotSatisfiable,
     LengthRequired,
     StorageUnavailable,
+    MethodNotAllowed,            // a route, but not for this method
+    RequestTimeout,              // the request head did not arrive in time
+    UriTooLong,                  // a request line above 8 KiB
+    UnsupportedMediaType,        // a request Content-Encoding
+    RequestHeaderFieldsTooLarge, // too many header lines or bytes
     Internal,
 };
 
