@@ -107,12 +107,17 @@ ssize_t GuardedStream::fail(Failure failure) {
     return -1;
 }
 
+bool GuardedStream::stopWith(Failure failure) {
+    m_failure = failure;
+    return false;
+}
+
 bool GuardedStream::fill() {
     for (;;) {
         const bool waitingForHead = m_phase == Phase::Head;
         // A stopping server takes no new request; a body in flight has the grace period.
         if (waitingForHead && m_stop.raised())
-            return fail(Failure::Stopped), false;
+            return stopWith(Failure::Stopped);
         pollfd fds[2] = {{m_socket, POLLIN, 0}, {m_stop.fd(), POLLIN, 0}};
         const int ready = ::poll(fds, waitingForHead ? 2 : 1, millisecondsUntil(readDeadline()));
         if (ready < 0 && errno == EINTR)
@@ -129,22 +134,22 @@ bool GuardedStream::fill() {
             }
             m_buffer.append(data, static_cast<std::size_t>(n));
             if (m_phase == Phase::Body && windowFailed(now))
-                return fail(Failure::BodyTooSlow), false;
+                return stopWith(Failure::BodyTooSlow);
             return true;
         }
         if (ready > 0)
             continue; // the stop pipe: checked at the top
         if (m_phase == Phase::Head) {
             if (now >= readDeadline())
-                return fail(Failure::HeadTimeout), false;
+                return stopWith(Failure::HeadTimeout);
             continue;
         }
         if (m_stop.raised() && now >= m_stop.graceEnd())
-            return fail(Failure::Stopped), false;
+            return stopWith(Failure::Stopped);
         if (now >= m_phaseStart + m_limits.bodyTimeout)
-            return fail(Failure::BodyTimeout), false;
+            return stopWith(Failure::BodyTimeout);
         if (windowFailed(now))
-            return fail(Failure::BodyTooSlow), false;
+            return stopWith(Failure::BodyTooSlow);
     }
 }
 

@@ -76,7 +76,8 @@ class GuardedStream final : public httplib::Stream {
     bool fill();
     Clock::time_point readDeadline() const;
     bool windowFailed(Clock::time_point now);
-    ssize_t fail(Failure failure);
+    ssize_t fail(Failure failure);  // for read()
+    bool stopWith(Failure failure); // for fill()
 
     socket_t m_socket;
     const StreamLimits& m_limits;
