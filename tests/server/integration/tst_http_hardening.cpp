@@ -5,8 +5,11 @@
 #include "test_http_client.h"
 
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -136,6 +139,7 @@ class TestHttpHardening final : public QObject {
     void trickledChunkReleasesItsSession();
     void slowlorisStarvesNobody();
     void sigtermWithSlowClients();
+    void behindNginx();
 
   private:
     // The status of a refusal given on the head alone, checking it closes the connection.
@@ -400,6 +404,86 @@ void TestHttpHardening::sigtermWithSlowClients() {
     QVERIFY(exited);
     QCOMPARE(server.exitStatus(), QProcess::NormalExit);
     QCOMPARE(server.exitCode(), 0);
+}
+
+// The reverse proxy of docs/admin.md in front of hoistd, plain HTTP on loopback: the
+// smuggling and slowloris cases fail against it too.
+void TestHttpHardening::behindNginx() {
+    const QString nginx = "/usr/sbin/nginx";
+    if (!QFile::exists(nginx))
+        QSKIP("nginx is not installed (apt-get install nginx-light): the proxy is not tested");
+    QTemporaryDir dir;
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    QFile conf(dir.filePath("nginx.conf"));
+    QVERIFY(conf.open(QIODevice::WriteOnly));
+    conf.write(QString(R"(daemon off;
+master_process off;
+pid %1/nginx.pid;
+error_log %1/error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path %1/body;
+    proxy_temp_path %1/proxy;
+    upstream hoistd { server 127.0.0.1:%2; keepalive 32; }
+    server {
+        listen 127.0.0.1:%3;
+        client_header_timeout 10s;
+        client_body_timeout 20s;
+        client_header_buffer_size 4k;
+        large_client_header_buffers 4 8k;
+        location / {
+            client_max_body_size 0;
+            proxy_request_buffering off;
+            proxy_buffering off;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_pass http://hoistd;
+        }
+    }
+}
+)")
+                   .arg(dir.path())
+                   .arg(m_server->port())
+                   .arg(port)
+                   .toUtf8());
+    conf.close();
+    QProcess proxy;
+    proxy.start(nginx, {"-p", dir.path(), "-c", conf.fileName()});
+    QVERIFY(proxy.waitForStarted());
+    bool up = false;
+    for (int i = 0; i < 50 && !up; ++i) {
+        QTest::qWait(100);
+        Wire wire(port);
+        up = wire.connected();
+    }
+    QVERIFY2(up, "nginx did not start");
+    {
+        const QByteArray smuggled = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        const QByteArray body =
+            QByteArray::number(smuggled.size(), 16) + ";x\r\n" + smuggled + "\r\n0\r\n\r\n";
+        Wire wire(port);
+        QVERIFY(
+            wire.send(head("PUT /upload/abc", {"Authorization: Bearer wrong", "X-Upload-Offset: 0",
+                                               "Transfer-Encoding: chunked"}) +
+                      body));
+        const QByteArray response = wire.readUntilClosed(3000);
+        QCOMPARE(statusOf(response), 401);
+        QVERIFY2(response.count("HTTP/1.1 ") == 1, response.constData());
+    }
+    std::vector<std::unique_ptr<Wire>> slow;
+    for (int i = 0; i < 500; ++i) {
+        slow.push_back(std::make_unique<Wire>(port));
+        QVERIFY(slow.back()->send("GET /healthz HTTP/1.1\r\nX-Slow: "));
+    }
+    Wire wire(port);
+    QVERIFY(wire.send(head("GET /healthz", {})));
+    QCOMPARE(statusOf(wire.readResponse(2000)), 200);
+    proxy.terminate();
+    QVERIFY(proxy.waitForFinished(10000));
 }
 
 QTEST_GUILESS_MAIN(TestHttpHardening)
