@@ -499,6 +499,10 @@ void HttpServer::route(const std::string& method, const std::string& pattern, Ht
         // taken for a request: the connection closes after this answer.
         if (t_state)
             t_state->reusable = complete;
+        else if (!consumed && !complete)
+            // TLS keeps httplib's loop, which cannot be told to close: the unread
+            // body is read off (up to the payload limit) to keep the connection in step.
+            reader([](const char*, std::size_t) { return true; });
         apply(response, res);
     };
     if (method == "PUT")
