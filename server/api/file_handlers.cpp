@@ -51,8 +51,8 @@ void streamObject(ServerResponse& response, StorageBackend& backend, const std::
     if (range.kind == RangeRequest::Kind::Partial) {
         span = range.range;
         response.status = http::PartialContent;
-        response.headers.emplace_back("Content-Range", "bytes " + std::to_string(span.first) +
-                                                           "-" + std::to_string(span.last) + "/" +
+        response.headers.emplace_back("Content-Range", "bytes " + std::to_string(span.first) + "-" +
+                                                           std::to_string(span.last) + "/" +
                                                            std::to_string(size));
     }
     response.contentType = contentType;
@@ -63,10 +63,9 @@ void streamObject(ServerResponse& response, StorageBackend& backend, const std::
     response.stream = [&backend, key, base](std::int64_t offset, std::int64_t length,
                                             const ByteSink& sink) {
         return backend
-            .readObject(key, base + offset, length,
-                        [&sink](std::span<const char> bytes) {
-                            return sink(bytes.data(), bytes.size());
-                        })
+            .readObject(
+                key, base + offset, length,
+                [&sink](std::span<const char> bytes) { return sink(bytes.data(), bytes.size()); })
             .has_value();
     };
 }
@@ -76,7 +75,7 @@ void registerFileRoutes(HttpServer& server, FileCatalog& catalog, StorageBackend
     using Request = const ServerRequest&;
     using Response = ServerResponse&;
     const auto route = [&](const char* method, const char* pattern, UserHandler handler) {
-        server.route(method, pattern, authenticated(auth, metrics, std::move(handler)));
+        routeAuthenticated(server, method, pattern, auth, metrics, std::move(handler));
     };
     route("GET", "/files", [&](const std::string& user, Request, Response response) {
         auto files = catalog.list(user);
@@ -88,10 +87,11 @@ void registerFileRoutes(HttpServer& server, FileCatalog& catalog, StorageBackend
             list.push_back(fileJson(f));
         writeJson(response, http::Ok, {{"files", list}});
     });
-    route("GET", "/files/([^/]+)", [&](const std::string& user, Request request, Response response) {
-        if (const auto file = findFile(catalog, user, request.pathParams[0], response, metrics))
-            writeJson(response, http::Ok, fileJson(*file));
-    });
+    route(
+        "GET", "/files/([^/]+)", [&](const std::string& user, Request request, Response response) {
+            if (const auto file = findFile(catalog, user, request.pathParams[0], response, metrics))
+                writeJson(response, http::Ok, fileJson(*file));
+        });
     route("GET", "/files/([^/]+)/content",
           [&](const std::string& user, Request request, Response response) {
               const auto file = findFile(catalog, user, request.pathParams[0], response, metrics);
@@ -108,9 +108,8 @@ void registerFileRoutes(HttpServer& server, FileCatalog& catalog, StorageBackend
               if (!file)
                   return;
               if (auto ok = catalog.remove(user, file->fileId); !ok)
-                  return writeError(response,
-                                    makeError(ErrorCode::Internal, "the file catalog failed"),
-                                    metrics);
+                  return writeError(
+                      response, makeError(ErrorCode::Internal, "the file catalog failed"), metrics);
               if (auto ok = backend.removeObject(file->storageKey); !ok)
                   logger.warn("file " + file->fileId + ": " + ok.error().message);
               logger.info("file " + file->fileId + " deleted by its user");

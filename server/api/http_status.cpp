@@ -38,6 +38,16 @@ int httpStatus(ErrorCode code) {
         return 503;
     case ErrorCode::InsufficientStorage:
         return 507;
+    case ErrorCode::MethodNotAllowed:
+        return 405;
+    case ErrorCode::RequestTimeout:
+        return 408;
+    case ErrorCode::UriTooLong:
+        return 414;
+    case ErrorCode::UnsupportedMediaType:
+        return 415;
+    case ErrorCode::RequestHeaderFieldsTooLarge:
+        return 431;
     case ErrorCode::Internal:
         return http::InternalError;
     }

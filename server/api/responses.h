@@ -18,12 +18,23 @@ void writeError(ServerResponse& response, const ApiError& error, Metrics& metric
 
 // The user of the request's bearer token; otherwise answers 401 and returns nullopt.
 // Runs before any body is read (DESIGN: authenticate first).
-std::optional<std::string> authenticate(const TokenAuthenticator& auth, const ServerRequest& request,
-                                        ServerResponse& response, Metrics& metrics);
+std::optional<std::string> authenticate(const TokenAuthenticator& auth,
+                                        const ServerRequest& request, ServerResponse& response,
+                                        Metrics& metrics);
+
+// The bearer-token check as an admission: it runs on the request head, so a bad token
+// is answered 401 before "100 Continue" and before any body byte is read.
+Admission bearerAdmission(const TokenAuthenticator& auth, Metrics& metrics);
+// Renders the HTTP layer's own refusals through the error table, counted in metrics.
+void renderRefusals(HttpServer& server, Metrics& metrics);
 
 using UserHandler =
     std::function<void(const std::string& user, const ServerRequest&, ServerResponse&)>;
 // A route handler that authenticates first and hands the user to `handler`.
 HttpHandler authenticated(const TokenAuthenticator& auth, Metrics& metrics, UserHandler handler);
+// Registers an authenticated route: the token is checked on the head (bearerAdmission)
+// and the user handed to `handler`.
+void routeAuthenticated(HttpServer& server, const std::string& method, const std::string& pattern,
+                        const TokenAuthenticator& auth, Metrics& metrics, UserHandler handler);
 
 } // namespace hoist

@@ -128,7 +128,7 @@ void registerUploadRoutes(HttpServer& server, UploadService& uploads, FileCatalo
     using Request = const ServerRequest&;
     using Response = ServerResponse&;
     const auto route = [&](const char* method, const char* pattern, UserHandler handler) {
-        server.route(method, pattern, authenticated(auth, metrics, std::move(handler)));
+        routeAuthenticated(server, method, pattern, auth, metrics, std::move(handler));
     };
     route("POST", "/upload/init", [&](const std::string& user, Request request, Response response) {
         handleInit(uploads, user, request, response, metrics);

@@ -113,7 +113,8 @@ Result applyOption(Config& config, const std::string& key, const std::string& va
         const auto size = parseByteSize(value);
         if (!size || *size == 0)
             return tl::unexpected("--max-size wants a byte count such as 10737418240 or 10G, "
-                                  "not '" + value + "'");
+                                  "not '" +
+                                  value + "'");
         config.maxSize = *size;
         return {};
     }
@@ -133,10 +134,20 @@ Result applyOption(Config& config, const std::string& key, const std::string& va
         config.quotaBytes = *bytes;
         return {};
     }
+    if (key == "body-min-rate") {
+        const auto rate = parseOffset(value);
+        if (!rate)
+            return tl::unexpected("--body-min-rate wants bytes per second, not '" + value + "'");
+        config.bodyMinRate = *rate;
+        return {};
+    }
     const std::map<std::string, std::int64_t Config::*> seconds{
         {"session-ttl", &Config::sessionTtlSeconds},
         {"sweep-interval", &Config::sweepIntervalSeconds},
         {"read-timeout", &Config::readTimeoutSeconds},
+        {"header-timeout", &Config::headerTimeoutSeconds},
+        {"body-timeout", &Config::bodyTimeoutSeconds},
+        {"body-rate-window", &Config::bodyRateWindowSeconds},
     };
     if (const auto it = seconds.find(key); it != seconds.end()) {
         const auto n = parseOffset(value);
@@ -324,6 +335,12 @@ The Hoist upload server: resumable chunked uploads (see docs/protocol.md).
   --metrics-token TOKEN     require this bearer token for /metrics
   --threads N               request worker threads (default 256)
   --read-timeout SECONDS    drop a request body that stalls this long (default 20)
+  --header-timeout SECONDS  a request head must arrive within this (default 10)
+  --body-timeout SECONDS    a request body must arrive within this (default 300)
+  --body-min-rate BYTES     a request body slower than this per second over a window
+                            is dropped (default 1024; 0: no minimum)
+  --body-rate-window SECONDS
+                            the window of --body-min-rate (default 10)
   --log-level debug|info|warn|error
   --config FILE             "key = value" lines with the keys above (flags win)
   --help, --version

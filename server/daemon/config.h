@@ -45,6 +45,11 @@ struct Config {
     LogLevel logLevel = LogLevel::Info;
     std::size_t threads = 256;
     std::int64_t readTimeoutSeconds = 20;
+    // Request deadlines (docs/admin.md "Security").
+    std::int64_t headerTimeoutSeconds = 10;
+    std::int64_t bodyTimeoutSeconds = 300;
+    std::int64_t bodyMinRate = 1024; // bytes/s averaged over bodyRateWindowSeconds
+    std::int64_t bodyRateWindowSeconds = 10;
 };
 
 // What the command line asked for.

@@ -9,6 +9,7 @@
 #include "in_process_session_locker.h"
 #include "library_finalizer.h"
 #include "ops_handlers.h"
+#include "responses.h"
 #include "s3_backend.h"
 #include "sqlite_database.h"
 #include "sqlite_file_catalog.h"
@@ -141,9 +142,14 @@ int serve(hoist::Config config) {
     options.threads = config.threads;
     options.maxPayloadBytes = UploadService::chunkSizeFor(config.maxSize) + 1024 * 1024;
     options.readTimeout = std::chrono::seconds(config.readTimeoutSeconds);
+    options.headerTimeout = std::chrono::seconds(config.headerTimeoutSeconds);
+    options.bodyTimeout = std::chrono::seconds(config.bodyTimeoutSeconds);
+    options.bodyMinRate = config.bodyMinRate;
+    options.bodyRateWindow = std::chrono::seconds(config.bodyRateWindowSeconds);
     HttpServer server(options);
     TokenAuthenticator auth(config.tokens);
     installRequestLog(server, metrics, logger);
+    renderRefusals(server, metrics);
     registerOpsRoutes(server, **store, metrics, config.metricsToken);
     registerUploadRoutes(server, uploads, **catalog, auth, metrics);
     registerFileRoutes(server, **catalog, **backend, auth, metrics, logger);
@@ -219,7 +225,8 @@ int main(int argc, char** argv) {
     case hoist::CommandLine::Action::Version:
         std::cout << "hoistd " HOIST_VERSION "\n";
         return 0;
-    case hoist::CommandLine::Action::Serve: break;
+    case hoist::CommandLine::Action::Serve:
+        break;
     }
     return serve(std::move(parsed->config));
 }

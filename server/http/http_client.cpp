@@ -32,9 +32,12 @@ std::optional<SplitUrl> splitUrl(const std::string& url) {
     if (pathStart == std::string::npos) {
         return SplitUrl{url, "/"};
     }
-    const std::string_view rest = std::string_view(url).substr(pathStart);
-    return SplitUrl{url.substr(0, pathStart),
-                    (rest.front() == '?' ? "/" : "") + std::string(rest)};
+    // A bare query gets the root path in front. Built by appending: prepending a literal
+    // to a temporary (operator+(const char*, string&&)) trips g++ 12's false -Wrestrict
+    // at -O3, which -Werror turns into a failed Release build.
+    std::string target = url[pathStart] == '?' ? "/" : "";
+    target.append(url, pathStart);
+    return SplitUrl{url.substr(0, pathStart), std::move(target)};
 }
 
 HttpTransportError transportError(httplib::Error error) {
@@ -62,14 +65,15 @@ HttpTransportError transportError(httplib::Error error) {
     return {kind, httplib::to_string(error)};
 }
 
-bool isSuccess(int status) { return status >= 200 && status < 300; }
+bool isSuccess(int status) {
+    return status >= 200 && status < 300;
+}
 
 } // namespace
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
-        if (key.size() == name.size() &&
-            strncasecmp(key.data(), name.data(), name.size()) == 0) {
+        if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
             return value;
         }
     }
@@ -135,10 +139,10 @@ tl::expected<HttpResponse, HttpTransportError> HttpClient::request(const HttpReq
         req.content_length_ = static_cast<std::size_t>(request.bodyLength);
         req.content_provider_ = [&request](std::size_t offset, std::size_t,
                                            httplib::DataSink& out) {
-            return request.bodyProvider(
-                static_cast<std::int64_t>(offset), [&out](std::span<const char> bytes) {
-                    return out.write(bytes.data(), bytes.size());
-                });
+            return request.bodyProvider(static_cast<std::int64_t>(offset),
+                                        [&out](std::span<const char> bytes) {
+                                            return out.write(bytes.data(), bytes.size());
+                                        });
         };
     } else if (!request.body.empty()) {
         req.content_length_ = request.body.size();
@@ -155,8 +159,7 @@ tl::expected<HttpResponse, HttpTransportError> HttpClient::request(const HttpReq
         status = res.status;
         return true;
     };
-    req.content_receiver = [&](const char* data, std::size_t length, std::uint64_t,
-                               std::uint64_t) {
+    req.content_receiver = [&](const char* data, std::size_t length, std::uint64_t, std::uint64_t) {
         if (sink && isSuccess(status)) {
             if (!sink(std::span<const char>(data, length))) {
                 sinkStopped = true;

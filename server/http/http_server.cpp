@@ -1,10 +1,18 @@
 #include "http_server.h"
 
+#include "guarded_stream.h"
+
 #include <httplib.h>
 
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
+#include <mutex>
+#include <poll.h>
+#include <regex>
+#include <semaphore>
 #include <sys/socket.h>
+#include <thread>
 
 namespace hoist {
 
@@ -15,9 +23,20 @@ std::string lower(std::string text) {
     return text;
 }
 
-// When the request on this worker thread started; the logger runs on the same thread
-// after the response is written.
-thread_local std::chrono::steady_clock::time_point t_requestStart;
+// What the connection loop and the hooks httplib calls during one request share; they
+// all run on the connection's thread, inside process_request.
+struct RequestState {
+    GuardedStream* stream = nullptr; // null on the TLS path
+    bool admitted = false;           // the gate ran and let the request through
+    bool holdsSlot = false;
+    // True only once the request's body is known to be read to its end: then, and only
+    // then, may the next bytes on the connection be taken as a request. Any answer
+    // given before that closes the connection (no desync, docs/admin.md "Security").
+    bool reusable = false;
+    bool close = false;
+    std::chrono::steady_clock::time_point start;
+};
+thread_local RequestState* t_state = nullptr;
 
 std::int64_t headerNumber(const httplib::Headers& headers, const char* name) {
     const auto it = headers.find(name);
@@ -50,6 +69,11 @@ ServerRequest translate(const httplib::Request& in) {
     return out;
 }
 
+bool hasBody(const httplib::Request& req) {
+    return req.has_header("Transfer-Encoding") ||
+           (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
+}
+
 void apply(const ServerResponse& in, httplib::Response& out) {
     out.status = in.status;
     for (const auto& [name, value] : in.headers)
@@ -65,8 +89,8 @@ void apply(const ServerResponse& in, httplib::Response& out) {
                               });
             });
     } else if (!in.body.empty() || !in.contentType.empty()) {
-        out.set_content(in.body, in.contentType.empty() ? "application/octet-stream"
-                                                        : in.contentType);
+        out.set_content(in.body,
+                        in.contentType.empty() ? "application/octet-stream" : in.contentType);
     }
 }
 } // namespace
@@ -99,29 +123,246 @@ void ServerResponse::setJson(int statusCode, const std::string& json) {
     body = json;
 }
 
+namespace {
+// Threads for connections, one each, instead of httplib's fixed pool: a connection
+// waiting for its head (a slowloris peer, an idle keep-alive) costs a sleeping thread,
+// never one of the `threads` handler slots, so 500 slow sockets starve nobody.
+class ConnectionThreads final : public httplib::TaskQueue {
+  public:
+    void enqueue(std::function<void()> fn) override {
+        {
+            std::lock_guard lock(m_mutex);
+            ++m_live;
+        }
+        std::thread([this, fn = std::move(fn)] {
+            fn();
+            std::lock_guard lock(m_mutex);
+            --m_live;
+            m_idle.notify_all();
+        }).detach();
+    }
+    void shutdown() override {
+        std::unique_lock lock(m_mutex);
+        m_idle.wait(lock, [this] { return m_live == 0; });
+    }
+
+  private:
+    std::mutex m_mutex;
+    std::condition_variable m_idle;
+    std::size_t m_live = 0;
+};
+
+// httplib::Server with the per-connection loop replaced. 0.11.4 declares
+// process_and_close_socket virtual (SSLServer overrides it) and process_request
+// protected: this loop keeps one GuardedStream per connection, so its deadlines and
+// caps apply to every read and pipelined bytes survive between requests; httplib still
+// parses, routes and writes. A request whose body was not read to its end, or that
+// failed, ends the connection.
+class GuardedServer final : public httplib::Server {
+  public:
+    using Slots = std::counting_semaphore<1 << 20>;
+    GuardedServer(StreamLimits limits, std::size_t maxConnections, const StopSignal& stop,
+                  Slots& slots)
+        : m_limits(limits), m_maxConnections(maxConnections), m_stop(stop), m_slots(slots) {}
+
+  private:
+    bool process_and_close_socket(socket_t sock) override {
+        if (m_connections.fetch_add(1) < m_maxConnections && !m_stop.raised()) {
+            const int on = 1;
+            ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+            GuardedStream stream(sock, m_limits, m_stop);
+            for (bool first = true;; first = false) {
+                stream.beginRequest(first);
+                RequestState state;
+                state.stream = &stream;
+                t_state = &state;
+                bool closed = false;
+                const bool answered = process_request(stream, false, closed, nullptr);
+                t_state = nullptr;
+                if (state.holdsSlot)
+                    m_slots.release();
+                if (!answered || closed || state.close || !state.reusable || m_stop.raised())
+                    break;
+            }
+        }
+        m_connections.fetch_sub(1);
+        closeLingering(sock);
+        return true;
+    }
+
+    // Closing a socket with unread bytes makes the kernel send a reset, which can
+    // destroy an early answer before the client read it (a client still sending the
+    // body it was refused). Our side is shut first, and what the client still sends is
+    // read and discarded for a moment — bounded in time, never kept.
+    void closeLingering(socket_t sock) const {
+        ::shutdown(sock, SHUT_WR);
+        const auto until = Clock::now() + std::chrono::seconds(1);
+        char discard[16 * 1024];
+        while (!m_stop.raised() && Clock::now() < until) {
+            pollfd fd{sock, POLLIN, 0};
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+            if (::poll(&fd, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0))) <= 0 ||
+                ::recv(sock, discard, sizeof discard, 0) <= 0)
+                break;
+        }
+        httplib::detail::close_socket(sock);
+    }
+
+    StreamLimits m_limits;
+    std::size_t m_maxConnections;
+    const StopSignal& m_stop;
+    Slots& m_slots;
+    std::atomic<std::size_t> m_connections{0};
+};
+
+struct Route {
+    std::string method;
+    std::regex pattern;
+    Admission admission;
+};
+} // namespace
+
 struct HttpServer::Impl {
     HttpServerOptions options;
+    StopSignal stop;
+    std::unique_ptr<GuardedServer::Slots> slots;
     std::unique_ptr<httplib::Server> server;
+    std::vector<Route> routes;
     std::function<void(const RequestLogEntry&)> logger;
     std::function<void(const std::string&)> errorReporter;
+    std::function<void(Refusal, ServerResponse&)> renderer;
     socket_t listenSocket = INVALID_SOCKET;
+
+    void refuse(Refusal refusal, httplib::Response& res) const;
+    // Runs before "100 Continue" and before routing: nothing of the body is read yet.
+    bool admit(const httplib::Request& req, httplib::Response& res);
+    std::optional<Refusal> framingRefusal(const httplib::Request& req) const;
 };
+
+void HttpServer::Impl::refuse(Refusal refusal, httplib::Response& res) const {
+    ServerResponse response;
+    response.status = 400;
+    if (renderer)
+        renderer(refusal, response);
+    res.body.clear();
+    apply(response, res);
+    if (t_state)
+        t_state->close = true;
+}
+
+std::optional<Refusal> HttpServer::Impl::framingRefusal(const httplib::Request& req) const {
+    // Two framings (or two lengths) are read differently by a proxy and by us: the
+    // classic request smuggling. Two Authorization headers: which one wins is a guess.
+    if (req.get_header_value_count("Content-Length") > 1 ||
+        req.get_header_value_count("Transfer-Encoding") > 1 ||
+        req.get_header_value_count("Authorization") > 1 ||
+        (req.has_header("Content-Length") && req.has_header("Transfer-Encoding")))
+        return Refusal::BadRequest;
+    if (req.has_header("Transfer-Encoding") &&
+        lower(req.get_header_value("Transfer-Encoding")) != "chunked")
+        return Refusal::BadRequest;
+    if (req.has_header("Content-Length")) {
+        const std::string text = req.get_header_value("Content-Length");
+        if (text.empty() || text.size() > 18 ||
+            !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); }))
+            return Refusal::BadRequest;
+    }
+    // httplib would inflate a compressed body whole, in memory: a 1 MiB gzip bomb.
+    if (req.has_header("Content-Encoding") &&
+        lower(req.get_header_value("Content-Encoding")) != "identity")
+        return Refusal::UnsupportedMediaType;
+    return std::nullopt;
+}
+
+bool HttpServer::Impl::admit(const httplib::Request& req, httplib::Response& res) {
+    if (t_state && t_state->admitted)
+        return true;
+    if (const auto refusal = framingRefusal(req)) {
+        refuse(*refusal, res);
+        return false;
+    }
+    // Routing on the raw path: httplib decodes %2F into '/' before it routes, which
+    // would let an id carry a path separator into another route.
+    const std::string path = req.target.substr(0, req.target.find('?'));
+    if (lower(path).find("%2f") != std::string::npos) {
+        refuse(Refusal::NotFound, res);
+        return false;
+    }
+    const std::string method = req.method == "HEAD" ? "GET" : req.method;
+    const Route* found = nullptr;
+    bool otherMethod = false;
+    std::smatch match;
+    for (const auto& route : routes) {
+        if (!std::regex_match(path, match, route.pattern))
+            continue;
+        if (route.method == method) {
+            found = &route;
+            break;
+        }
+        otherMethod = true;
+    }
+    // Unknown routes are refused here, before httplib would read their body into memory.
+    if (!found) {
+        refuse(otherMethod ? Refusal::MethodNotAllowed : Refusal::NotFound, res);
+        return false;
+    }
+    if (method == "GET" && hasBody(req)) {
+        refuse(Refusal::BadRequest, res);
+        return false;
+    }
+    if (found->admission) {
+        ServerRequest request = translate(req);
+        for (std::size_t i = 1; i < match.size(); ++i)
+            request.pathParams.push_back(match[i].str());
+        request.readBody = [](const ByteSink&) { return false; };
+        ServerResponse response;
+        if (!found->admission(request, response)) {
+            apply(response, res);
+            if (t_state)
+                t_state->close = true;
+            return false;
+        }
+    }
+    if (t_state) {
+        t_state->admitted = true;
+        slots->acquire();
+        t_state->holdsSlot = true;
+    }
+    return true;
+}
 
 HttpServer::HttpServer(HttpServerOptions options) : m_impl(std::make_unique<Impl>()) {
     m_impl->options = std::move(options);
     auto& o = m_impl->options;
-    if (!o.tlsCertFile.empty())
+    m_impl->slots = std::make_unique<GuardedServer::Slots>(
+        static_cast<std::ptrdiff_t>(std::max<std::size_t>(o.threads, 1)));
+    if (!o.tlsCertFile.empty()) {
+        // TLS keeps httplib's own loop (its SSL stream is not ours to wrap in 0.11):
+        // the gate, admission and refusals apply, the deadlines and caps of
+        // GuardedStream do not; docs/admin.md tells to terminate TLS at the proxy.
         m_impl->server =
             std::make_unique<httplib::SSLServer>(o.tlsCertFile.c_str(), o.tlsKeyFile.c_str());
-    else
-        m_impl->server = std::make_unique<httplib::Server>();
+        const std::size_t threads = o.threads;
+        m_impl->server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+        m_impl->server->set_read_timeout(o.readTimeout);
+    } else {
+        StreamLimits limits;
+        limits.headerTimeout = o.headerTimeout;
+        limits.bodyTimeout = o.bodyTimeout;
+        limits.bodyMinRate = o.bodyMinRate;
+        limits.bodyRateWindow = o.bodyRateWindow;
+        limits.writeTimeout = o.writeTimeout;
+        limits.shutdownGrace = o.shutdownGrace;
+        auto guarded =
+            std::make_unique<GuardedServer>(limits, o.maxConnections, m_impl->stop, *m_impl->slots);
+        guarded->new_task_queue = [] { return new ConnectionThreads; };
+        m_impl->server = std::move(guarded);
+    }
     auto& server = *m_impl->server;
-    const std::size_t threads = o.threads;
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     // Without NODELAY the small 200 after each chunk waits on delayed ACKs (NOTES.md).
     server.set_tcp_nodelay(true);
     server.set_payload_max_length(static_cast<std::size_t>(o.maxPayloadBytes));
-    server.set_read_timeout(o.readTimeout);
     server.set_write_timeout(o.writeTimeout.count(), 0);
     // Idle keep-alive connections are let go quickly so a shutdown never waits long.
     server.set_keep_alive_timeout(3);
@@ -134,42 +375,73 @@ HttpServer::HttpServer(HttpServerOptions options) : m_impl(std::make_unique<Impl
         httplib::default_socket_options(sock);
         impl->listenSocket = sock;
     });
-    server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-        t_requestStart = std::chrono::steady_clock::now();
-        return httplib::Server::HandlerResponse::Unhandled;
+    // A refused "Expect: 100-continue" request gets its refusal instead of the 100, so
+    // an unauthenticated client never sends its body.
+    server.set_expect_100_continue_handler(
+        [impl = m_impl.get()](const httplib::Request& req, httplib::Response& res) {
+            return impl->admit(req, res) ? 100 : res.status;
+        });
+    server.set_pre_routing_handler(
+        [impl = m_impl.get()](const httplib::Request& req, httplib::Response& res) {
+            if (t_state)
+                t_state->start = std::chrono::steady_clock::now();
+            return impl->admit(req, res) ? httplib::Server::HandlerResponse::Unhandled
+                                         : httplib::Server::HandlerResponse::Handled;
+        });
+    // Runs for every answer, just before its head is written.
+    server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+        if (t_state && (t_state->close || !t_state->reusable)) {
+            t_state->close = true;
+            res.headers.erase("Keep-Alive");
+            res.headers.erase("Connection");
+            res.set_header("Connection", "close");
+        }
     });
-    server.set_logger([impl = m_impl.get()](const httplib::Request& req,
-                                            const httplib::Response& res) {
-        if (!impl->logger)
-            return;
-        RequestLogEntry entry;
-        entry.method = req.method;
-        entry.path = req.path;
-        entry.status = res.status;
-        entry.bytesIn = headerNumber(req.headers, "Content-Length");
-        entry.bytesOut = headerNumber(res.headers, "Content-Length");
-        entry.milliseconds = std::chrono::duration<double, std::milli>(
-                                 std::chrono::steady_clock::now() - t_requestStart)
-                                 .count();
-        entry.remoteAddress = req.remote_addr;
-        impl->logger(entry);
-    });
-    // Answers httplib produced itself (no route, unparsable request, payload over the
-    // limit) get the same error JSON as ours.
+    server.set_logger(
+        [impl = m_impl.get()](const httplib::Request& req, const httplib::Response& res) {
+            if (!impl->logger)
+                return;
+            RequestLogEntry entry;
+            entry.method = req.method;
+            entry.path = req.path;
+            entry.status = res.status;
+            entry.bytesIn = headerNumber(req.headers, "Content-Length");
+            entry.bytesOut = headerNumber(res.headers, "Content-Length");
+            if (t_state && t_state->start.time_since_epoch().count() != 0)
+                entry.milliseconds = std::chrono::duration<double, std::milli>(
+                                         std::chrono::steady_clock::now() - t_state->start)
+                                         .count();
+            entry.remoteAddress = req.remote_addr;
+            impl->logger(entry);
+        });
+    // Answers httplib produced itself (unparsable request, payload over the limit, a
+    // head cut short by a cap or a deadline) are refusals like ours.
     server.set_error_handler(httplib::Server::HandlerWithResponse(
-        [](const httplib::Request&, httplib::Response& res) {
-        if (!res.body.empty() || res.content_length_ > 0)
-            return httplib::Server::HandlerResponse::Unhandled;
-        const char* code = res.status == 404   ? "not_found"
-                           : res.status == 413 ? "payload_too_large"
-                           : res.status == 416 ? "range_not_satisfiable"
-                                               : "bad_request";
-        res.set_content(std::string(R"({"error":")") + code +
-                            R"(","message":"the request was refused (HTTP )" +
-                            std::to_string(res.status) + ")\"}",
-                        "application/json");
-        return httplib::Server::HandlerResponse::Handled;
-    }));
+        [impl = m_impl.get()](const httplib::Request&, httplib::Response& res) {
+            if (t_state && t_state->stream) {
+                switch (t_state->stream->failure()) {
+                case GuardedStream::Failure::HeadTooLarge:
+                    res.status = 431;
+                    break;
+                case GuardedStream::Failure::HeadTimeout:
+                    res.status = 408;
+                    break;
+                default:
+                    break;
+                }
+            }
+            if (!res.body.empty() || res.content_length_ > 0)
+                return httplib::Server::HandlerResponse::Unhandled;
+            const Refusal refusal = res.status == 404   ? Refusal::NotFound
+                                    : res.status == 408 ? Refusal::RequestTimeout
+                                    : res.status == 413 ? Refusal::PayloadTooLarge
+                                    : res.status == 414 ? Refusal::UriTooLong
+                                    : res.status == 416 ? Refusal::RangeNotSatisfiable
+                                    : res.status == 431 ? Refusal::HeaderFieldsTooLarge
+                                                        : Refusal::BadRequest;
+            impl->refuse(refusal, res);
+            return httplib::Server::HandlerResponse::Handled;
+        }));
     server.set_exception_handler([impl = m_impl.get()](const httplib::Request& req,
                                                        httplib::Response& res,
                                                        std::exception_ptr error) {
@@ -182,16 +454,15 @@ HttpServer::HttpServer(HttpServerOptions options) : m_impl(std::make_unique<Impl
         }
         if (impl->errorReporter)
             impl->errorReporter(req.method + " " + req.path + ": " + what);
-        res.status = 500;
-        res.set_content(R"({"error":"internal","message":"internal server error"})",
-                        "application/json");
+        impl->refuse(Refusal::Internal, res);
     });
 }
 
 HttpServer::~HttpServer() = default;
 
-void HttpServer::route(const std::string& method, const std::string& pattern,
-                       HttpHandler handler) {
+void HttpServer::route(const std::string& method, const std::string& pattern, HttpHandler handler,
+                       Admission admission) {
+    m_impl->routes.push_back(Route{method, std::regex(pattern), std::move(admission)});
     auto& server = *m_impl->server;
     if (method == "GET") {
         server.Get(pattern, [handler](const httplib::Request& req, httplib::Response& res) {
@@ -199,40 +470,40 @@ void HttpServer::route(const std::string& method, const std::string& pattern,
             // slices a body a handler already cut to the requested range.
             const_cast<httplib::Request&>(req).ranges.clear();
             ServerRequest request = translate(req);
-            const std::string& body = req.body;
-            request.readBody = [&body](const ByteSink& sink) {
-                return body.empty() || sink(body.data(), body.size());
-            };
+            // The gate refused any GET with a body: nothing is left on the socket.
+            request.readBody = [](const ByteSink&) { return true; };
+            if (t_state)
+                t_state->reusable = true;
             ServerResponse response;
             handler(request, response);
             apply(response, res);
         });
         return;
     }
-    const std::int64_t drainLimit = m_impl->options.maxPayloadBytes;
-    auto streaming = [handler, drainLimit](const httplib::Request& req, httplib::Response& res,
-                                           const httplib::ContentReader& reader) {
+    auto streaming = [handler](const httplib::Request& req, httplib::Response& res,
+                               const httplib::ContentReader& reader) {
         ServerRequest request = translate(req);
         bool consumed = false;
+        bool complete = !hasBody(req);
         request.readBody = [&](const ByteSink& sink) {
             if (consumed)
                 return false;
             consumed = true;
-            return reader([&](const char* data, std::size_t size) { return sink(data, size); });
+            complete = reader([&](const char* data, std::size_t size) { return sink(data, size); });
+            return complete;
         };
         ServerResponse response;
         handler(request, response);
-        // A handler that answered without reading the body (auth, 409, 423...) still
-        // leaves it on the socket; reading it off keeps the keep-alive connection in
-        // step and lets the client, which sends the whole body first, read our answer.
-        // A body larger than any request may carry is not worth reading: the
-        // connection ends after the answer instead.
-        const std::int64_t unread = consumed ? 0 : request.contentLength.value_or(0);
-        if (unread > 0 && unread <= drainLimit)
+        // A handler that answered without reading the body to its end (auth, 409,
+        // 423, a body cut short...) leaves bytes on the socket that must never be
+        // taken for a request: the connection closes after this answer.
+        if (t_state)
+            t_state->reusable = complete;
+        else if (!consumed && !complete)
+            // TLS keeps httplib's loop, which cannot be told to close: the unread
+            // body is read off (up to the payload limit) to keep the connection in step.
             reader([](const char*, std::size_t) { return true; });
         apply(response, res);
-        if (unread > drainLimit)
-            res.set_header("Connection", "close");
     };
     if (method == "PUT")
         server.Put(pattern, streaming);
@@ -240,6 +511,10 @@ void HttpServer::route(const std::string& method, const std::string& pattern,
         server.Post(pattern, streaming);
     else if (method == "DELETE")
         server.Delete(pattern, streaming);
+}
+
+void HttpServer::setRefusalRenderer(std::function<void(Refusal, ServerResponse&)> renderer) {
+    m_impl->renderer = std::move(renderer);
 }
 
 void HttpServer::setRequestLogger(std::function<void(const RequestLogEntry&)> logger) {
@@ -270,10 +545,17 @@ tl::expected<int, std::string> HttpServer::bind() {
     return port;
 }
 
-bool HttpServer::tls() const { return !m_impl->options.tlsCertFile.empty(); }
+bool HttpServer::tls() const {
+    return !m_impl->options.tlsCertFile.empty();
+}
 
-void HttpServer::serve() { m_impl->server->listen_after_bind(); }
+void HttpServer::serve() {
+    m_impl->server->listen_after_bind();
+}
 
-void HttpServer::stop() { m_impl->server->stop(); }
+void HttpServer::stop() {
+    m_impl->stop.raise(m_impl->options.shutdownGrace);
+    m_impl->server->stop();
+}
 
 } // namespace hoist

@@ -23,7 +23,7 @@ namespace hoist {
 struct ServerRequest {
     std::string method;
     std::string path;
-    std::vector<std::string> pathParams; // the pattern's capture groups, in order
+    std::vector<std::string> pathParams;             // the pattern's capture groups, in order
     std::multimap<std::string, std::string> headers; // names lower-cased
     std::map<std::string, std::string> query;
     std::optional<std::int64_t> contentLength;
@@ -52,6 +52,24 @@ struct ServerResponse {
 };
 
 using HttpHandler = std::function<void(const ServerRequest&, ServerResponse&)>;
+// Decides from the request head alone, before any body byte is read and before
+// "100 Continue": false with the answer written into the response refuses the request.
+using Admission = std::function<bool(const ServerRequest&, ServerResponse&)>;
+
+// Requests the HTTP layer refuses by itself; the api layer renders each through its
+// one error table (docs/protocol.md "Errors"). Every refusal closes the connection.
+enum class Refusal {
+    BadRequest,           // unparsable, conflicting framing, a body where none is taken
+    NotFound,             // no route (also an encoded '/' in the path)
+    MethodNotAllowed,     // a route, but not for this method
+    RequestTimeout,       // the head did not arrive within --header-timeout
+    PayloadTooLarge,      // a body above the payload limit
+    UriTooLong,           // a request line above 8 KiB
+    RangeNotSatisfiable,  // an unparsable Range header
+    UnsupportedMediaType, // a request Content-Encoding
+    HeaderFieldsTooLarge, // more header lines or bytes than the caps
+    Internal,             // a handler threw
+};
 
 struct HttpServerOptions {
     std::string host = "127.0.0.1";
@@ -60,8 +78,17 @@ struct HttpServerOptions {
     std::string tlsKeyFile;
     std::size_t threads = 64;
     std::int64_t maxPayloadBytes = 64 * 1024 * 1024;
-    std::chrono::seconds readTimeout{60};
+    std::chrono::seconds readTimeout{60}; // per recv, TLS only
     std::chrono::seconds writeTimeout{60};
+    // Deadlines for request heads and bodies, and after stop() (docs/admin.md "Security").
+    std::chrono::milliseconds headerTimeout{10000};
+    std::chrono::milliseconds bodyTimeout{300000};
+    std::int64_t bodyMinRate = 1024; // bytes/s over bodyRateWindow
+    std::chrono::milliseconds bodyRateWindow{10000};
+    std::chrono::milliseconds shutdownGrace{20000};
+    // Open connections; each has a thread of its own that waits for its request head,
+    // while only `threads` requests run handlers at once.
+    std::size_t maxConnections = 1000;
 };
 
 struct RequestLogEntry {
@@ -83,7 +110,10 @@ class HttpServer final {
 
     // Patterns are ECMAScript regular expressions over the path; groups become
     // pathParams. Methods: GET (also answers HEAD), PUT, POST, DELETE.
-    void route(const std::string& method, const std::string& pattern, HttpHandler handler);
+    void route(const std::string& method, const std::string& pattern, HttpHandler handler,
+               Admission admission = {});
+    // Renders a refusal of the HTTP layer; without one, refusals carry no body.
+    void setRefusalRenderer(std::function<void(Refusal, ServerResponse&)> renderer);
     void setRequestLogger(std::function<void(const RequestLogEntry&)> logger);
     // Called for a handler that threw: the message for the log.
     void setErrorReporter(std::function<void(const std::string&)> reporter);

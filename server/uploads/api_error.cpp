@@ -48,6 +48,16 @@ const char* wireCode(ErrorCode code) {
         return "quota_exceeded";
     case ErrorCode::InsufficientStorage:
         return "insufficient_storage";
+    case ErrorCode::MethodNotAllowed:
+        return "method_not_allowed";
+    case ErrorCode::RequestTimeout:
+        return "request_timeout";
+    case ErrorCode::UriTooLong:
+        return "uri_too_long";
+    case ErrorCode::UnsupportedMediaType:
+        return "unsupported_media_type";
+    case ErrorCode::RequestHeaderFieldsTooLarge:
+        return "request_header_fields_too_large";
     case ErrorCode::Internal:
         return "internal";
     }

@@ -31,6 +31,11 @@ enum class ErrorCode {
     TooManySessions,     // init: the user's open sessions are at --max-open-sessions
     QuotaExceeded,       // init: declared + stored bytes would pass --quota
     InsufficientStorage, // the backend's disk is full; nothing committed is lost
+    MethodNotAllowed,            // a route, but not for this method
+    RequestTimeout,              // the request head did not arrive in time
+    UriTooLong,                  // a request line above 8 KiB
+    UnsupportedMediaType,        // a request Content-Encoding
+    RequestHeaderFieldsTooLarge, // too many header lines or bytes
     Internal,
 };
 

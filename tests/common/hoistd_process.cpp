@@ -9,9 +9,14 @@
 
 HoistdProcess::HoistdProcess(QString dataDir, QStringList extraArgs, bool defaultTokens)
     : m_dataDir(std::move(dataDir)) {
-    m_args << "--listen" << "127.0.0.1:0" << "--data-dir" << m_dataDir;
+    m_args << "--listen"
+           << "127.0.0.1:0"
+           << "--data-dir" << m_dataDir;
     if (defaultTokens)
-        m_args << "--token" << "tokA:alice" << "--token" << "tokB:bob";
+        m_args << "--token"
+               << "tokA:alice"
+               << "--token"
+               << "tokB:bob";
     m_args << extraArgs;
 }
 
@@ -56,6 +61,17 @@ bool HoistdProcess::start(int timeoutMs) {
     return false;
 }
 
+qint64 HoistdProcess::peakResidentBytes() const {
+    QFile status(QString("/proc/%1/status").arg(m_process ? m_process->processId() : 0));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
+    }
+    return -1;
+}
+
 void HoistdProcess::kill9() {
     if (!isRunning())
         return;
@@ -84,13 +100,17 @@ bool HoistdProcess::isRunning() const {
     return m_process && m_process->state() != QProcess::NotRunning;
 }
 
-int HoistdProcess::exitCode() const { return m_process ? m_process->exitCode() : -1; }
+int HoistdProcess::exitCode() const {
+    return m_process ? m_process->exitCode() : -1;
+}
 
 QProcess::ExitStatus HoistdProcess::exitStatus() const {
     return m_process ? m_process->exitStatus() : QProcess::CrashExit;
 }
 
-QString HoistdProcess::logPath() const { return m_dataDir + ".log"; }
+QString HoistdProcess::logPath() const {
+    return m_dataDir + ".log";
+}
 
 QByteArray HoistdProcess::stderrOutput() const {
     QFile log(logPath());

@@ -30,6 +30,8 @@ class HoistdProcess final {
     // SIGTERM and wait; true when it exited by itself within the time.
     bool terminate(int timeoutMs = 15000);
     bool isRunning() const;
+    // The peak resident memory of the running server (VmHWM of /proc/PID/status), in bytes.
+    qint64 peakResidentBytes() const;
     int exitCode() const;
     QProcess::ExitStatus exitStatus() const;
     // Everything hoistd wrote to stderr, across restarts (kept in logPath()).

@@ -1,0 +1,243 @@
+#include "guarded_stream.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace hoist {
+
+namespace {
+constexpr std::size_t receiveSize = 16 * 1024;
+
+int millisecondsUntil(Clock::time_point deadline) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    return static_cast<int>(std::clamp<std::int64_t>(left, 0, 60 * 60 * 1000));
+}
+
+void addressOf(const sockaddr_storage& address, socklen_t length, std::string& ip, int& port) {
+    char host[NI_MAXHOST] = {};
+    char service[NI_MAXSERV] = {};
+    if (::getnameinfo(reinterpret_cast<const sockaddr*>(&address), length, host, sizeof host,
+                      service, sizeof service, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+        ip = host;
+        port = std::atoi(service);
+    }
+}
+} // namespace
+
+StopSignal::StopSignal() {
+    if (::pipe2(m_pipe, O_CLOEXEC) != 0)
+        m_pipe[0] = m_pipe[1] = -1;
+}
+
+StopSignal::~StopSignal() {
+    for (const int fd : m_pipe)
+        if (fd >= 0)
+            ::close(fd);
+}
+
+void StopSignal::raise(std::chrono::milliseconds grace) {
+    if (m_raised.exchange(true))
+        return;
+    m_graceEnd = (Clock::now() + grace).time_since_epoch().count();
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(m_pipe[1], &byte, 1);
+}
+
+Clock::time_point StopSignal::graceEnd() const {
+    return Clock::time_point(Clock::duration(m_graceEnd.load()));
+}
+
+GuardedStream::GuardedStream(socket_t socket, const StreamLimits& limits, const StopSignal& stop)
+    : m_socket(socket), m_limits(limits), m_stop(stop) {}
+
+void GuardedStream::beginRequest(bool first) {
+    m_phase = Phase::Head;
+    m_first = first;
+    m_failure = Failure::None;
+    m_phaseStart = Clock::now();
+    m_headBytes = 0;
+    m_headLines = 0;
+    m_lineLength = 0;
+    m_lineIsCr = false;
+    if (m_position == m_buffer.size()) {
+        m_buffer.clear();
+        m_position = 0;
+    }
+}
+
+Clock::time_point GuardedStream::readDeadline() const {
+    if (m_phase == Phase::Head) {
+        const auto head = m_phaseStart + m_limits.headerTimeout;
+        return m_first || m_headBytes > 0
+                   ? head
+                   : std::min(head, m_phaseStart + m_limits.keepAliveTimeout);
+    }
+    auto deadline =
+        std::min(m_phaseStart + m_limits.bodyTimeout, m_windowStart + m_limits.bodyRateWindow);
+    if (m_stop.raised())
+        deadline = std::min(deadline, m_stop.graceEnd());
+    return deadline;
+}
+
+// A body slower than bodyMinRate over a whole window fails; a faster one starts a new
+// window. Averaging over a window lets a body pause (a client's disk, a TCP stall)
+// without letting a trickle hold its session for long (docs/admin.md "Security").
+bool GuardedStream::windowFailed(Clock::time_point now) {
+    if (now - m_windowStart < m_limits.bodyRateWindow)
+        return false;
+    const auto windowSeconds =
+        std::chrono::duration_cast<std::chrono::milliseconds>(m_limits.bodyRateWindow).count() /
+        1000.0;
+    if (static_cast<double>(m_windowBytes) <
+        static_cast<double>(m_limits.bodyMinRate) * windowSeconds)
+        return true;
+    m_windowStart = now;
+    m_windowBytes = 0;
+    return false;
+}
+
+ssize_t GuardedStream::fail(Failure failure) {
+    m_failure = failure;
+    return -1;
+}
+
+bool GuardedStream::stopWith(Failure failure) {
+    m_failure = failure;
+    return false;
+}
+
+bool GuardedStream::fill() {
+    for (;;) {
+        const bool waitingForHead = m_phase == Phase::Head;
+        // A stopping server takes no new request; a body in flight has the grace period.
+        if (waitingForHead && m_stop.raised())
+            return stopWith(Failure::Stopped);
+        pollfd fds[2] = {{m_socket, POLLIN, 0}, {m_stop.fd(), POLLIN, 0}};
+        const int ready = ::poll(fds, waitingForHead ? 2 : 1, millisecondsUntil(readDeadline()));
+        if (ready < 0 && errno == EINTR)
+            continue;
+        const auto now = Clock::now();
+        if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+            char data[receiveSize];
+            const ssize_t n = ::recv(m_socket, data, sizeof data, 0);
+            if (n < 0 && (errno == EINTR || errno == EAGAIN))
+                continue;
+            if (n <= 0) {
+                m_eof = true;
+                return false;
+            }
+            m_buffer.append(data, static_cast<std::size_t>(n));
+            if (m_phase == Phase::Body && windowFailed(now))
+                return stopWith(Failure::BodyTooSlow);
+            return true;
+        }
+        if (ready > 0)
+            continue; // the stop pipe: checked at the top
+        if (m_phase == Phase::Head) {
+            if (now >= readDeadline())
+                return stopWith(Failure::HeadTimeout);
+            continue;
+        }
+        if (m_stop.raised() && now >= m_stop.graceEnd())
+            return stopWith(Failure::Stopped);
+        if (now >= m_phaseStart + m_limits.bodyTimeout)
+            return stopWith(Failure::BodyTimeout);
+        if (windowFailed(now))
+            return stopWith(Failure::BodyTooSlow);
+    }
+}
+
+bool GuardedStream::is_readable() const {
+    return m_position < m_buffer.size() || !m_eof;
+}
+
+bool GuardedStream::is_writable() const {
+    pollfd fd{m_socket, POLLOUT, 0};
+    return ::poll(&fd, 1, static_cast<int>(m_limits.writeTimeout.count())) > 0 &&
+           (fd.revents & POLLOUT);
+}
+
+ssize_t GuardedStream::read(char* ptr, size_t size) {
+    if (m_failure != Failure::None)
+        return -1;
+    if (m_position == m_buffer.size()) {
+        m_buffer.clear();
+        m_position = 0;
+        if (!fill())
+            return m_failure == Failure::None ? 0 : -1;
+    }
+    const std::size_t available = m_buffer.size() - m_position;
+    if (m_phase == Phase::Body) {
+        const std::size_t n = std::min(size, available);
+        std::copy_n(m_buffer.data() + m_position, n, ptr);
+        m_position += n;
+        m_windowBytes += static_cast<std::int64_t>(n);
+        return static_cast<ssize_t>(n);
+    }
+    // The head is handed out up to its blank line and no further, so the body phase
+    // (and its deadlines) starts exactly where httplib starts reading the body.
+    std::size_t n = 0;
+    while (n < size && n < available && m_phase == Phase::Head) {
+        const char c = m_buffer[m_position + n];
+        ptr[n++] = c;
+        ++m_headBytes;
+        ++m_lineLength;
+        if (c == '\n') {
+            const bool blank = m_lineIsCr && m_lineLength == 2;
+            ++m_headLines;
+            m_lineLength = 0;
+            m_lineIsCr = false;
+            if (blank && m_headLines > 1) {
+                m_phase = Phase::Body;
+                m_phaseStart = m_windowStart = Clock::now();
+                m_windowBytes = 0;
+            }
+        } else {
+            m_lineIsCr = m_lineLength == 1 && c == '\r';
+        }
+        if (m_headBytes > m_limits.maxHeaderBytes || m_headLines > m_limits.maxHeaderLines + 1)
+            return fail(Failure::HeadTooLarge);
+    }
+    m_position += n;
+    return static_cast<ssize_t>(n);
+}
+
+ssize_t GuardedStream::write(const char* ptr, size_t size) {
+    auto deadline = Clock::now() + m_limits.writeTimeout;
+    if (m_stop.raised())
+        deadline = std::min(deadline, std::max(m_stop.graceEnd(), Clock::now()));
+    for (;;) {
+        pollfd fd{m_socket, POLLOUT, 0};
+        const int ready = ::poll(&fd, 1, millisecondsUntil(deadline));
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready <= 0)
+            return -1;
+        const ssize_t n = ::send(m_socket, ptr, size, MSG_NOSIGNAL);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        return n;
+    }
+}
+
+void GuardedStream::get_remote_ip_and_port(std::string& ip, int& port) const {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (::getpeername(m_socket, reinterpret_cast<sockaddr*>(&address), &length) == 0)
+        addressOf(address, length, ip, port);
+}
+
+void GuardedStream::get_local_ip_and_port(std::string& ip, int& port) const {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (::getsockname(m_socket, reinterpret_cast<sockaddr*>(&address), &length) == 0)
+        addressOf(address, length, ip, port);
+}
+
+} // namespace hoist

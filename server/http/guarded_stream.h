@@ -1,0 +1,100 @@
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace hoist {
+
+using Clock = std::chrono::steady_clock;
+
+// The deadlines and caps of docs/admin.md "Security": cpp-httplib 0.11 only has a
+// per-recv read timeout and no cap on the number of header lines, so a peer sending a
+// byte a second, or endless header lines, held a thread and memory forever.
+struct StreamLimits {
+    std::chrono::milliseconds headerTimeout{10000};   // the whole request head
+    std::chrono::milliseconds keepAliveTimeout{3000}; // idle, before a next request
+    std::chrono::milliseconds bodyTimeout{300000};    // the whole request body
+    std::int64_t bodyMinRate = 1024;                  // bytes/s, averaged over a window
+    std::chrono::milliseconds bodyRateWindow{10000};
+    std::chrono::milliseconds writeTimeout{60000};
+    std::chrono::milliseconds shutdownGrace{20000}; // in-flight bodies after stop()
+    std::size_t maxHeaderBytes = 64 * 1024;         // request line and header lines
+    std::size_t maxHeaderLines = 100;
+};
+
+// Raised once by stop(): its pipe becomes readable so every connection waiting for a
+// request head wakes at once, and bodies in flight get until graceEnd.
+class StopSignal final {
+  public:
+    StopSignal();
+    ~StopSignal();
+    StopSignal(const StopSignal&) = delete;
+    StopSignal& operator=(const StopSignal&) = delete;
+
+    void raise(std::chrono::milliseconds grace);
+    bool raised() const { return m_raised; }
+    int fd() const { return m_pipe[0]; }
+    Clock::time_point graceEnd() const;
+
+  private:
+    int m_pipe[2] = {-1, -1};
+    std::atomic<bool> m_raised{false};
+    std::atomic<Clock::rep> m_graceEnd{0};
+};
+
+// One connection's socket for cpp-httplib's process_request, kept across the requests
+// of a keep-alive connection so pipelined bytes already received are never lost. Every
+// read and write has a total deadline; a failed one returns -1, which httplib turns
+// into a cut-short body or an unparsable head.
+class GuardedStream final : public httplib::Stream {
+  public:
+    enum class Failure { None, HeadTooLarge, HeadTimeout, BodyTimeout, BodyTooSlow, Stopped };
+
+    GuardedStream(socket_t socket, const StreamLimits& limits, const StopSignal& stop);
+
+    // The next bytes read are a request head; the first request of a connection waits
+    // for headerTimeout, later ones for keepAliveTimeout before their first byte.
+    void beginRequest(bool first);
+    Failure failure() const { return m_failure; }
+
+    bool is_readable() const override;
+    bool is_writable() const override;
+    ssize_t read(char* ptr, size_t size) override;
+    ssize_t write(const char* ptr, size_t size) override;
+    void get_remote_ip_and_port(std::string& ip, int& port) const override;
+    void get_local_ip_and_port(std::string& ip, int& port) const override;
+    socket_t socket() const override { return m_socket; }
+
+  private:
+    enum class Phase { Head, Body };
+    // Waits for bytes until the phase's deadline; false with m_failure set (or at EOF,
+    // with m_eof set).
+    bool fill();
+    Clock::time_point readDeadline() const;
+    bool windowFailed(Clock::time_point now);
+    ssize_t fail(Failure failure);  // for read()
+    bool stopWith(Failure failure); // for fill()
+
+    socket_t m_socket;
+    const StreamLimits& m_limits;
+    const StopSignal& m_stop;
+    std::string m_buffer;
+    std::size_t m_position = 0;
+    Phase m_phase = Phase::Head;
+    bool m_first = true;
+    bool m_eof = false;
+    Failure m_failure = Failure::None;
+    Clock::time_point m_phaseStart;
+    std::size_t m_headBytes = 0;
+    std::size_t m_headLines = 0;
+    std::size_t m_lineLength = 0;
+    bool m_lineIsCr = false;
+    Clock::time_point m_windowStart;
+    std::int64_t m_windowBytes = 0;
+};
+
+} // namespace hoist
