@@ -159,6 +159,7 @@ void registerUploadRoutes(HttpServer& server, UploadService& uploads, FileCatalo
               if (!result)
                   return writeError(response, result.error(), metrics);
               response.status = http::NoContent;
+              response.headers.emplace_back("Cache-Control", "no-store");
           });
     route("POST", "/upload/([^/]+)/complete",
           [&](const std::string& user, Request request, Response response) {

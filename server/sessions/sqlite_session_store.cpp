@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS sessions (
   next_finalize_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions(expires_at);
+CREATE INDEX IF NOT EXISTS sessions_state_due ON sessions(state, next_finalize_at);
 CREATE TABLE IF NOT EXISTS chunk_receipts (
   session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
   chunk_index INTEGER NOT NULL,

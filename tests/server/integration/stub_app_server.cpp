@@ -1,6 +1,8 @@
 #include "stub_app_server.h"
 
+#include <QDateTime>
 #include <QTcpSocket>
+#include <QTimer>
 
 StubAppServer::StubAppServer(QList<Answer> script) : m_script(std::move(script)) {
     connect(&m_server, &QTcpServer::newConnection, this, [this] {
@@ -11,7 +13,9 @@ StubAppServer::StubAppServer(QList<Answer> script) : m_script(std::move(script))
     });
 }
 
-bool StubAppServer::listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
+bool StubAppServer::listen() {
+    return m_server.listen(QHostAddress::LocalHost, 0);
+}
 
 QByteArray StubAppServer::url() const {
     return "http://127.0.0.1:" + QByteArray::number(m_server.serverPort()) + "/hooks/hoist";
@@ -42,9 +46,29 @@ void StubAppServer::serve(QTcpSocket* socket) {
     }
     request.body = buffer.mid(headerEnd + 4, length);
     socket->setProperty("buffer", buffer.mid(headerEnd + 4 + length));
-    const Answer answer = m_script.value(std::min<qsizetype>(m_received.size(), m_script.size() - 1));
+    const Answer answer =
+        m_script.value(std::min<qsizetype>(m_received.size(), m_script.size() - 1));
+    request.receivedAtMs = QDateTime::currentMSecsSinceEpoch();
     m_received.append(request);
+    if (answer.mode == Mode::Hang)
+        return;
+    if (answer.mode == Mode::Trickle)
+        return trickle(socket, answer);
     socket->write("HTTP/1.1 " + QByteArray::number(answer.status) +
                   " Stub\r\nContent-Type: application/json\r\nContent-Length: " +
                   QByteArray::number(answer.body.size()) + "\r\n\r\n" + answer.body);
+}
+
+void StubAppServer::trickle(QTcpSocket* socket, const Answer& answer) {
+    // A byte every 200 ms: never silent long enough for a per-read timeout, and a body
+    // so long that the answer would take hours.
+    const QByteArray head = "HTTP/1.1 " + QByteArray::number(answer.status) +
+                            " Stub\r\nContent-Type: application/json\r\nContent-Length: " +
+                            QByteArray::number(1 << 20) + "\r\n\r\n";
+    auto* timer = new QTimer(socket);
+    connect(timer, &QTimer::timeout, socket, [socket, head, sent = qsizetype(0)]() mutable {
+        socket->write(sent < head.size() ? head.mid(sent, 1) : QByteArray(" "));
+        ++sent;
+    });
+    timer->start(200);
 }

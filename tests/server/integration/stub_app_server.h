@@ -6,18 +6,23 @@
 #include <QTcpServer>
 
 // A minimal application server for the finalization callback: records each POST and
-// answers from a script (status and body per request; the last entry repeats).
+// answers from a script (status and body per request; the last entry repeats). A
+// scripted answer may also never come (Hang) or come a byte at a time, for ever
+// (Trickle): what a broken or hostile application server does.
 class StubAppServer final : public QObject {
     Q_OBJECT
 
   public:
+    enum class Mode { Reply, Hang, Trickle };
     struct Answer {
         int status;
         QByteArray body;
+        Mode mode = Mode::Reply;
     };
     struct Received {
         QMap<QByteArray, QByteArray> headers; // names lower-cased
         QByteArray body;
+        qint64 receivedAtMs = 0; // since the epoch
     };
 
     explicit StubAppServer(QList<Answer> script);
@@ -27,6 +32,7 @@ class StubAppServer final : public QObject {
 
   private:
     void serve(QTcpSocket* socket);
+    void trickle(QTcpSocket* socket, const Answer& answer);
     QTcpServer m_server;
     QList<Answer> m_script;
     QList<Received> m_received;
