@@ -152,6 +152,7 @@ void registerUploadRoutes(HttpServer& server, UploadService& uploads, FileCatalo
             return;
         }
         writeJson(response, http::Ok, sessionJson(*session));
+        response.headers.emplace_back("Cache-Control", "no-store");
     });
     route("DELETE", "/upload/([^/]+)",
           [&](const std::string& user, Request request, Response response) {
@@ -159,7 +160,6 @@ void registerUploadRoutes(HttpServer& server, UploadService& uploads, FileCatalo
               if (!result)
                   return writeError(response, result.error(), metrics);
               response.status = http::NoContent;
-              response.headers.emplace_back("Cache-Control", "no-store");
           });
     route("POST", "/upload/([^/]+)/complete",
           [&](const std::string& user, Request request, Response response) {

@@ -13,6 +13,7 @@
 #include "sqlite_database.h"
 #include "sqlite_file_catalog.h"
 #include "sqlite_session_store.h"
+#include "session_census.h"
 #include "staged_handlers.h"
 #include "storage_health.h"
 #include "sweeper.h"
@@ -35,7 +36,6 @@
 namespace {
 
 constexpr int kExitIoError = 1;
-constexpr std::chrono::seconds kSessionCountInterval{15};
 constexpr int kExitUsage = 2;
 
 // A configuration hoistd cannot run with: exit status 2, which the packaged unit does
@@ -147,9 +147,12 @@ int serve(hoist::Config config) {
             callbackClient, **backend, links, logger);
     SessionLocks locks;
     Metrics metrics;
-    FinalizationRunner finalization(**store, *finalizer, locks, metrics, logger,
+    SessionCensus sessions(**store, metrics);
+    if (auto counted = sessions.count(); !counted)
+        return failIo(counted.error());
+    FinalizationRunner finalization(sessions, *finalizer, locks, metrics, logger,
                                     config.finalizeWorkers);
-    UploadService uploads(**store, **backend, finalization, locks, metrics, logger,
+    UploadService uploads(sessions, **backend, finalization, locks, metrics, logger,
                           UploadPolicy{config.maxSize, config.sessionTtlSeconds, config.allowTypes});
     const std::size_t expired = uploads.sweep();
     if (expired > 0)
@@ -170,7 +173,7 @@ int serve(hoist::Config config) {
     registerOpsRoutes(server, metrics, storageHealth, config.metricsToken);
     registerUploadRoutes(server, uploads, **catalog, auth, metrics);
     registerFileRoutes(server, **catalog, **backend, auth, metrics, logger);
-    registerStagedRoute(server, **store, **backend, links);
+    registerStagedRoute(server, sessions, **backend, links);
 
     const auto port = server.bind();
     if (!port)
@@ -182,22 +185,8 @@ int serve(hoist::Config config) {
         if (const std::size_t n = uploads.sweep())
             logger.info("sweep expired " + std::to_string(n) + " sessions");
     });
-    // The sessions-by-state gauge of /metrics, counted here in the background so that
-    // scrapes never query the database (docs/admin.md, "Security").
-    const auto countSessions = [&] {
-        auto counts = (*store)->countByState();
-        if (!counts)
-            return logger.warn("metrics: " + counts.error());
-        std::map<std::string, std::int64_t> byState;
-        for (const auto& [state, count] : *counts)
-            byState[toString(state)] = count;
-        metrics.setSessionsByState(std::move(byState));
-    };
-    countSessions();
-    Sweeper sessionCounter(kSessionCountInterval, countSessions);
     finalization.start();
     sweeper.start();
-    sessionCounter.start();
 
     // SIGTERM/SIGINT are blocked in every thread (see main) and taken here, where
     // stopping the server is safe; stop() lets in-flight requests finish. A signal
@@ -230,7 +219,6 @@ int serve(hoist::Config config) {
 
     pthread_kill(signals.native_handle(), SIGTERM);
     signals.join();
-    sessionCounter.stop();
     sweeper.stop();
     finalization.stop();
     logger.info("stopped; sessions are persisted in " + config.dataDir);
