@@ -25,12 +25,14 @@ tl::expected<void, std::string> writePrivateFile(const std::string& path, std::s
 
 tl::expected<void, std::string> makePrivateDirectory(const std::string& path) {
     std::error_code ec;
-    const std::filesystem::path dir(path);
+    std::filesystem::path dir = std::filesystem::path(path).lexically_normal();
+    if (!dir.has_filename()) // "data/": the directory is "data", not its parent
+        dir = dir.parent_path();
     if (dir.has_parent_path())
         std::filesystem::create_directories(dir.parent_path(), ec);
     if (ec)
         return tl::unexpected("cannot create " + dir.parent_path().string() + ": " + ec.message());
-    if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
         return tl::unexpected("cannot create " + path + ": " + std::strerror(errno));
     if (!std::filesystem::is_directory(dir, ec))
         return tl::unexpected(path + " is not a directory");
