@@ -33,6 +33,10 @@ std::optional<FileRecord> findFile(FileCatalog& catalog, const std::string& user
 }
 } // namespace
 
+void forbidCaching(ServerResponse& response) {
+    response.headers.emplace_back("Cache-Control", "no-store");
+}
+
 void streamObject(ServerResponse& response, StorageBackend& backend, const std::string& key,
                   std::int64_t size, const std::optional<std::string>& rangeHeader,
                   const std::string& contentType) {
@@ -75,7 +79,12 @@ void registerFileRoutes(HttpServer& server, FileCatalog& catalog, StorageBackend
     using Request = const ServerRequest&;
     using Response = ServerResponse&;
     const auto route = [&](const char* method, const char* pattern, UserHandler handler) {
-        routeAuthenticated(server, method, pattern, auth, metrics, std::move(handler));
+        routeAuthenticated(server, method, pattern, auth, metrics,
+                           [handler = std::move(handler)](const std::string& user, Request request,
+                                                          Response response) {
+                               forbidCaching(response);
+                               handler(user, request, response);
+                           });
     };
     route("GET", "/files", [&](const std::string& user, Request, Response response) {
         auto files = catalog.list(user);

@@ -13,6 +13,10 @@ namespace hoist {
 void registerFileRoutes(HttpServer& server, FileCatalog& catalog, StorageBackend& backend,
                         const TokenAuthenticator& auth, Metrics& metrics, Logger& logger);
 
+// Marks an answer that carries private bytes or a capability as never to be stored by
+// a cache or proxy on the way (docs/protocol.md, "Caching").
+void forbidCaching(ServerResponse& response);
+
 // Streams [range] of a stored object as the response body (shared with the
 // capability links of the finalization callback).
 void streamObject(ServerResponse& response, StorageBackend& backend, const std::string& key,

@@ -8,26 +8,26 @@
 
 namespace hoist {
 
-void registerOpsRoutes(HttpServer& server, SessionStore& store, Metrics& metrics,
+void registerOpsRoutes(HttpServer& server, Metrics& metrics, StorageHealth& health,
                        const std::string& metricsToken) {
-    server.route("GET", "/healthz", [](const ServerRequest&, ServerResponse& response) {
-        writeJson(response, http::Ok, {{"status", "ok"}});
+    server.route("GET", "/healthz", [&health](const ServerRequest&, ServerResponse& response) {
+        const std::string problem = health.problem();
+        if (problem.empty())
+            return writeJson(response, http::Ok, {{"status", "ok"}});
+        writeJson(response, httpStatus(ErrorCode::StorageUnavailable),
+                  {{"status", "degraded"}, {"storage", problem}});
     });
     std::map<std::string, std::string> tokens;
     if (!metricsToken.empty())
         tokens.emplace(metricsToken, "metrics");
     server.route("GET", "/metrics",
-                 [&store, &metrics, guard = TokenAuthenticator(tokens),
-                  open = metricsToken.empty()](const ServerRequest& request, ServerResponse& response) {
+                 [&metrics, guard = TokenAuthenticator(tokens), open = metricsToken.empty()](
+                     const ServerRequest& request, ServerResponse& response) {
                      if (!open && !authenticate(guard, request, response, metrics))
                          return;
-                     std::map<std::string, std::int64_t> byState;
-                     if (auto counts = store.countByState())
-                         for (const auto& [state, count] : *counts)
-                             byState[toString(state)] = count;
                      response.status = http::Ok;
                      response.contentType = "text/plain; version=0.0.4";
-                     response.body = metrics.render(byState);
+                     response.body = metrics.render();
                  });
 }
 

@@ -3,14 +3,15 @@
 #include "http_server.h"
 #include "logger.h"
 #include "metrics.h"
-#include "session_store.h"
+#include "storage_health.h"
 
 #include <string>
 
 namespace hoist {
 
-// /healthz (no token) and /metrics (Prometheus text; behind metricsToken when set).
-void registerOpsRoutes(HttpServer& server, SessionStore& store, Metrics& metrics,
+// /healthz (no token; 503 "degraded" when the data directory takes no writes) and
+// /metrics (Prometheus text from memory; behind metricsToken when set).
+void registerOpsRoutes(HttpServer& server, Metrics& metrics, StorageHealth& health,
                        const std::string& metricsToken);
 
 // One log line per request, and the request counters of /metrics.

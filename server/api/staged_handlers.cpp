@@ -12,6 +12,7 @@ void registerStagedRoute(HttpServer& server, SessionStore& store, StorageBackend
                          const CapabilityLinks& links) {
     server.route("GET", "/staged/([^/]+)", [&](const ServerRequest& request,
                                                 ServerResponse& response) {
+        forbidCaching(response);
         const std::string& id = request.pathParams[0];
         const auto param = [&](const char* name) {
             const auto it = request.query.find(name);

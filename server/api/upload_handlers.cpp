@@ -160,6 +160,7 @@ void registerUploadRoutes(HttpServer& server, UploadService& uploads, FileCatalo
                   return;
               }
               writeJson(response, http::Ok, sessionJson(*session));
+              response.headers.emplace_back("Cache-Control", "no-store");
           });
     route("DELETE", "/upload/([^/]+)",
           [&](const std::string& user, Request request, Response response) {

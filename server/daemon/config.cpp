@@ -148,6 +148,7 @@ Result applyOption(Config& config, const std::string& key, const std::string& va
         {"header-timeout", &Config::headerTimeoutSeconds},
         {"body-timeout", &Config::bodyTimeoutSeconds},
         {"body-rate-window", &Config::bodyRateWindowSeconds},
+        {"finalize-timeout", &Config::finalizeTimeoutSeconds},
     };
     if (const auto it = seconds.find(key); it != seconds.end()) {
         const auto n = parseOffset(value);
@@ -162,6 +163,20 @@ Result applyOption(Config& config, const std::string& key, const std::string& va
         if (!n || *n < 2 || *n > 4096)
             return tl::unexpected(std::string("--threads wants a number from 2 to 4096"));
         config.threads = static_cast<std::size_t>(*n);
+        return {};
+    }
+    if (key == "finalize-workers") {
+        const auto n = parseOffset(value);
+        if (!n || *n < 1 || *n > 256)
+            return tl::unexpected(std::string("--finalize-workers wants a number from 1 to 256"));
+        config.finalizeWorkers = static_cast<std::size_t>(*n);
+        return {};
+    }
+    if (key == "metrics-public") {
+        if (value != "true" && value != "false")
+            return tl::unexpected(std::string("--metrics-public is a switch (true or false in a "
+                                              "config file)"));
+        config.metricsPublic = value == "true";
         return {};
     }
     if (key == "storage") {
@@ -221,7 +236,11 @@ Result loadConfigFile(Config& config, const std::string& path) {
 }
 
 bool isSwitch(const std::string& key) {
-    return key == "s3-path-style" || key == "s3-virtual-hosted";
+    return key == "s3-path-style" || key == "s3-virtual-hosted" || key == "metrics-public";
+}
+
+bool isLoopback(const std::string& host) {
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
 std::string defaultDataDir() {
@@ -246,6 +265,12 @@ Result validate(Config& config) {
         !base64Decode(std::string_view(config.finalizeSecret).substr(6)))
         return tl::unexpected(std::string("--finalize-secret: the part after whsec_ must be "
                                           "base64 (receivers decode it to get the key)"));
+    // Counters and gauges tell an outsider how busy the server is and which errors it
+    // gives: open on loopback only, unless the admin says so (docs/admin.md, "Security").
+    if (!isLoopback(config.listenHost) && config.metricsToken.empty() && !config.metricsPublic)
+        return tl::unexpected("hoistd would listen on " + config.listenHost +
+                              ", beyond loopback, with /metrics open to anyone: give "
+                              "--metrics-token TOKEN, or --metrics-public to serve it without one");
     if (config.storage == "s3" && (config.s3Endpoint.empty() || config.s3Bucket.empty()))
         return tl::unexpected(std::string("--storage s3 needs --s3-endpoint and --s3-bucket"));
     if (config.s3AccessKeyId.empty())
@@ -332,7 +357,13 @@ The Hoist upload server: resumable chunked uploads (see docs/protocol.md).
   --allow-types TYPE,...    only these detected types may be finalized
   --tls-cert FILE --tls-key FILE
                             serve HTTPS
-  --metrics-token TOKEN     require this bearer token for /metrics
+  --metrics-token TOKEN     require this bearer token for /metrics (needed, or
+                            --metrics-public, when listening beyond loopback)
+  --metrics-public          serve /metrics without a token beyond loopback
+  --finalize-timeout SECONDS
+                            deadline of one finalization callback; past it complete
+                            answers 202 finalizing and retries go on (default 15)
+  --finalize-workers N      threads retrying finalization callbacks (default 8)
   --threads N               request worker threads (default 256)
   --read-timeout SECONDS    drop a request body that stalls this long (default 20)
   --header-timeout SECONDS  a request head must arrive within this (default 10)

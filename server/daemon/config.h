@@ -39,6 +39,11 @@ struct Config {
     std::string tlsCert;
     std::string tlsKey;
     std::string metricsToken;
+    // Serve /metrics without a token although hoistd listens beyond loopback.
+    bool metricsPublic = false;
+    // Deadline of one finalization callback, and the threads that retry them.
+    std::int64_t finalizeTimeoutSeconds = 15;
+    std::size_t finalizeWorkers = 8;
     // Base of capability URLs handed to the application server; default: the
     // listening address.
     std::string publicUrl;

@@ -10,11 +10,14 @@
 #include "library_finalizer.h"
 #include "ops_handlers.h"
 #include "responses.h"
+#include "private_file.h"
 #include "s3_backend.h"
 #include "sqlite_database.h"
 #include "sqlite_file_catalog.h"
 #include "sqlite_session_store.h"
+#include "session_census.h"
 #include "staged_handlers.h"
+#include "storage_health.h"
 #include "sweeper.h"
 #include "upload_handlers.h"
 #include "upload_service.h"
@@ -28,22 +31,34 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <pthread.h>
 #include <thread>
 
 namespace {
 
+constexpr int kExitIoError = 1;
 constexpr int kExitUsage = 2;
 
+// A configuration hoistd cannot run with: exit status 2, which the packaged unit does
+// not restart (docs/admin.md, "Start, stop and check the service").
 int refuse(const std::string& message) {
     std::cerr << "hoistd: " << message << "\n";
     return kExitUsage;
 }
 
+// An I/O failure at start-up (disk full, data directory not writable, database not
+// openable) is not a configuration error: exit status 1, so systemd retries and the
+// service comes back once the disk is fixed (docs/admin.md, "Security").
+int failIo(const std::string& message) {
+    std::cerr << "hoistd: " << message << "\n";
+    return kExitIoError;
+}
+
 // Without configured tokens hoistd still needs one to be usable: a development token,
 // kept in the data directory so it survives restarts, printed for the user.
-std::map<std::string, std::string> developmentTokens(const std::filesystem::path& dataDir,
-                                                     hoist::Logger& logger) {
+tl::expected<std::map<std::string, std::string>, std::string>
+developmentTokens(const std::filesystem::path& dataDir, hoist::Logger& logger) {
     const auto path = dataDir / "dev-token";
     std::string token;
     if (std::ifstream in(path); in)
@@ -51,14 +66,12 @@ std::map<std::string, std::string> developmentTokens(const std::filesystem::path
     if (token.size() < 32) {
         token = hoist::newUuid() + hoist::newUuid();
         token.erase(std::remove(token.begin(), token.end(), '-'), token.end());
-        std::ofstream out(path, std::ios::trunc);
-        out << token << "\n";
-        std::filesystem::permissions(path, std::filesystem::perms::owner_read |
-                                               std::filesystem::perms::owner_write);
+        if (auto written = hoist::writePrivateFile(path.string(), token + "\n"); !written)
+            return tl::unexpected(written.error());
     }
     logger.warn("no --token or --tokens-file given; development token for user 'dev': " + token +
                 " (stored in " + path.string() + ")");
-    return {{token, "dev"}};
+    return std::map<std::string, std::string>{{token, "dev"}};
 }
 
 std::string listenUrl(const hoist::Config& config, bool tls, int port) {
@@ -94,40 +107,54 @@ openBackend(const hoist::Config& config, hoist::Logger& logger) {
 int serve(hoist::Config config) {
     using namespace hoist;
     Logger logger(config.logLevel);
-    std::error_code ec;
-    std::filesystem::create_directories(config.dataDir, ec);
-    if (ec)
-        return refuse("cannot create data directory " + config.dataDir + ": " + ec.message());
-    if (config.tokens.empty())
-        config.tokens = developmentTokens(config.dataDir, logger);
+    if (auto made = makePrivateDirectory(config.dataDir); !made)
+        return failIo("cannot create the data directory: " + made.error());
+    if (config.tokens.empty()) {
+        auto development = developmentTokens(config.dataDir, logger);
+        if (!development)
+            return failIo("cannot store the development token: " + development.error());
+        config.tokens = std::move(*development);
+    }
 
     auto database = SqliteDatabase::open(config.dataDir + "/hoistd.db");
     if (!database)
-        return refuse(database.error());
+        return failIo(database.error());
     auto store = SqliteSessionStore::open(**database);
     if (!store)
-        return refuse(store.error().message);
+        return failIo(store.error().message);
     auto catalog = SqliteFileCatalog::open(**database);
     if (!catalog)
-        return refuse(catalog.error().message);
+        return failIo(catalog.error().message);
 
     auto backend = openBackend(config, logger);
     if (!backend)
-        return refuse(backend.error());
+        return config.storage == "disk" ? failIo(backend.error()) : refuse(backend.error());
 
-    CapabilityLinks links = CapabilityLinks::loadOrCreate(config.dataDir + "/capability.key");
+    std::optional<CapabilityLinks> loadedLinks;
+    try {
+        loadedLinks = CapabilityLinks::loadOrCreate(config.dataDir + "/capability.key");
+    } catch (const std::runtime_error& error) {
+        return failIo(error.what());
+    }
+    CapabilityLinks& links = *loadedLinks;
     HttpClient callbackClient;
     std::unique_ptr<Finalizer> finalizer;
     if (config.finalizeUrl.empty())
         finalizer = std::make_unique<LibraryFinalizer>(**catalog);
     else
         finalizer = std::make_unique<CallbackFinalizer>(
-            CallbackSettings{config.finalizeUrl, config.finalizeSecret}, callbackClient, **backend,
-            links, logger);
+            CallbackSettings{config.finalizeUrl, config.finalizeSecret,
+                             CallbackSettings{}.linkLifetime,
+                             std::chrono::seconds(config.finalizeTimeoutSeconds)},
+            callbackClient, **backend, links, logger);
     InProcessSessionLocker locks;
     Metrics metrics;
-    FinalizationRunner finalization(**store, *finalizer, locks, metrics, logger);
-    UploadService uploads(**store, **backend, **catalog, finalization, locks, metrics, logger,
+    SessionCensus sessions(**store, metrics);
+    if (auto counted = sessions.count(); !counted)
+        return failIo(counted.error().message);
+    FinalizationRunner finalization(sessions, *finalizer, locks, metrics, logger,
+                                    config.finalizeWorkers);
+    UploadService uploads(sessions, **backend, **catalog, finalization, locks, metrics, logger,
                           UploadPolicy{config.maxSize, config.sessionTtlSeconds, config.allowTypes,
                                        config.maxOpenSessions, config.quotaBytes});
     const std::size_t expired = uploads.sweep();
@@ -150,10 +177,11 @@ int serve(hoist::Config config) {
     TokenAuthenticator auth(config.tokens);
     installRequestLog(server, metrics, logger);
     renderRefusals(server, metrics);
-    registerOpsRoutes(server, **store, metrics, config.metricsToken);
+    StorageHealth storageHealth(config.dataDir);
+    registerOpsRoutes(server, metrics, storageHealth, config.metricsToken);
     registerUploadRoutes(server, uploads, **catalog, auth, metrics);
     registerFileRoutes(server, **catalog, **backend, auth, metrics, logger);
-    registerStagedRoute(server, **store, **backend, links);
+    registerStagedRoute(server, sessions, **backend, links);
 
     const auto port = server.bind();
     if (!port)

@@ -1,9 +1,21 @@
 #include "sqlite_database.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace hoist {
 
 tl::expected<std::unique_ptr<SqliteDatabase>, std::string>
 SqliteDatabase::open(const std::string& path) {
+    // Created owner-only before SQLite sees it: SQLite gives the -wal and -shm files the
+    // database's mode, so none of them is ever readable by others (docs/admin.md,
+    // "Security"), not even between creation and a chmod.
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return tl::unexpected("cannot open database " + path + ": " + std::strerror(errno));
+    ::close(fd);
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &db,
                                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,

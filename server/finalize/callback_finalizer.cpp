@@ -51,7 +51,8 @@ FinalizeOutcome CallbackFinalizer::finalize(const Session& session) {
     request.method = "POST";
     request.url = m_settings.url;
     request.body = body;
-    request.timeout = m_settings.timeout;
+    request.timeout = m_settings.deadline;
+    request.deadline = m_settings.deadline;
     request.headers = {{"Content-Type", "application/json"},
                        {"webhook-id", session.id},
                        {"webhook-timestamp", std::to_string(timestamp)},

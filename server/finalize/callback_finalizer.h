@@ -15,7 +15,9 @@ struct CallbackSettings {
     std::string url;
     std::string secret;                       // raw, or "whsec_<base64>"
     std::chrono::seconds linkLifetime{24 * 3600};
-    std::chrono::milliseconds timeout{10000};
+    // The whole exchange, however slowly the application server answers: past it the
+    // attempt is a Retry, so `complete` is never held longer (docs/admin.md, "Security").
+    std::chrono::milliseconds deadline{15000};
 };
 
 // Hands a verified upload to an application server: POSTs the upload.completed event

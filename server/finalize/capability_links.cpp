@@ -1,14 +1,11 @@
 #include "capability_links.h"
 
 #include "crypto.h"
+#include "private_file.h"
 #include "validation.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
 #include <fstream>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace hoist {
 
@@ -20,17 +17,8 @@ CapabilityLinks CapabilityLinks::loadOrCreate(const std::string& path) {
     if (key.size() == kKeyBytes)
         return CapabilityLinks(std::move(key));
     key = randomBytes(kKeyBytes);
-    // Created owner-only from the start: the key must never be readable by others,
-    // not even for a moment.
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0 || ::write(fd, key.data(), key.size()) != static_cast<ssize_t>(key.size()) ||
-        ::fsync(fd) != 0) {
-        const std::string reason = std::strerror(errno);
-        if (fd >= 0)
-            ::close(fd);
-        throw std::runtime_error("cannot write the capability key " + path + ": " + reason);
-    }
-    ::close(fd);
+    if (auto written = writePrivateFile(path, key); !written)
+        throw std::runtime_error("cannot write the capability key: " + written.error());
     return CapabilityLinks(std::move(key));
 }
 

@@ -5,15 +5,19 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <chrono>
 
 namespace hoist {
 
 FinalizationRunner::FinalizationRunner(SessionStore& store, Finalizer& finalizer,
-                                       SessionLocker& locks, Metrics& metrics, Logger& logger)
-    : m_store(store), m_finalizer(finalizer), m_locks(locks), m_metrics(metrics),
-      m_logger(logger) {}
+                                       SessionLocker& locks, Metrics& metrics, Logger& logger,
+                                       std::size_t workers)
+    : m_store(store), m_finalizer(finalizer), m_locks(locks), m_metrics(metrics), m_logger(logger),
+      m_workerCount(std::max<std::size_t>(workers, 1)) {}
 
-FinalizationRunner::~FinalizationRunner() { stop(); }
+FinalizationRunner::~FinalizationRunner() {
+    stop();
+}
 
 std::int64_t FinalizationRunner::backoffSeconds(int attempts) {
     const int exponent = std::clamp(attempts - 1, 0, 20);
@@ -38,13 +42,34 @@ StoreResult<Session> FinalizationRunner::attempt(Session session) {
                       std::to_string(session.finalizeAttempts) + " failed (" + outcome.message +
                       "); next in " + std::to_string(session.nextFinalizeAt - nowSeconds()) + " s");
     }
-    if (auto ok = m_store.update(session); !ok)
-        return tl::unexpected(ok.error());
+    const auto recorded = m_store.update(session);
+    // Unrecorded, the stored session is still finalizing and due: retry it like a failure
+    // (finalizers are idempotent, see finalizer.h).
+    if (!recorded || session.state == SessionState::Finalizing)
+        schedule(session.id, session.nextFinalizeAt);
+    if (!recorded)
+        return tl::unexpected(recorded.error());
     return session;
 }
 
+void FinalizationRunner::schedule(const std::string& sessionId, std::int64_t dueAt) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_due.emplace(dueAt, sessionId);
+    }
+    m_wake.notify_one();
+}
+
 void FinalizationRunner::start() {
-    m_thread = std::thread([this] { run(); });
+    // The one read of the whole backlog, through the index on state: afterwards every
+    // failed attempt schedules its own retry.
+    if (auto pending = m_store.inState(SessionState::Finalizing); !pending)
+        m_logger.error("finalization: " + pending.error());
+    else
+        for (const Session& session : *pending)
+            schedule(session.id, session.nextFinalizeAt);
+    for (std::size_t i = 0; i < m_workerCount; ++i)
+        m_workers.emplace_back([this] { work(); });
 }
 
 void FinalizationRunner::stop() {
@@ -53,43 +78,53 @@ void FinalizationRunner::stop() {
         m_stopping = true;
     }
     m_wake.notify_all();
-    if (m_thread.joinable())
-        m_thread.join();
+    for (auto& worker : m_workers)
+        worker.join();
+    m_workers.clear();
 }
 
-void FinalizationRunner::run() {
+void FinalizationRunner::work() {
     std::unique_lock lock(m_mutex);
     while (!m_stopping) {
+        if (m_due.empty()) {
+            m_wake.wait(lock);
+            continue;
+        }
+        const auto next = m_due.begin();
+        const auto dueAt = std::chrono::system_clock::time_point(std::chrono::seconds(next->first));
+        if (dueAt > std::chrono::system_clock::now()) {
+            m_wake.wait_until(lock, dueAt);
+            continue;
+        }
+        const std::string sessionId = next->second;
+        m_due.erase(next);
         lock.unlock();
-        retryDue();
+        retry(sessionId);
         lock.lock();
-        m_wake.wait_for(lock, std::chrono::seconds(1), [this] { return m_stopping; });
     }
 }
 
-void FinalizationRunner::retryDue() {
-    auto pending = m_store.inState(SessionState::Finalizing);
-    if (!pending) {
-        m_logger.error("finalization: " + pending.error().message);
+void FinalizationRunner::retry(const std::string& sessionId) {
+    auto guard = m_locks.tryAcquire(sessionId);
+    if (!guard) {
+        // A request holds it (a client polling complete): come back when it is done.
+        schedule(sessionId, nowSeconds() + 1);
+        return;
+    }
+    // Re-read under the lock: a request may have finished it, or attempted it and
+    // scheduled a later retry (this entry is then stale).
+    auto fresh = m_store.find(sessionId);
+    if (!fresh) {
+        m_logger.error("finalization of " + sessionId + ": " + fresh.error().message);
+        schedule(sessionId, nowSeconds() + backoffSeconds(1));
         return;
     }
     const std::int64_t now = nowSeconds();
-    for (const Session& candidate : *pending) {
-        if (candidate.nextFinalizeAt > now || candidate.expiresAt <= now)
-            continue;
-        auto guard = m_locks.tryAcquire(candidate.id);
-        if (!guard)
-            continue;
-        // Re-read under the lock: a request may have finished it meanwhile.
-        auto fresh = m_store.find(candidate.id);
-        if (!fresh || !*fresh || (*fresh)->state != SessionState::Finalizing)
-            continue;
-        if (auto done = attempt(**fresh); !done)
-            m_logger.error("finalization of " + candidate.id + ": " + done.error().message);
-        std::lock_guard lock(m_mutex);
-        if (m_stopping)
-            return;
-    }
+    if (!*fresh || (*fresh)->state != SessionState::Finalizing || (*fresh)->nextFinalizeAt > now ||
+        (*fresh)->expiresAt <= now)
+        return;
+    if (auto done = attempt(**fresh); !done)
+        m_logger.error("finalization of " + sessionId + ": " + done.error().message);
 }
 
 } // namespace hoist

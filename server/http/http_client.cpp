@@ -3,7 +3,9 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <strings.h>
+#include <thread>
 
 namespace hoist {
 namespace {
@@ -68,6 +70,46 @@ HttpTransportError transportError(httplib::Error error) {
 bool isSuccess(int status) {
     return status >= 200 && status < 300;
 }
+
+// Shuts the connection of `client` down when an exchange outlives its deadline: httplib's
+// timeouts bound each recv/send only, so a peer trickling a byte at a time would hold
+// the request forever. Client::stop() is the one call httplib allows from another thread.
+class Deadline final {
+  public:
+    Deadline(httplib::Client& client, std::chrono::milliseconds limit) {
+        if (limit.count() > 0)
+            m_watch = std::thread([this, &client, limit] {
+                std::unique_lock lock(m_mutex);
+                if (!m_done.wait_for(lock, limit, [this] { return m_finished; })) {
+                    m_expired = true;
+                    client.stop();
+                }
+            });
+    }
+    ~Deadline() { finish(); }
+    Deadline(const Deadline&) = delete;
+    Deadline& operator=(const Deadline&) = delete;
+
+    // True when the deadline passed before the exchange ended.
+    bool finish() {
+        if (m_watch.joinable()) {
+            {
+                std::lock_guard lock(m_mutex);
+                m_finished = true;
+            }
+            m_done.notify_one();
+            m_watch.join();
+        }
+        return m_expired;
+    }
+
+  private:
+    std::mutex m_mutex;
+    std::condition_variable m_done;
+    bool m_finished = false;
+    bool m_expired = false;
+    std::thread m_watch;
+};
 
 } // namespace
 
@@ -176,7 +218,13 @@ tl::expected<HttpResponse, HttpTransportError> HttpClient::request(const HttpReq
 
     httplib::Response res;
     httplib::Error error = httplib::Error::Success;
+    Deadline deadline(*client, request.deadline);
     const bool sent = client->send(req, res, error);
+    if (deadline.finish()) {
+        return tl::unexpected(HttpTransportError{
+            HttpTransportError::Kind::Timeout,
+            "no complete answer within " + std::to_string(request.deadline.count()) + " ms"});
+    }
     if (!sent && !sinkStopped) {
         return tl::unexpected(transportError(error));
     }

@@ -41,6 +41,10 @@ struct HttpRequest {
     std::int64_t bodyLength = 0;
     // Zero: the client's default.
     std::chrono::milliseconds timeout{0};
+    // For the whole exchange, however slowly the peer trickles (`timeout` bounds each
+    // read or write only): past it the connection is shut down and the request fails
+    // with Kind::Timeout. Zero: none.
+    std::chrono::milliseconds deadline{0};
 };
 
 struct HttpResponse {

@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 );
 DROP INDEX IF EXISTS sessions_expiry;
 CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions(expires_at, id);
-CREATE INDEX IF NOT EXISTS sessions_by_state ON sessions(state);
+CREATE INDEX IF NOT EXISTS sessions_by_state_due ON sessions(state, next_finalize_at);
 CREATE INDEX IF NOT EXISTS sessions_by_user_state ON sessions(user_id, state, size);
 CREATE INDEX IF NOT EXISTS sessions_by_staging ON sessions(staging_key, upload_id);
 CREATE TABLE IF NOT EXISTS chunk_receipts (

@@ -19,7 +19,12 @@ void Metrics::countError(const std::string& code) {
     ++m_errors[code];
 }
 
-std::string Metrics::render(const std::map<std::string, std::int64_t>& sessionsByState) const {
+void Metrics::setSessionsByState(std::map<std::string, std::int64_t> sessionsByState) {
+    std::lock_guard lock(m_mutex);
+    m_sessionsByState = std::move(sessionsByState);
+}
+
+std::string Metrics::render() const {
     std::ostringstream out;
     out << "# HELP hoistd_requests_total HTTP requests answered, by method and status.\n"
         << "# TYPE hoistd_requests_total counter\n";
@@ -36,9 +41,9 @@ std::string Metrics::render(const std::map<std::string, std::int64_t>& sessionsB
         << "# HELP hoistd_sessions Upload sessions in the store, by state.\n"
         << "# TYPE hoistd_sessions gauge\n";
     for (const char* state : {"uploading", "finalizing", "completed", "failed"}) {
-        const auto it = sessionsByState.find(state);
+        const auto it = m_sessionsByState.find(state);
         out << "hoistd_sessions{state=\"" << state << "\"} "
-            << (it == sessionsByState.end() ? 0 : it->second) << "\n";
+            << (it == m_sessionsByState.end() ? 0 : it->second) << "\n";
     }
     out << "# HELP hoistd_finalizations_total Finalization attempts, by outcome.\n"
         << "# TYPE hoistd_finalizations_total counter\n";

@@ -8,8 +8,9 @@
 
 namespace hoist {
 
-// Counters for /metrics (Prometheus text format). Gauges that live in the store
-// (sessions by state) are passed in when rendering.
+// Counters for /metrics (Prometheus text format), all in memory: a scrape never touches
+// the database (docs/admin.md, "Security"). The sessions-by-state gauge is a snapshot
+// the daemon refreshes in the background.
 class Metrics final {
   public:
     void countRequest(const std::string& method, int status);
@@ -18,7 +19,9 @@ class Metrics final {
     void countFinalization(const std::string& outcome);
     void countError(const std::string& code);
 
-    std::string render(const std::map<std::string, std::int64_t>& sessionsByState) const;
+    void setSessionsByState(std::map<std::string, std::int64_t> sessionsByState);
+
+    std::string render() const;
 
   private:
     std::atomic<std::int64_t> m_bytesReceived{0};
@@ -27,6 +30,7 @@ class Metrics final {
     std::map<std::pair<std::string, int>, std::int64_t> m_requests;
     std::map<std::string, std::int64_t> m_finalizations;
     std::map<std::string, std::int64_t> m_errors;
+    std::map<std::string, std::int64_t> m_sessionsByState;
 };
 
 } // namespace hoist

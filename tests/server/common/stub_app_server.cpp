@@ -1,6 +1,8 @@
 #include "stub_app_server.h"
 
+#include <QDateTime>
 #include <QTcpSocket>
+#include <QTimer>
 
 StubAppServer::StubAppServer(QList<Answer> script)
     : StubAppServer([this, script = std::move(script)](const Received&) {
@@ -49,9 +51,28 @@ void StubAppServer::serve(QTcpSocket* socket) {
     }
     request.body = buffer.mid(headerEnd + 4, length);
     socket->setProperty("buffer", buffer.mid(headerEnd + 4 + length));
+    request.receivedAtMs = QDateTime::currentMSecsSinceEpoch();
     const Answer answer = m_responder(request);
     m_received.append(request);
+    if (answer.mode == Mode::Hang)
+        return;
+    if (answer.mode == Mode::Trickle)
+        return trickle(socket, answer);
     socket->write("HTTP/1.1 " + QByteArray::number(answer.status) +
                   " Stub\r\nContent-Type: application/json\r\nContent-Length: " +
                   QByteArray::number(answer.body.size()) + "\r\n\r\n" + answer.body);
+}
+
+void StubAppServer::trickle(QTcpSocket* socket, const Answer& answer) {
+    // A byte every 200 ms: never silent long enough for a per-read timeout, and a body
+    // so long that the answer would take hours.
+    const QByteArray head = "HTTP/1.1 " + QByteArray::number(answer.status) +
+                            " Stub\r\nContent-Type: application/json\r\nContent-Length: " +
+                            QByteArray::number(1 << 20) + "\r\n\r\n";
+    auto* timer = new QTimer(socket);
+    connect(timer, &QTimer::timeout, socket, [socket, head, sent = qsizetype(0)]() mutable {
+        socket->write(sent < head.size() ? head.mid(sent, 1) : QByteArray(" "));
+        ++sent;
+    });
+    timer->start(200);
 }

@@ -110,7 +110,9 @@ void TestConfig::everyFlag() {
                              "--log-level",       "debug",
                              "--public-url",      "https://files.example",
                              "--threads",         "8",
-                             "--read-timeout",    "7"});
+                             "--read-timeout",    "7",
+                             "--finalize-timeout", "4",
+                             "--finalize-workers", "3"});
     QCOMPARE(c.listenHost, "0.0.0.0");
     QCOMPARE(c.listenPort, 0);
     QCOMPARE(c.dataDir, "/srv/hoist");
@@ -231,7 +233,8 @@ void TestConfig::helpAndVersion() {
          {"--listen", "--data-dir", "--token", "--tokens-file", "--max-size", "--session-ttl",
           "--sweep-interval", "--storage", "--s3-endpoint", "--s3-bucket", "--s3-region",
           "--finalize-url", "--finalize-secret", "--allow-types", "--tls-cert", "--tls-key",
-          "--metrics-token", "--log-level", "--config"})
+          "--metrics-token", "--metrics-public", "--finalize-timeout", "--finalize-workers",
+          "--log-level", "--config"})
         QVERIFY2(usage.find(flag) != std::string::npos, flag);
 }
 
@@ -270,6 +273,14 @@ void TestConfig::refusals_data() {
     QTest::newRow("s3 without bucket")
         << QStringList{"--storage", "s3", "--s3-endpoint", "http://127.0.0.1:9000"}
         << "--s3-bucket";
+    QTest::newRow("open metrics beyond loopback")
+        << QStringList{"--listen", "0.0.0.0:8080"} << "--metrics-token";
+    QTest::newRow("open metrics on IPv6 any")
+        << QStringList{"--listen", "[::]:8080"} << "--metrics-public";
+    QTest::newRow("finalize timeout zero")
+        << QStringList{"--finalize-timeout", "0"} << "--finalize-timeout";
+    QTest::newRow("finalize workers zero")
+        << QStringList{"--finalize-workers", "0"} << "--finalize-workers";
     QTest::newRow("missing config file")
         << QStringList{"--config", "/nonexistent/hoistd.conf"} << "/nonexistent/hoistd.conf";
     QTest::newRow("missing tokens file")

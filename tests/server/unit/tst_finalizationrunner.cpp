@@ -10,12 +10,38 @@
 #include <QTest>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 
 using namespace hoist;
 using hoist::test::FakeFinalizer;
 using hoist::test::FakeSessionStore;
 
 namespace {
+// Holds every finalization until `wanted` of them are in flight at once (an application
+// server that answers only when pressed from all sides), then completes them all.
+class GatheringFinalizer final : public Finalizer {
+  public:
+    explicit GatheringFinalizer(int wanted) : m_wanted(wanted) {}
+
+    FinalizeOutcome finalize(const Session& session) override {
+        std::unique_lock lock(m_mutex);
+        ++m_inFlight;
+        m_gathered.notify_all();
+        const bool all = m_gathered.wait_for(lock, std::chrono::seconds(10),
+                                             [this] { return m_inFlight >= m_wanted; });
+        if (!all)
+            return {FinalizeOutcome::Status::Retry, {}, "attempts were not run side by side"};
+        return {FinalizeOutcome::Status::Completed, "file-" + session.id, {}};
+    }
+
+  private:
+    const int m_wanted;
+    std::mutex m_mutex;
+    std::condition_variable m_gathered;
+    int m_inFlight = 0;
+};
+
 Session finalizingSession(const std::string& id, std::int64_t nextAttemptAt) {
     Session s;
     s.id = id;
@@ -41,6 +67,8 @@ class TestFinalizationRunner final : public QObject {
     void failedAttemptSchedulesTheNext();
     void backgroundRetriesOnlyWhatIsDue();
     void backgroundSkipsLockedSessions();
+    void retriesRunSideBySide();
+    void aFailedAttemptWakesTheRunnerWhenDue();
 
   private:
     std::unique_ptr<FakeSessionStore> m_store;
@@ -151,6 +179,33 @@ void TestFinalizationRunner::backgroundSkipsLockedSessions() {
     }
     // Its next round (every second) takes it.
     QTRY_COMPARE_WITH_TIMEOUT(m_store->find("busy").value()->state, SessionState::Completed, 5000);
+}
+
+void TestFinalizationRunner::retriesRunSideBySide() {
+    // A slow application server must not hold back the other sessions' retries.
+    constexpr int kSessions = 4;
+    GatheringFinalizer gathering(kSessions);
+    FinalizationRunner runner(*m_store, gathering, *m_locks, m_metrics, m_logger, kSessions);
+    for (int i = 0; i < kSessions; ++i)
+        QVERIFY(m_store->create(finalizingSession("s" + std::to_string(i), 0)));
+    runner.start();
+    for (int i = 0; i < kSessions; ++i)
+        QTRY_COMPARE_WITH_TIMEOUT(m_store->find("s" + std::to_string(i)).value()->state,
+                                  SessionState::Completed, 8000);
+    runner.stop();
+}
+
+void TestFinalizationRunner::aFailedAttemptWakesTheRunnerWhenDue() {
+    m_runner->start();
+    QVERIFY(m_store->create(finalizingSession("later", 0)));
+    m_finalizer->setOutcome(FinalizeOutcome::Status::Retry);
+    const auto pending = m_runner->attempt(m_store->find("later").value().value());
+    QVERIFY(pending);
+    QCOMPARE(pending->state, SessionState::Finalizing);
+    m_finalizer->setOutcome(FinalizeOutcome::Status::Completed);
+    // Scheduled by the attempt itself (1 s backoff): no store scan finds it.
+    QTRY_COMPARE_WITH_TIMEOUT(m_store->find("later").value()->state, SessionState::Completed, 5000);
+    QCOMPARE(m_finalizer->finalized().size(), std::size_t(2));
 }
 
 QTEST_GUILESS_MAIN(TestFinalizationRunner)
