@@ -64,7 +64,7 @@ void FinalizationRunner::start() {
     // The one read of the whole backlog, through the index on state: afterwards every
     // failed attempt schedules its own retry.
     if (auto pending = m_store.inState(SessionState::Finalizing); !pending)
-        m_logger.error("finalization: " + pending.error());
+        m_logger.error("finalization: " + pending.error().message);
     else
         for (const Session& session : *pending)
             schedule(session.id, session.nextFinalizeAt);
