@@ -38,7 +38,9 @@ std::optional<qint64> parseCount(const QString& text) {
 
 } // namespace
 
-QString CliOptions::helpText() { return QString::fromUtf8(kUsage); }
+QString CliOptions::helpText() {
+    return QString::fromUtf8(kUsage);
+}
 
 std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QString& error,
                                             QString& earlyOutput) {

@@ -15,7 +15,7 @@ struct CliOptions {
     QUrl server;
     QString token;
     QString caFile;
-    int parallel = 0;       // 0: the settings' default
+    int parallel = 0;           // 0: the settings' default
     qint64 bandwidthLimit = -1; // -1: the settings' default
     bool json = false;
 

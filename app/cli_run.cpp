@@ -41,8 +41,7 @@ QByteArray resultLine(const QString& path, const QString& state, const QString& 
 
 } // namespace
 
-CliRun::CliRun(hoist::UploadEngine& engine, QList<UploadJob*> jobs, QStringList rejected,
-               bool json)
+CliRun::CliRun(hoist::UploadEngine& engine, QList<UploadJob*> jobs, QStringList rejected, bool json)
     : m_engine(engine), m_jobs(std::move(jobs)), m_rejected(std::move(rejected)), m_json(json) {
     QList<const UploadJob*> watched(m_jobs.cbegin(), m_jobs.cend());
     m_progress = std::make_unique<ProgressPrinter>(watched, stderr);

@@ -19,7 +19,8 @@ QFuture<tl::expected<QByteArray, QString>> readChunk(QString path, qint64 offset
             if (got < 0)
                 return tl::make_unexpected(file.errorString());
             if (got == 0)
-                return tl::make_unexpected(QStringLiteral("the file is shorter than when it was added"));
+                return tl::make_unexpected(
+                    QStringLiteral("the file is shorter than when it was added"));
             filled += got;
         }
         return bytes;

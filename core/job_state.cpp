@@ -47,12 +47,20 @@ bool isActive(JobState state) {
     }
 }
 
-bool isDone(JobState state) { return state == JobState::Done || state == JobState::DoneDuplicate; }
+bool isDone(JobState state) {
+    return state == JobState::Done || state == JobState::DoneDuplicate;
+}
 
-bool canPause(JobState state) { return state == JobState::Queued || isActive(state); }
+bool canPause(JobState state) {
+    return state == JobState::Queued || isActive(state);
+}
 
-bool canResume(JobState state) { return state == JobState::Paused; }
+bool canResume(JobState state) {
+    return state == JobState::Paused;
+}
 
-bool canRetry(JobState state) { return state == JobState::Failed; }
+bool canRetry(JobState state) {
+    return state == JobState::Failed;
+}
 
 } // namespace hoist

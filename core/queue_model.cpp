@@ -93,9 +93,9 @@ QVariant QueueModel::display(const UploadJob& job, int column) const {
     case Confirmed:
         return locale.formattedDataSize(record.confirmedBytes);
     case Speed:
-        return job.speed() > 0
-                   ? locale.formattedDataSize(static_cast<qint64>(job.speed())) + QStringLiteral("/s")
-                   : QString();
+        return job.speed() > 0 ? locale.formattedDataSize(static_cast<qint64>(job.speed())) +
+                                     QStringLiteral("/s")
+                               : QString();
     case Eta:
         return formatEta(job.etaSeconds());
     case Error:
@@ -146,9 +146,13 @@ QHash<int, QByteArray> QueueModel::roleNames() const {
     return names;
 }
 
-void QueueModel::setRefreshInterval(int milliseconds) { m_refresh.setInterval(milliseconds); }
+void QueueModel::setRefreshInterval(int milliseconds) {
+    m_refresh.setInterval(milliseconds);
+}
 
-void QueueModel::markDirty(const UploadJob* job) { m_dirty.insert(job); }
+void QueueModel::markDirty(const UploadJob* job) {
+    m_dirty.insert(job);
+}
 
 void QueueModel::flush() {
     if (m_dirty.isEmpty())

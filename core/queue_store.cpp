@@ -19,7 +19,9 @@ QString QueueStore::defaultDirectory() {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
 }
 
-QString QueueStore::filePath() const { return QDir(m_directory).filePath(QStringLiteral("queue.json")); }
+QString QueueStore::filePath() const {
+    return QDir(m_directory).filePath(QStringLiteral("queue.json"));
+}
 
 bool QueueStore::save(const QList<JobRecord>& records, QString* error) const {
     QJsonArray jobs;

@@ -16,8 +16,8 @@ QString delaysToString(const QList<std::chrono::milliseconds>& delays) {
     return parts.join(QLatin1Char(','));
 }
 
-QList<std::chrono::milliseconds> delaysFromString(const QString& text,
-                                                  const QList<std::chrono::milliseconds>& fallback) {
+QList<std::chrono::milliseconds>
+delaysFromString(const QString& text, const QList<std::chrono::milliseconds>& fallback) {
     QList<std::chrono::milliseconds> delays;
     for (const QString& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         bool ok = false;
@@ -43,7 +43,8 @@ Settings Settings::load(const QSettings& store) {
     settings.bandwidthLimit =
         std::max<qint64>(0, store.value("queue/bandwidthLimit", 0).toLongLong());
     settings.transferTimeout = std::chrono::milliseconds(
-        store.value("server/transferTimeoutMs", qint64(settings.transferTimeout.count())).toLongLong());
+        store.value("server/transferTimeoutMs", qint64(settings.transferTimeout.count()))
+            .toLongLong());
     return settings;
 }
 

@@ -22,7 +22,9 @@ void SpeedMeter::sample(qint64 confirmedBytes, qint64 nowMs) {
     m_lastMs = nowMs;
 }
 
-void SpeedMeter::reset() { *this = SpeedMeter(); }
+void SpeedMeter::reset() {
+    *this = SpeedMeter();
+}
 
 qint64 SpeedMeter::etaSeconds(qint64 remaining) const {
     if (m_speed <= 0)

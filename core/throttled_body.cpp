@@ -20,7 +20,9 @@ qint64 ThrottledBody::bytesAvailable() const {
     return (m_bytes.size() - m_position) + QIODevice::bytesAvailable();
 }
 
-bool ThrottledBody::atEnd() const { return m_position >= m_bytes.size(); }
+bool ThrottledBody::atEnd() const {
+    return m_position >= m_bytes.size();
+}
 
 qint64 ThrottledBody::readData(char* data, qint64 maxSize) {
     // QNAM's upload device treats -1, not 0, as the end of a sequential body.

@@ -31,9 +31,8 @@ class UploadJob final : public QObject {
   public:
     struct Context {
         ProtocolClient* client = nullptr; // outlives the job
-        QList<std::chrono::milliseconds> retryDelays{std::chrono::seconds(1),
-                                                     std::chrono::seconds(3),
-                                                     std::chrono::seconds(9)};
+        QList<std::chrono::milliseconds> retryDelays{
+            std::chrono::seconds(1), std::chrono::seconds(3), std::chrono::seconds(9)};
         std::chrono::milliseconds finalizePollInterval{500};
     };
 

@@ -65,8 +65,8 @@ int main(int argc, char** argv) {
         const std::string path = dir + "/" + req.matches[1].str();
         const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
         bool ok = fd >= 0 && reader([&](const char* data, std::size_t size) {
-            return writeAt(fd, data, size, offset);
-        });
+                      return writeAt(fd, data, size, offset);
+                  });
         if (ok && durable)
             ok = ::fdatasync(fd) == 0;
         if (fd >= 0)

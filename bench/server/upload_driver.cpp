@@ -93,9 +93,8 @@ std::optional<std::string> upload(const Options& options, int fd, std::int64_t s
     client.set_write_timeout(300, 0);
     const httplib::Headers auth{{"Authorization", "Bearer " + options.token}};
 
-    const nlohmann::json init{{"fileName", "bench.bin"},
-                              {"size", size},
-                              {"mimeType", "application/octet-stream"}};
+    const nlohmann::json init{
+        {"fileName", "bench.bin"}, {"size", size}, {"mimeType", "application/octet-stream"}};
     const auto created = client.Post("/upload/init", auth, init.dump(), "application/json");
     if (!created || created->status != 201)
         return describe(created, "init");
@@ -110,7 +109,8 @@ std::optional<std::string> upload(const Options& options, int fd, std::int64_t s
             return "cannot read " + options.file;
         httplib::Headers headers = auth;
         headers.emplace("X-Upload-Offset", std::to_string(offset));
-        const auto put = client.Put(path, headers, chunk.data(), length, "application/octet-stream");
+        const auto put =
+            client.Put(path, headers, chunk.data(), length, "application/octet-stream");
         if (!put || put->status != 200)
             return describe(put, ("chunk at " + std::to_string(offset)).c_str());
     }

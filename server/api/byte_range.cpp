@@ -31,8 +31,8 @@ RangeRequest parseRange(std::optional<std::string_view> header, std::int64_t siz
     // An end past any real size means "to the end" (RFC 9110: clamp, don't refuse).
     const bool endBeyondAnySize = !to.empty() && !parseOffset(to) &&
                                   to.find_first_not_of("0123456789") == std::string_view::npos;
-    const auto last = to.empty() || endBeyondAnySize ? std::optional<std::int64_t>(size - 1)
-                                                     : parseOffset(to);
+    const auto last =
+        to.empty() || endBeyondAnySize ? std::optional<std::int64_t>(size - 1) : parseOffset(to);
     if (!first || !last || (!to.empty() && *last < *first))
         return whole;
     if (*first >= size)

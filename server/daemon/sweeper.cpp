@@ -5,7 +5,9 @@ namespace hoist {
 Sweeper::Sweeper(std::chrono::seconds interval, std::function<void()> sweep)
     : m_interval(interval), m_sweep(std::move(sweep)) {}
 
-Sweeper::~Sweeper() { stop(); }
+Sweeper::~Sweeper() {
+    stop();
+}
 
 void Sweeper::start() {
     m_thread = std::thread([this] {

@@ -1,6 +1,5 @@
 #pragma once
 
-
 #include <chrono>
 #include <condition_variable>
 #include <functional>

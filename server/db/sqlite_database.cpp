@@ -17,9 +17,9 @@ SqliteDatabase::open(const std::string& path) {
         return tl::unexpected("cannot open database " + path + ": " + std::strerror(errno));
     ::close(fd);
     sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                   nullptr);
+    const int rc = sqlite3_open_v2(
+        path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+        nullptr);
     if (rc != SQLITE_OK) {
         std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
         sqlite3_close(db);
@@ -27,15 +27,17 @@ SqliteDatabase::open(const std::string& path) {
     }
     std::unique_ptr<SqliteDatabase> out(new SqliteDatabase(db));
     sqlite3_busy_timeout(db, 5000);
-    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                               "PRAGMA foreign_keys=ON"}) {
+    for (const char* pragma :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
         if (auto ok = out->exec(pragma); !ok)
             return tl::unexpected("cannot set up database " + path + ": " + ok.error());
     }
     return out;
 }
 
-SqliteDatabase::~SqliteDatabase() { sqlite3_close(m_db); }
+SqliteDatabase::~SqliteDatabase() {
+    sqlite3_close(m_db);
+}
 
 tl::expected<void, std::string> SqliteDatabase::exec(const std::string& sql) {
     char* error = nullptr;
@@ -47,14 +49,18 @@ tl::expected<void, std::string> SqliteDatabase::exec(const std::string& sql) {
     return {};
 }
 
-std::string SqliteDatabase::lastError() const { return sqlite3_errmsg(m_db); }
+std::string SqliteDatabase::lastError() const {
+    return sqlite3_errmsg(m_db);
+}
 
 Statement::Statement(SqliteDatabase& db, const char* sql) {
     if (sqlite3_prepare_v2(db.handle(), sql, -1, &m_stmt, nullptr) != SQLITE_OK)
         m_stmt = nullptr;
 }
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement() {
+    sqlite3_finalize(m_stmt);
+}
 
 Statement& Statement::bind(int index, const std::string& text) {
     sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -67,11 +73,14 @@ Statement& Statement::bind(int index, std::int64_t value) {
 }
 
 Statement& Statement::bindBlob(int index, const std::string& bytes) {
-    sqlite3_bind_blob(m_stmt, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(m_stmt, index, bytes.data(), static_cast<int>(bytes.size()),
+                      SQLITE_TRANSIENT);
     return *this;
 }
 
-int Statement::step() { return m_stmt ? sqlite3_step(m_stmt) : SQLITE_ERROR; }
+int Statement::step() {
+    return m_stmt ? sqlite3_step(m_stmt) : SQLITE_ERROR;
+}
 
 std::string Statement::text(int column) const {
     const auto* p = sqlite3_column_text(m_stmt, column);
@@ -86,7 +95,9 @@ std::string Statement::blob(int column) const {
              : std::string();
 }
 
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(m_stmt, column); }
+std::int64_t Statement::integer(int column) const {
+    return sqlite3_column_int64(m_stmt, column);
+}
 
 Transaction::Transaction(SqliteDatabase& db) : m_db(db) {
     m_begun = db.exec("BEGIN IMMEDIATE").has_value();

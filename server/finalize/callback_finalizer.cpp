@@ -31,16 +31,12 @@ std::string CallbackFinalizer::payload(const Session& session) const {
     const std::string downloadUrl =
         m_backend.presignGet(session.staging.key, lifetime)
             .value_or(m_links.make(session.id, nowSeconds() + lifetime.count()));
-    return nlohmann::json{{"event", "upload.completed"},
-                          {"sessionId", session.id},
-                          {"userId", session.userId},
-                          {"fileName", session.fileName},
-                          {"mimeType", session.mimeType},
-                          {"detectedMimeType", session.detectedMimeType},
-                          {"size", session.size},
-                          {"fingerprint", session.fingerprint},
-                          {"storage", storage},
-                          {"downloadUrl", downloadUrl}}
+    return nlohmann::json{
+        {"event", "upload.completed"},  {"sessionId", session.id},
+        {"userId", session.userId},     {"fileName", session.fileName},
+        {"mimeType", session.mimeType}, {"detectedMimeType", session.detectedMimeType},
+        {"size", session.size},         {"fingerprint", session.fingerprint},
+        {"storage", storage},           {"downloadUrl", downloadUrl}}
         .dump();
 }
 
@@ -53,21 +49,23 @@ FinalizeOutcome CallbackFinalizer::finalize(const Session& session) {
     request.body = body;
     request.timeout = m_settings.deadline;
     request.deadline = m_settings.deadline;
-    request.headers = {{"Content-Type", "application/json"},
-                       {"webhook-id", session.id},
-                       {"webhook-timestamp", std::to_string(timestamp)},
-                       {"webhook-signature",
-                        signature(m_settings.secret, session.id, timestamp, body)}};
+    request.headers = {
+        {"Content-Type", "application/json"},
+        {"webhook-id", session.id},
+        {"webhook-timestamp", std::to_string(timestamp)},
+        {"webhook-signature", signature(m_settings.secret, session.id, timestamp, body)}};
     const auto response = m_client.request(request);
     if (!response)
         return {FinalizeOutcome::Status::Retry, {}, "callback failed: " + response.error().message};
     if (response->status < 200 || response->status > 299)
-        return {FinalizeOutcome::Status::Retry, {},
+        return {FinalizeOutcome::Status::Retry,
+                {},
                 "callback answered HTTP " + std::to_string(response->status)};
     const auto answer = nlohmann::json::parse(response->body, nullptr, false);
     if (!answer.is_object() || !answer.contains("fileId") || !answer["fileId"].is_string() ||
         answer["fileId"].get<std::string>().empty())
-        return {FinalizeOutcome::Status::Retry, {},
+        return {FinalizeOutcome::Status::Retry,
+                {},
                 "callback answered 2xx without a fileId in a JSON object"};
     if (auto removed = m_backend.removeObject(session.staging.key); !removed)
         m_logger.warn("session " + session.id +

@@ -13,7 +13,7 @@ namespace hoist {
 
 struct CallbackSettings {
     std::string url;
-    std::string secret;                       // raw, or "whsec_<base64>"
+    std::string secret; // raw, or "whsec_<base64>"
     std::chrono::seconds linkLifetime{24 * 3600};
     // The whole exchange, however slowly the application server answers: past it the
     // attempt is a Retry, so `complete` is never held longer (docs/admin.md, "Security").

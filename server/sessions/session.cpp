@@ -4,10 +4,14 @@ namespace hoist {
 
 const char* toString(SessionState state) {
     switch (state) {
-    case SessionState::Uploading: return "uploading";
-    case SessionState::Finalizing: return "finalizing";
-    case SessionState::Completed: return "completed";
-    case SessionState::Failed: return "failed";
+    case SessionState::Uploading:
+        return "uploading";
+    case SessionState::Finalizing:
+        return "finalizing";
+    case SessionState::Completed:
+        return "completed";
+    case SessionState::Failed:
+        return "failed";
     }
     return "failed";
 }

@@ -31,8 +31,8 @@ struct Session {
     std::string id;
     std::string userId;
     std::string fileName;
-    std::string mimeType;            // the client's claim, may be empty
-    std::string claimedFingerprint;  // from init, may be empty
+    std::string mimeType;           // the client's claim, may be empty
+    std::string claimedFingerprint; // from init, may be empty
     std::int64_t size = 0;
     std::int64_t chunkSize = 0;
     std::int64_t uploadedBytes = 0;
@@ -56,9 +56,7 @@ struct Session {
 
     static constexpr std::size_t kHeadBytes = 512;
 
-    std::int64_t chunkCount() const {
-        return size == 0 ? 0 : (size + chunkSize - 1) / chunkSize;
-    }
+    std::int64_t chunkCount() const { return size == 0 ? 0 : (size + chunkSize - 1) / chunkSize; }
 };
 
 } // namespace hoist

@@ -12,7 +12,9 @@ namespace {
 constexpr std::int64_t kMaxWireInteger = std::int64_t{1} << 53;
 constexpr std::size_t kMaxFileNameBytes = 255;
 
-bool isLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+bool isLowerHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
 
 // Well-formed UTF-8 without overlongs or surrogates: names end up in JSON and file
 // systems, where broken sequences turn into replacement characters or errors.
@@ -119,11 +121,24 @@ std::optional<std::int64_t> parseByteSize(std::string_view text) {
     std::int64_t multiplier = 1;
     if (!text.empty()) {
         switch (text.back()) {
-        case 'K': case 'k': multiplier = std::int64_t{1} << 10; break;
-        case 'M': case 'm': multiplier = std::int64_t{1} << 20; break;
-        case 'G': case 'g': multiplier = std::int64_t{1} << 30; break;
-        case 'T': case 't': multiplier = std::int64_t{1} << 40; break;
-        default: break;
+        case 'K':
+        case 'k':
+            multiplier = std::int64_t{1} << 10;
+            break;
+        case 'M':
+        case 'm':
+            multiplier = std::int64_t{1} << 20;
+            break;
+        case 'G':
+        case 'g':
+            multiplier = std::int64_t{1} << 30;
+            break;
+        case 'T':
+        case 't':
+            multiplier = std::int64_t{1} << 40;
+            break;
+        default:
+            break;
         }
         if (multiplier != 1)
             text.remove_suffix(1);
@@ -142,10 +157,9 @@ std::string newUuid() {
     bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
     char out[37];
     std::snprintf(out, sizeof out,
-                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                  bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                  bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14],
-                  bytes[15]);
+                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", bytes[0],
+                  bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
+                  bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]);
     return out;
 }
 

@@ -27,10 +27,10 @@ enum class ErrorCode {
     RangeNotSatisfiable,
     LengthRequired,
     StorageUnavailable,
-    Unavailable,         // the session store is busy or unreachable (Retry-After)
-    TooManySessions,     // init: the user's open sessions are at --max-open-sessions
-    QuotaExceeded,       // init: declared + stored bytes would pass --quota
-    InsufficientStorage, // the backend's disk is full; nothing committed is lost
+    Unavailable,                 // the session store is busy or unreachable (Retry-After)
+    TooManySessions,             // init: the user's open sessions are at --max-open-sessions
+    QuotaExceeded,               // init: declared + stored bytes would pass --quota
+    InsufficientStorage,         // the backend's disk is full; nothing committed is lost
     MethodNotAllowed,            // a route, but not for this method
     RequestTimeout,              // the request head did not arrive in time
     UriTooLong,                  // a request line above 8 KiB

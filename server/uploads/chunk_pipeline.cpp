@@ -4,7 +4,6 @@
 
 namespace hoist {
 
-
 ChunkPipeline::ChunkPipeline(BlockStock& stock, ChunkWriter& writer, Sha256State fileHash,
                              bool hashChunk)
     : m_stock(stock), m_writer(writer), m_fileHash(fileHash) {

@@ -29,8 +29,8 @@ class ChunkPipeline final {
 
     struct Outcome {
         StorageResult<void> written;
-        Sha256State fileHash;       // the file hash including this chunk
-        std::string chunkHex;       // this chunk alone, when asked for
+        Sha256State fileHash; // the file hash including this chunk
+        std::string chunkHex; // this chunk alone, when asked for
     };
     // Flushes the last block and waits for the worker.
     Outcome finish();

@@ -15,7 +15,9 @@ QByteArray TestReply::header(const QByteArray& name) const {
     return {};
 }
 
-QJsonObject TestReply::json() const { return QJsonDocument::fromJson(body).object(); }
+QJsonObject TestReply::json() const {
+    return QJsonDocument::fromJson(body).object();
+}
 
 TestHttpClient::TestHttpClient(QUrl base, QByteArray token)
     : m_base(std::move(base)), m_token(std::move(token)) {}

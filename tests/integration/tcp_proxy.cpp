@@ -10,7 +10,9 @@ TcpProxy::TcpProxy(quint16 targetPort, QObject* parent)
     connect(&m_server, &QTcpServer::newConnection, this, &TcpProxy::accept);
 }
 
-bool TcpProxy::listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
+bool TcpProxy::listen() {
+    return m_server.listen(QHostAddress::LocalHost, 0);
+}
 
 QUrl TcpProxy::url() const {
     return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()));
@@ -66,19 +68,20 @@ void TcpProxy::relay(QTcpSocket* client, QTcpSocket* upstream, std::optional<Pen
         }
     };
     connect(client, &QTcpSocket::readyRead, this, forwardFromClient);
-    connect(upstream, &QTcpSocket::connected, this, [upstream, state] {
-        upstream->write(std::exchange(state->early, {}));
-    });
+    connect(upstream, &QTcpSocket::connected, this,
+            [upstream, state] { upstream->write(std::exchange(state->early, {})); });
     connect(upstream, &QTcpSocket::readyRead, this, [client, upstream, state] {
         if (!state->stalled)
             client->write(upstream->readAll());
     });
-    connect(upstream, &QTcpSocket::disconnected, client, [client] { client->disconnectFromHost(); });
+    connect(upstream, &QTcpSocket::disconnected, client,
+            [client] { client->disconnectFromHost(); });
     // A refused connection (hoistd down) is a reset for the client; an orderly close
     // arrives through disconnected() after the last response bytes were relayed.
-    connect(upstream, &QTcpSocket::errorOccurred, client, [client](QAbstractSocket::SocketError error) {
-        if (error != QAbstractSocket::RemoteHostClosedError)
-            client->abort();
-    });
+    connect(upstream, &QTcpSocket::errorOccurred, client,
+            [client](QAbstractSocket::SocketError error) {
+                if (error != QAbstractSocket::RemoteHostClosedError)
+                    client->abort();
+            });
     connect(client, &QTcpSocket::disconnected, client, close);
 }

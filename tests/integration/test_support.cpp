@@ -49,13 +49,16 @@ QByteArray writeRandomFile(const QString& path, qint64 size) {
     return bytes;
 }
 
-std::optional<QByteArray> download(const QUrl& server, const QString& token, const QString& fileId) {
+std::optional<QByteArray> download(const QUrl& server, const QString& token,
+                                   const QString& fileId) {
     QUrl url = server;
     url.setPath(QStringLiteral("/files/%1/content").arg(fileId));
     return get(url, token);
 }
 
-int httpStatus(const QUrl& url, const QString& token) { return request(url, token).status; }
+int httpStatus(const QUrl& url, const QString& token) {
+    return request(url, token).status;
+}
 
 double metric(const QUrl& server, const QString& series) {
     QUrl url = server;

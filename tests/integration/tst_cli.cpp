@@ -88,9 +88,9 @@ void TestCli::uploadPrintsOneResultLinePerFile() {
 }
 
 void TestCli::missingFileFails() {
-    auto run = hoist({"upload", m_dir.filePath("no-such-file"), "--server", server(), "--token",
-                      "tokA"},
-                     m_dir.filePath("xdg-missing"));
+    auto run =
+        hoist({"upload", m_dir.filePath("no-such-file"), "--server", server(), "--token", "tokA"},
+              m_dir.filePath("xdg-missing"));
     QVERIFY(run->waitForFinished(30000));
     QCOMPARE(run->exitCode(), 1);
     QVERIFY(run->readAllStandardOutput().startsWith("failed\t"));
@@ -121,7 +121,8 @@ void TestCli::killedThenResumed() {
     const QList<QByteArray> fields = resume->readAllStandardOutput().trimmed().split('\t');
     QCOMPARE(fields.size(), 3);
     QCOMPARE(fields[0], QByteArray("done"));
-    const auto stored = test_support::download(m_server->url(), "tokA", QString::fromUtf8(fields[2]));
+    const auto stored =
+        test_support::download(m_server->url(), "tokA", QString::fromUtf8(fields[2]));
     QVERIFY2(stored && *stored == bytes, errors.constData());
 }
 

@@ -24,9 +24,9 @@ constexpr int kTimeout = 30000;
 } // namespace
 
 // Waits until the job settles, then compares its state (showing its error if any).
-#define WAIT_FOR_STATE(job, expected)                                                             \
+#define WAIT_FOR_STATE(job, expected)                                                              \
     QTRY_VERIFY_WITH_TIMEOUT(isDone((job)->state()) || (job)->state() == JobState::Failed,         \
-                             kTimeout);                                                             \
+                             kTimeout);                                                            \
     QVERIFY2((job)->state() == (expected), qPrintable((job)->record().error))
 
 class TestUploadEngine final : public QObject {

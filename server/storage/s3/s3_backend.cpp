@@ -35,15 +35,15 @@ class S3ChunkWriter final : public ChunkWriter {
   public:
     S3ChunkWriter(S3Client& client, std::string key, std::string uploadId, std::int64_t index,
                   std::int64_t length)
-        : m_client(client), m_key(std::move(key)), m_uploadId(std::move(uploadId)),
-          m_index(index), m_length(length) {
+        : m_client(client), m_key(std::move(key)), m_uploadId(std::move(uploadId)), m_index(index),
+          m_length(length) {
         m_bytes.reserve(static_cast<std::size_t>(length));
     }
 
     StorageResult<void> append(std::span<const char> bytes) override {
         if (static_cast<std::int64_t>(m_bytes.size() + bytes.size()) > m_length) {
-            return tl::unexpected(storageError(StorageError::Kind::Rejected,
-                                               "more bytes than the chunk's length"));
+            return tl::unexpected(
+                storageError(StorageError::Kind::Rejected, "more bytes than the chunk's length"));
         }
         m_bytes.append(bytes.data(), bytes.size());
         return {};
@@ -51,8 +51,8 @@ class S3ChunkWriter final : public ChunkWriter {
 
     StorageResult<ChunkReceipt> commit() override {
         if (static_cast<std::int64_t>(m_bytes.size()) != m_length) {
-            return tl::unexpected(storageError(StorageError::Kind::Rejected,
-                                               "the chunk is shorter than its length"));
+            return tl::unexpected(
+                storageError(StorageError::Kind::Rejected, "the chunk is shorter than its length"));
         }
         auto etag = m_client.uploadPart(m_key, m_uploadId, static_cast<int>(m_index + 1), m_bytes);
         std::string().swap(m_bytes);
@@ -76,7 +76,9 @@ class S3ChunkWriter final : public ChunkWriter {
 S3Backend::S3Backend(S3Config config, std::unique_ptr<S3Client> client)
     : m_config(std::move(config)), m_client(std::move(client)) {}
 
-std::string S3Backend::keyFor(const Session& session) const { return m_config.prefix + session.id; }
+std::string S3Backend::keyFor(const Session& session) const {
+    return m_config.prefix + session.id;
+}
 
 // Only keys shaped like ours (<prefix><uuid>) are hoistd's to abort, even when the
 // prefix is empty and the bucket is shared.
@@ -114,10 +116,10 @@ StorageResult<StagingRef> S3Backend::begin(const Session& session) {
 StorageResult<std::unique_ptr<ChunkWriter>>
 S3Backend::openChunk(const Session& session, std::int64_t index, std::int64_t length) {
     if (index < 0 || index >= session.chunkCount() || length != chunkLength(session, index)) {
-        return tl::unexpected(storageError(StorageError::Kind::Rejected,
-                                           "chunk " + std::to_string(index) + " of " +
-                                               std::to_string(length) +
-                                               " bytes does not fit the session"));
+        return tl::unexpected(
+            storageError(StorageError::Kind::Rejected, "chunk " + std::to_string(index) + " of " +
+                                                           std::to_string(length) +
+                                                           " bytes does not fit the session"));
     }
     return std::make_unique<S3ChunkWriter>(*m_client, session.staging.key, session.staging.uploadId,
                                            index, length);
@@ -195,8 +197,8 @@ StorageResult<void> S3Backend::verify(const Session& session,
     // (crash before the commit) is sent again and overwrites its part.
     for (const ChunkReceipt& receipt : receipts) {
         const auto found = byNumber.find(static_cast<int>(receipt.index + 1));
-        const std::string what = "part " + std::to_string(receipt.index + 1) + " of " +
-                                 session.staging.key;
+        const std::string what =
+            "part " + std::to_string(receipt.index + 1) + " of " + session.staging.key;
         if (found == byNumber.end()) {
             return tl::unexpected(storageError(StorageError::Kind::NotFound, what + " is missing"));
         }
@@ -227,8 +229,7 @@ StorageResult<void> S3Backend::removeObject(const std::string& key) {
     return {};
 }
 
-std::optional<std::string> S3Backend::presignGet(const std::string& key,
-                                                 std::chrono::seconds ttl) {
+std::optional<std::string> S3Backend::presignGet(const std::string& key, std::chrono::seconds ttl) {
     return m_client->presignGet(key, std::clamp(ttl, std::chrono::seconds(1), kMaxPresignTtl),
                                 std::chrono::system_clock::now());
 }
@@ -312,15 +313,15 @@ tl::expected<std::unique_ptr<StorageBackend>, std::string> makeS3Backend(const S
     if (schemeEnd == std::string::npos || (scheme != "http" && scheme != "https") ||
         config.endpoint.size() == schemeEnd + 3 ||
         config.endpoint.find('/', schemeEnd + 3) != std::string::npos) {
-        return tl::unexpected("S3 endpoint must be http(s)://HOST[:PORT], not '" +
-                              config.endpoint + "'");
+        return tl::unexpected("S3 endpoint must be http(s)://HOST[:PORT], not '" + config.endpoint +
+                              "'");
     }
     if (!config.pathStyle) {
         std::string host = config.endpoint.substr(schemeEnd + 3);
         host = host.substr(0, host.find(':'));
         // A dotted bucket name breaks the TLS wildcard of virtual-hosted AWS hosts.
-        config.pathStyle = !endsWith(host, "amazonaws.com") ||
-                           config.bucket.find('.') != std::string::npos;
+        config.pathStyle =
+            !endsWith(host, "amazonaws.com") || config.bucket.find('.') != std::string::npos;
     }
     if (config.accessKeyId.empty() && config.secretAccessKey.empty()) {
         config.accessKeyId = environment("AWS_ACCESS_KEY_ID");

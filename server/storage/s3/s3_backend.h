@@ -32,8 +32,7 @@ class S3Backend final : public StorageBackend {
     StorageResult<void> abort(const Session& session) override;
     StorageResult<void> verify(const Session& session,
                                const std::vector<ChunkReceipt>& receipts) override;
-    StorageResult<void> readObject(const std::string& key, std::int64_t offset,
-                                   std::int64_t length,
+    StorageResult<void> readObject(const std::string& key, std::int64_t offset, std::int64_t length,
                                    const std::function<bool(std::span<const char>)>& sink) override;
     StorageResult<void> removeObject(const std::string& key) override;
     std::optional<std::string> presignGet(const std::string& key,

@@ -131,8 +131,7 @@ StorageError toStorageError(const S3Error& error, std::string_view context) {
         out.kind = StorageError::Kind::Fatal;
         break;
     default:
-        out.kind = error.retryable() ? StorageError::Kind::Unavailable
-                                     : StorageError::Kind::Fatal;
+        out.kind = error.retryable() ? StorageError::Kind::Unavailable : StorageError::Kind::Fatal;
     }
     return out;
 }

@@ -30,8 +30,8 @@ struct S3Error {
     };
 
     Code code = Code::Other;
-    int httpStatus = 0;       // 0 for Transport
-    std::string codeText;     // S3's own <Code>, kept for messages and logs
+    int httpStatus = 0;   // 0 for Transport
+    std::string codeText; // S3's own <Code>, kept for messages and logs
     std::string message;
 
     // Worth another attempt: S3 asks for it (5xx, SlowDown, RequestTimeout) or the

@@ -82,7 +82,8 @@ void TestCrashRecovery::killDuringManySessionsKeepsEveryOffset() {
     const QByteArray data = testBytes(8 * 1024 * 1024 + 100, 3);
     QStringList ids;
     for (int i = 0; i < 6; ++i) {
-        const QString id = client.init(QString("f%1.bin").arg(i), data.size())["sessionId"].toString();
+        const QString id =
+            client.init(QString("f%1.bin").arg(i), data.size())["sessionId"].toString();
         // Even sessions get their first chunk acknowledged before the crash.
         if (i % 2 == 0)
             QCOMPARE(client.putChunk(id, 0, data.left(8 * 1024 * 1024)).status, 200);

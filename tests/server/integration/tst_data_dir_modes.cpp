@@ -41,8 +41,8 @@ void TestDataDirModes::freshDataDirIsOwnerOnly() {
     QVERIFY(server.start());
     TestHttpClient(server.url(), {}).get("/healthz"); // the database has been written
     QCOMPARE(modeOf(data), 0700);
-    for (const char* name : {"hoistd.db", "hoistd.db-wal", "hoistd.db-shm", "capability.key",
-                             "dev-token"})
+    for (const char* name :
+         {"hoistd.db", "hoistd.db-wal", "hoistd.db-shm", "capability.key", "dev-token"})
         QVERIFY2(modeOf(data + "/" + name) == 0600,
                  qPrintable(QString("%1: %2").arg(name).arg(modeOf(data + "/" + name), 0, 8)));
 }

@@ -17,8 +17,8 @@ const QByteArray kSecretKey = "hoist-test-webhook-key-0123456789";
 const QByteArray kSecret = "whsec_" + kSecretKey.toBase64();
 
 QByteArray expectedSignature(const StubAppServer::Received& r) {
-    const QByteArray signed_ = r.headers["webhook-id"] + "." + r.headers["webhook-timestamp"] +
-                               "." + r.body;
+    const QByteArray signed_ =
+        r.headers["webhook-id"] + "." + r.headers["webhook-timestamp"] + "." + r.body;
     return "v1," + QMessageAuthenticationCode::hash(signed_, kSecretKey, QCryptographicHash::Sha256)
                        .toBase64();
 }

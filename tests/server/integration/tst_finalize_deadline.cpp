@@ -44,9 +44,9 @@ void TestFinalizeDeadline::slowCallbackAnswersFinalizingInTime() {
     QFETCH(int, mode);
     StubAppServer app({{200, "{}", Mode(mode)}, {200, R"({"fileId":"late-but-fine"})"}});
     QVERIFY(app.listen());
-    HoistdProcess server(m_dir.filePath(QTest::currentDataTag()),
-                         {"--finalize-url", app.url(), "--finalize-secret", kSecret,
-                          "--finalize-timeout", "2"});
+    HoistdProcess server(
+        m_dir.filePath(QTest::currentDataTag()),
+        {"--finalize-url", app.url(), "--finalize-secret", kSecret, "--finalize-timeout", "2"});
     QVERIFY(server.start());
     TestHttpClient client(server.url());
     const QByteArray bytes = testBytes(20000, 3);

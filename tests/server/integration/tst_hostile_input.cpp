@@ -85,34 +85,36 @@ void TestHostileInput::absurdOffsets() {
 }
 
 void TestHostileInput::hugeAndDeepJson() {
-    const QByteArray huge = "{\"fileName\":\"" + QByteArray(2 * 1024 * 1024, 'a') + "\",\"size\":1}";
-    expectError(m_client->send("POST", "/upload/init", huge, {{"Content-Type", "application/json"}}),
-                413);
+    const QByteArray huge =
+        "{\"fileName\":\"" + QByteArray(2 * 1024 * 1024, 'a') + "\",\"size\":1}";
+    expectError(
+        m_client->send("POST", "/upload/init", huge, {{"Content-Type", "application/json"}}), 413);
     const QByteArray deep = QByteArray(100000, '[') + QByteArray(100000, ']');
-    expectError(m_client->send("POST", "/upload/init", deep, {{"Content-Type", "application/json"}}),
-                413);
+    expectError(
+        m_client->send("POST", "/upload/init", deep, {{"Content-Type", "application/json"}}), 413);
     const QByteArray deepSmall = QByteArray(10000, '[') + QByteArray(10000, ']');
-    expectError(m_client->send("POST", "/upload/init", deepSmall,
-                               {{"Content-Type", "application/json"}}),
-                400);
+    expectError(
+        m_client->send("POST", "/upload/init", deepSmall, {{"Content-Type", "application/json"}}),
+        400);
     const QByteArray deepObject = "{\"a\":" + QByteArray(5000, '[') + QByteArray(5000, ']') + "}";
-    expectError(m_client->send("POST", "/upload/dedup", deepObject,
-                               {{"Content-Type", "application/json"}}),
-                400);
+    expectError(
+        m_client->send("POST", "/upload/dedup", deepObject, {{"Content-Type", "application/json"}}),
+        400);
     QCOMPARE(m_client->get("/healthz").status, 200);
 }
 
 void TestHostileInput::hostileFileNames() {
-    for (const QByteArray& name : {QByteArray("../../escape.bin"), QByteArray("/tmp/abs.bin"),
-                                   QByteArray("..\\\\win.bin"), QByteArray("bad\\xff\\xfe.bin"),
-                                   QByteArray("nul\\u0000.bin")}) {
+    for (const QByteArray& name :
+         {QByteArray("../../escape.bin"), QByteArray("/tmp/abs.bin"), QByteArray("..\\\\win.bin"),
+          QByteArray("bad\\xff\\xfe.bin"), QByteArray("nul\\u0000.bin")}) {
         const QByteArray body = "{\"fileName\":\"" + name + "\",\"size\":5}";
-        expectError(m_client->send("POST", "/upload/init", body,
-                                   {{"Content-Type", "application/json"}}),
-                    400);
+        expectError(
+            m_client->send("POST", "/upload/init", body, {{"Content-Type", "application/json"}}),
+            400);
     }
     // Raw invalid UTF-8 bytes inside the JSON string.
-    expectError(m_client->send("POST", "/upload/init", "{\"fileName\":\"a\xff\xfe.bin\",\"size\":5}",
+    expectError(m_client->send("POST", "/upload/init",
+                               "{\"fileName\":\"a\xff\xfe.bin\",\"size\":5}",
                                {{"Content-Type", "application/json"}}),
                 400);
 }
@@ -130,9 +132,9 @@ void TestHostileInput::bodyShorterThanContentLength() {
 void TestHostileInput::bodyLargerThanAnyChunk() {
     RawHttpConnection connection;
     QVERIFY(connection.connectTo(m_server->port()));
-    QVERIFY(connection.sendHead("PUT", "/upload/" + m_session.toUtf8(),
-                                {"Authorization: Bearer tokA", "X-Upload-Offset: 100",
-                                 "Content-Length: 1099511627776"}));
+    QVERIFY(connection.sendHead(
+        "PUT", "/upload/" + m_session.toUtf8(),
+        {"Authorization: Bearer tokA", "X-Upload-Offset: 100", "Content-Length: 1099511627776"}));
     const int status = connection.readStatus();
     QVERIFY2(status == 413, QByteArray::number(status).constData());
     QCOMPARE(m_client->get("/healthz").status, 200);
@@ -140,7 +142,8 @@ void TestHostileInput::bodyLargerThanAnyChunk() {
 
 void TestHostileInput::cleanupTestCase() {
     // Nothing but the data directory and the server's log appeared beside it.
-    const QStringList entries = QDir(m_dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot);
+    const QStringList entries =
+        QDir(m_dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot);
     QCOMPARE(entries, QStringList({"data", "data.log"}));
     QDirIterator it(m_dir.filePath("data"), QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext())

@@ -4,9 +4,9 @@
 #include "test_http_client.h"
 
 #include <QDir>
-#include <csignal>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
 
 class TestLifecycle final : public QObject {
     Q_OBJECT
@@ -39,7 +39,8 @@ void TestLifecycle::expiredSessionsLoseTheirBytes() {
 }
 
 void TestLifecycle::activityExtendsExpiry() {
-    HoistdProcess server(m_dir.filePath("activity"), {"--session-ttl", "6", "--sweep-interval", "1"});
+    HoistdProcess server(m_dir.filePath("activity"),
+                         {"--session-ttl", "6", "--sweep-interval", "1"});
     QVERIFY(server.start());
     TestHttpClient client(server.url());
     const QByteArray bytes = testBytes(8 * 1024 * 1024 + 10);

@@ -21,9 +21,9 @@ void TestLogEscaping::controlCharactersInAPathAreEscaped() {
     QVERIFY(server.start());
     RawHttpConnection connection;
     QVERIFY(connection.connectTo(server.port()));
-    QVERIFY(connection.sendHead(
-        "GET", "/nope%0d%0a2001-01-01T00:00:00Z%20error%20forged%1b%5b2J%7f%c2%9b",
-        {"Host: 127.0.0.1", "Connection: close"}));
+    QVERIFY(connection.sendHead("GET",
+                                "/nope%0d%0a2001-01-01T00:00:00Z%20error%20forged%1b%5b2J%7f%c2%9b",
+                                {"Host: 127.0.0.1", "Connection: close"}));
     QVERIFY(connection.readStatus() > 0);
     QTRY_VERIFY_WITH_TIMEOUT(server.stderrOutput().contains("forged"), 5000);
 

@@ -4,8 +4,8 @@
 
 #include <QFile>
 #include <QProcess>
-#include <QSslConfiguration>
 #include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -104,12 +104,12 @@ void TestOperations::badConfigFileExits2() {
 void TestOperations::servesHttpsWithGivenCertificate() {
     const QString cert = m_dir.filePath("cert.pem");
     const QString key = m_dir.filePath("key.pem");
-    QCOMPARE(QProcess::execute("openssl", {"req", "-x509", "-newkey", "ec", "-pkeyopt",
-                                           "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-                                           "-subj", "/CN=127.0.0.1", "-addext",
-                                           "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out",
-                                           cert}),
-             0);
+    QCOMPARE(
+        QProcess::execute("openssl", {"req", "-x509", "-newkey", "ec", "-pkeyopt",
+                                      "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                                      "-subj", "/CN=127.0.0.1", "-addext",
+                                      "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert}),
+        0);
     HoistdProcess server(m_dir.filePath("tls"), {"--tls-cert", cert, "--tls-key", key});
     QVERIFY(server.start());
     QCOMPARE(server.url().scheme(), QString("https"));

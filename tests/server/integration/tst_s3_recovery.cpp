@@ -31,8 +31,10 @@ void TestS3Recovery::initTestCase() {
 
 std::unique_ptr<HoistdProcess> TestS3Recovery::server(const QString& name, const QString& bucket,
                                                       QStringList extra) {
-    extra << "--storage" << "s3" << "--s3-endpoint" << m_moto.endpoint() << "--s3-bucket"
-          << bucket << "--s3-region" << m_moto.region();
+    extra << "--storage"
+          << "s3"
+          << "--s3-endpoint" << m_moto.endpoint() << "--s3-bucket" << bucket << "--s3-region"
+          << m_moto.region();
     auto process = std::make_unique<HoistdProcess>(m_dir.filePath(name), extra);
     process->setEnvironment(m_moto.credentialsEnvironment());
     return process;
@@ -69,7 +71,8 @@ void TestS3Recovery::orphanedUploadsAreAbortedAtStart() {
     TestHttpClient client(first->url());
     const QByteArray data = testBytes(8 * 1024 * 1024 + 1);
     for (int i = 0; i < 3; ++i) {
-        const QString id = client.init(QString("o%1.bin").arg(i), data.size())["sessionId"].toString();
+        const QString id =
+            client.init(QString("o%1.bin").arg(i), data.size())["sessionId"].toString();
         QCOMPARE(client.putChunk(id, 0, data.left(8 * 1024 * 1024)).status, 200);
     }
     first->kill9();

@@ -30,7 +30,9 @@ std::optional<hoist::HttpResponse> iamCall(const QString& endpoint, const std::s
     const auto now = std::chrono::system_clock::now();
     const std::string host = endpoint.mid(QStringLiteral("http://").size()).toStdString();
     const std::string hash = hoist::SigV4Signer::sha256Hex(form);
-    hoist::SigV4Request toSign{"POST", "/", {},
+    hoist::SigV4Request toSign{"POST",
+                               "/",
+                               {},
                                {{"host", host},
                                 {"content-type", "application/x-www-form-urlencoded"},
                                 {"x-amz-date", hoist::SigV4Signer::amzDate(now)}},
@@ -62,7 +64,9 @@ std::string formEncode(const std::vector<std::pair<std::string, std::string>>& f
 
 MotoServer::MotoServer(bool checkSignatures) : m_checkSignatures(checkSignatures) {}
 
-MotoServer::~MotoServer() { stop(); }
+MotoServer::~MotoServer() {
+    stop();
+}
 
 QString MotoServer::executable() {
     const QString fromEnvironment = qEnvironmentVariable("MOTO_SERVER");
@@ -137,13 +141,15 @@ bool MotoServer::waitUntilReady(int timeoutMs) {
 bool MotoServer::createIamUser() {
     const QString at = endpoint();
     const std::string version = "2010-05-08";
-    if (!iamCall(at, formEncode({{"Action", "CreateUser"}, {"UserName", "hoist"},
-                                 {"Version", version}}))) {
+    if (!iamCall(
+            at,
+            formEncode({{"Action", "CreateUser"}, {"UserName", "hoist"}, {"Version", version}}))) {
         m_error = QStringLiteral("moto: CreateUser failed");
         return false;
     }
-    const auto key = iamCall(at, formEncode({{"Action", "CreateAccessKey"}, {"UserName", "hoist"},
-                                             {"Version", version}}));
+    const auto key = iamCall(
+        at,
+        formEncode({{"Action", "CreateAccessKey"}, {"UserName", "hoist"}, {"Version", version}}));
     const auto policy = iamCall(
         at, formEncode({{"Action", "PutUserPolicy"},
                         {"UserName", "hoist"},
@@ -155,7 +161,8 @@ bool MotoServer::createIamUser() {
         m_error = QStringLiteral("moto: CreateAccessKey or PutUserPolicy failed");
         return false;
     }
-    m_accessKeyId = QString::fromStdString(hoist::s3xml::text(key->body, "AccessKeyId").value_or(""));
+    m_accessKeyId =
+        QString::fromStdString(hoist::s3xml::text(key->body, "AccessKeyId").value_or(""));
     m_secretAccessKey =
         QString::fromStdString(hoist::s3xml::text(key->body, "SecretAccessKey").value_or(""));
     return !m_accessKeyId.isEmpty() && !m_secretAccessKey.isEmpty();
@@ -173,11 +180,14 @@ void MotoServer::stop() {
 }
 
 bool MotoServer::createBucket(const QString& bucket) {
-    const hoist::SigV4Signer signer({m_accessKeyId.toStdString(), m_secretAccessKey.toStdString(), ""},
-                                    region().toStdString(), "s3");
+    const hoist::SigV4Signer signer(
+        {m_accessKeyId.toStdString(), m_secretAccessKey.toStdString(), ""}, region().toStdString(),
+        "s3");
     const auto now = std::chrono::system_clock::now();
     const std::string emptyHash = hoist::SigV4Signer::sha256Hex("");
-    hoist::SigV4Request toSign{"PUT", "/" + bucket.toStdString(), {},
+    hoist::SigV4Request toSign{"PUT",
+                               "/" + bucket.toStdString(),
+                               {},
                                {{"host", QStringLiteral("127.0.0.1:%1").arg(m_port).toStdString()},
                                 {"x-amz-content-sha256", emptyHash},
                                 {"x-amz-date", hoist::SigV4Signer::amzDate(now)}},

@@ -17,7 +17,9 @@ class TestHttpClient final : public QObject {
     void transportFailuresAreValues();
 
   private:
-    std::string url(const std::string& path) const { return m_moto.endpoint().toStdString() + path; }
+    std::string url(const std::string& path) const {
+        return m_moto.endpoint().toStdString() + path;
+    }
     // Unchecked, but without one moto treats a GET as anonymous and refuses it.
     static HttpHeaders someCredential() {
         return {{"Authorization", "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/"
@@ -43,7 +45,8 @@ void TestHttpClient::streamsRequestAndResponseBodies() {
     put.bodyLength = length;
     // 64 KiB at a time, each byte a function of its offset.
     put.bodyProvider = [&](std::int64_t offset, const BodySink& write) {
-        std::string piece(static_cast<std::size_t>(std::min<std::int64_t>(65536, length - offset)), '\0');
+        std::string piece(static_cast<std::size_t>(std::min<std::int64_t>(65536, length - offset)),
+                          '\0');
         for (std::size_t i = 0; i < piece.size(); ++i) {
             piece[i] = static_cast<char>((offset + static_cast<std::int64_t>(i)) % 251);
         }

@@ -258,9 +258,8 @@ void TestS3Backend::reconcileAbortsOnlyOrphans() {
     const auto underPrefix = foreign.createMultipartUpload("hoist-not-a-session");
     QVERIFY(otherApp && underPrefix);
 
-    m_backend->reconcile([&](const StagingRef& staging) {
-        return staging.uploadId == live.staging.uploadId;
-    });
+    m_backend->reconcile(
+        [&](const StagingRef& staging) { return staging.uploadId == live.staging.uploadId; });
     const QString uploads = m_moto.multipartUploads(m_bucket).join(' ');
     QVERIFY(uploads.contains(QString::fromStdString(live.staging.uploadId)));
     QVERIFY(!uploads.contains(QString::fromStdString(orphan.staging.uploadId)));

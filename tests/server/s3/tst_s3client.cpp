@@ -49,7 +49,8 @@ void TestS3Client::listPartsFollowsPages() {
     const auto uploadId = client.createMultipartUpload("paged");
     QVERIFY(uploadId);
     for (int number = 1; number <= 5; ++number) {
-        QVERIFY(client.uploadPart("paged", *uploadId, number, std::string(100, char('a' + number))));
+        QVERIFY(
+            client.uploadPart("paged", *uploadId, number, std::string(100, char('a' + number))));
     }
     const auto parts = client.listParts("paged", *uploadId, 2);
     QVERIFY(parts);
@@ -116,11 +117,12 @@ void TestS3Client::virtualHostedUrlsNameTheBucketInTheHost() {
     virtualHosted.region = "eu-west-1";
     virtualHosted.pathStyle = false;
     S3Client client(virtualHosted);
-    const std::string url = client.presignGet("hoist-a b", std::chrono::seconds(60),
-                                              std::chrono::system_clock::now());
-    QVERIFY2(url.rfind("https://" + m_bucket.toStdString() + ".s3.eu-west-1.amazonaws.com/hoist-a%20b?",
-                       0) == 0,
-             url.c_str());
+    const std::string url =
+        client.presignGet("hoist-a b", std::chrono::seconds(60), std::chrono::system_clock::now());
+    QVERIFY2(
+        url.rfind("https://" + m_bucket.toStdString() + ".s3.eu-west-1.amazonaws.com/hoist-a%20b?",
+                  0) == 0,
+        url.c_str());
     QVERIFY(url.find("X-Amz-Credential=" + m_moto.accessKeyId().toStdString() + "%2F") !=
             std::string::npos);
 }

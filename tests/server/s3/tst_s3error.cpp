@@ -39,24 +39,25 @@ void TestS3Error::mapsErrorCodes_data() {
     QTest::addColumn<StorageError::Kind>("kind");
     using C = S3Error::Code;
     using K = StorageError::Kind;
-    QTest::newRow("NoSuchUpload") << 404 << "NoSuchUpload" << C::NoSuchUpload << false << K::NotFound;
+    QTest::newRow("NoSuchUpload") << 404 << "NoSuchUpload" << C::NoSuchUpload << false
+                                  << K::NotFound;
     QTest::newRow("NoSuchKey") << 404 << "NoSuchKey" << C::NoSuchKey << false << K::NotFound;
     QTest::newRow("NoSuchBucket") << 404 << "NoSuchBucket" << C::NoSuchBucket << false << K::Fatal;
-    QTest::newRow("EntityTooSmall") << 400 << "EntityTooSmall" << C::EntityTooSmall << false
-                                    << K::Rejected;
+    QTest::newRow("EntityTooSmall")
+        << 400 << "EntityTooSmall" << C::EntityTooSmall << false << K::Rejected;
     QTest::newRow("InvalidPart") << 400 << "InvalidPart" << C::InvalidPart << false << K::Rejected;
-    QTest::newRow("InvalidPartOrder") << 400 << "InvalidPartOrder" << C::InvalidPartOrder << false
-                                      << K::Rejected;
+    QTest::newRow("InvalidPartOrder")
+        << 400 << "InvalidPartOrder" << C::InvalidPartOrder << false << K::Rejected;
     QTest::newRow("AccessDenied") << 403 << "AccessDenied" << C::AccessDenied << false << K::Fatal;
-    QTest::newRow("InvalidAccessKeyId") << 403 << "InvalidAccessKeyId" << C::InvalidAccessKeyId
-                                        << false << K::Fatal;
-    QTest::newRow("SignatureDoesNotMatch") << 403 << "SignatureDoesNotMatch"
-                                           << C::SignatureDoesNotMatch << false << K::Fatal;
+    QTest::newRow("InvalidAccessKeyId")
+        << 403 << "InvalidAccessKeyId" << C::InvalidAccessKeyId << false << K::Fatal;
+    QTest::newRow("SignatureDoesNotMatch")
+        << 403 << "SignatureDoesNotMatch" << C::SignatureDoesNotMatch << false << K::Fatal;
     QTest::newRow("SlowDown") << 503 << "SlowDown" << C::SlowDown << true << K::Unavailable;
-    QTest::newRow("InternalError") << 500 << "InternalError" << C::InternalError << true
-                                   << K::Unavailable;
-    QTest::newRow("RequestTimeout") << 400 << "RequestTimeout" << C::RequestTimeout << true
-                                    << K::Unavailable;
+    QTest::newRow("InternalError")
+        << 500 << "InternalError" << C::InternalError << true << K::Unavailable;
+    QTest::newRow("RequestTimeout")
+        << 400 << "RequestTimeout" << C::RequestTimeout << true << K::Unavailable;
     QTest::newRow("unknown 4xx") << 400 << "MalformedXML" << C::Other << false << K::Fatal;
     QTest::newRow("unknown 5xx") << 502 << "BadGateway" << C::Other << true << K::Unavailable;
 }
@@ -92,7 +93,8 @@ void TestS3Error::statusAloneNamesHeadErrors() {
 void TestS3Error::describeReadsWell() {
     const S3Error error =
         S3Error::fromResponse(404, errorXml("NoSuchBucket", "The specified bucket does not exist"));
-    QCOMPARE(error.describe(), std::string("NoSuchBucket (404): The specified bucket does not exist"));
+    QCOMPARE(error.describe(),
+             std::string("NoSuchBucket (404): The specified bucket does not exist"));
 }
 
 void TestS3Error::xmlTextAndElements() {
@@ -103,7 +105,8 @@ void TestS3Error::xmlTextAndElements() {
         "<Part><PartNumber>1</PartNumber><ETag>&quot;e1&quot;</ETag><Size>5242880</Size></Part>"
         "<Part>\n<PartNumber>2</PartNumber><ETag>\"e2\"</ETag><Size>7</Size></Part>"
         "</ListPartsResult>";
-    QCOMPARE(hoist::s3xml::text(xml, "Key").value(), std::string("a&b <c> \xC3\xA9" "A"));
+    QCOMPARE(hoist::s3xml::text(xml, "Key").value(), std::string("a&b <c> \xC3\xA9"
+                                                                 "A"));
     QCOMPARE(hoist::s3xml::text(xml, "PartNumberMarker").value(), std::string());
     QVERIFY(!hoist::s3xml::text(xml, "NextPartNumberMarker").has_value());
     QCOMPARE(hoist::s3xml::text(xml, "IsTruncated").value(), std::string("true"));
@@ -118,7 +121,8 @@ void TestS3Error::xmlTextAndElements() {
 
 void TestS3Error::xmlEscaping() {
     QCOMPARE(hoist::s3xml::escape("\"x\" & <y>"), std::string("&quot;x&quot; &amp; &lt;y&gt;"));
-    QCOMPARE(hoist::s3xml::unescape(hoist::s3xml::escape("\"x\" & <y>")), std::string("\"x\" & <y>"));
+    QCOMPARE(hoist::s3xml::unescape(hoist::s3xml::escape("\"x\" & <y>")),
+             std::string("\"x\" & <y>"));
     QCOMPARE(hoist::s3xml::unescape("&bogus; &#xZZ; &"), std::string("&bogus; &#xZZ; &"));
 }
 

@@ -78,12 +78,14 @@ void TestSigV4Signer::suiteVectors_data() {
     QTest::addColumn<QString>("expected");
     const QString prefix = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/"
                            "aws4_request, ";
-    QTest::newRow("get-vanilla") << suiteRequest("GET", "/", {}, {})
-                                 << prefix + "SignedHeaders=host;x-amz-date, Signature="
-                                             "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
-    QTest::newRow("post-vanilla") << suiteRequest("POST", "/", {}, {})
-                                  << prefix + "SignedHeaders=host;x-amz-date, Signature="
-                                              "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b";
+    QTest::newRow("get-vanilla")
+        << suiteRequest("GET", "/", {}, {})
+        << prefix + "SignedHeaders=host;x-amz-date, Signature="
+                    "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+    QTest::newRow("post-vanilla")
+        << suiteRequest("POST", "/", {}, {})
+        << prefix + "SignedHeaders=host;x-amz-date, Signature="
+                    "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b";
     SigV4Request keyCase = suiteRequest("POST", "/", {}, {});
     keyCase.headers[0].first = "HOST";
     keyCase.headers[1].first = "x-amz-date";
@@ -96,7 +98,8 @@ void TestSigV4Signer::suiteVectors_data() {
         << prefix + "SignedHeaders=host;my-header1;x-amz-date, Signature="
                     "c5410059b04c1ee005303aed430f6e6645f61f4dc9e1461ec8f8916fdf18852c";
     QTest::newRow("get-header-value-trim")
-        << suiteRequest("GET", "/", {}, {{"My-Header1", " value1"}, {"My-Header2", " \"a   b   c\""}})
+        << suiteRequest("GET", "/", {},
+                        {{"My-Header1", " value1"}, {"My-Header2", " \"a   b   c\""}})
         << prefix + "SignedHeaders=host;my-header1;my-header2;x-amz-date, Signature="
                     "acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736";
     QTest::newRow("get-vanilla-empty-query-key")
@@ -108,13 +111,14 @@ void TestSigV4Signer::suiteVectors_data() {
         << prefix + "SignedHeaders=host;x-amz-date, Signature="
                     "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500";
     QTest::newRow("get-unreserved")
-        << suiteRequest("GET", "/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-                        {}, {})
+        << suiteRequest(
+               "GET", "/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", {}, {})
         << prefix + "SignedHeaders=host;x-amz-date, Signature="
                     "07ef7494c76fa4850883e2b006601f940f8a34d404d0cfa977f52a65bbf5f24f";
-    QTest::newRow("get-utf8") << suiteRequest("GET", "/\xE1\x88\xB4", {}, {})
-                              << prefix + "SignedHeaders=host;x-amz-date, Signature="
-                                          "8318018e0b0f223aa2bbf98705b62bb787dc9c0e678f255a891fd03141be5d85";
+    QTest::newRow("get-utf8")
+        << suiteRequest("GET", "/\xE1\x88\xB4", {}, {})
+        << prefix + "SignedHeaders=host;x-amz-date, Signature="
+                    "8318018e0b0f223aa2bbf98705b62bb787dc9c0e678f255a891fd03141be5d85";
     QTest::newRow("post-sts-header-before")
         << suiteRequest("POST", "/", {}, {{"X-Amz-Security-Token", kSessionToken}})
         << prefix + "SignedHeaders=host;x-amz-date;x-amz-security-token, Signature="
@@ -134,10 +138,12 @@ void TestSigV4Signer::suiteIntermediateStrings_data() {
     QTest::addColumn<QString>("canonicalRequest");
     QTest::addColumn<QString>("stringToSign");
     QTest::addColumn<QString>("signature");
-    const QString scope = "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n";
+    const QString scope =
+        "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n";
     QTest::newRow("get-vanilla")
         << suiteRequest("GET", "/", {}, {})
-        << "GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\n" +
+        << "GET\n/"
+           "\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\n" +
                QString::fromStdString(kEmptyHash)
         << scope + "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63"
         << "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
@@ -191,26 +197,38 @@ void TestSigV4Signer::s3Examples_data() {
     QTest::addColumn<QString>("canonicalRequest");
     QTest::addColumn<QString>("stringToSign");
     QTest::addColumn<QString>("signature");
-    const QString scope = "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n";
+    const QString scope =
+        "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n";
     const std::string host = "examplebucket.s3.amazonaws.com";
     const QString empty = QString::fromStdString(kEmptyHash);
 
-    SigV4Request getObject{"GET", "/test.txt", {},
-                           {{"Host", host}, {"Range", "bytes=0-9"},
-                            {"x-amz-content-sha256", kEmptyHash}, {"x-amz-date", "20130524T000000Z"}},
+    SigV4Request getObject{"GET",
+                           "/test.txt",
+                           {},
+                           {{"Host", host},
+                            {"Range", "bytes=0-9"},
+                            {"x-amz-content-sha256", kEmptyHash},
+                            {"x-amz-date", "20130524T000000Z"}},
                            kEmptyHash};
     QTest::newRow("GET Object with Range")
         << getObject
         << "GET\n/test.txt\n\nhost:examplebucket.s3.amazonaws.com\nrange:bytes=0-9\n"
-           "x-amz-content-sha256:" + empty + "\nx-amz-date:20130524T000000Z\n\n"
-           "host;range;x-amz-content-sha256;x-amz-date\n" + empty
+           "x-amz-content-sha256:" +
+               empty +
+               "\nx-amz-date:20130524T000000Z\n\n"
+               "host;range;x-amz-content-sha256;x-amz-date\n" +
+               empty
         << scope + "7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972"
         << "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41";
 
     const std::string putHash = SigV4Signer::sha256Hex("Welcome to Amazon S3.");
-    QCOMPARE(putHash, std::string("44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072"));
-    SigV4Request putObject{"PUT", "/test$file.text", {},
-                           {{"Host", host}, {"Date", "Fri, 24 May 2013 00:00:00 GMT"},
+    QCOMPARE(putHash,
+             std::string("44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072"));
+    SigV4Request putObject{"PUT",
+                           "/test$file.text",
+                           {},
+                           {{"Host", host},
+                            {"Date", "Fri, 24 May 2013 00:00:00 GMT"},
                             {"x-amz-date", "20130524T000000Z"},
                             {"x-amz-storage-class", "REDUCED_REDUNDANCY"},
                             {"x-amz-content-sha256", putHash}},
@@ -226,18 +244,21 @@ void TestSigV4Signer::s3Examples_data() {
         << scope + "9e0e90d9c76de8fa5b200d8c849cd5b8dc7a3be3951ddb7f6a76b4158342019d"
         << "98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd";
 
-    const Pairs listHeaders{{"Host", host}, {"x-amz-date", "20130524T000000Z"},
-                            {"x-amz-content-sha256", kEmptyHash}};
+    const Pairs listHeaders{
+        {"Host", host}, {"x-amz-date", "20130524T000000Z"}, {"x-amz-content-sha256", kEmptyHash}};
     QTest::newRow("GET Bucket Lifecycle")
         << SigV4Request{"GET", "/", {{"lifecycle", ""}}, listHeaders, kEmptyHash}
-        << "GET\n/\nlifecycle=\nhost:examplebucket.s3.amazonaws.com\nx-amz-content-sha256:" + empty +
-               "\nx-amz-date:20130524T000000Z\n\nhost;x-amz-content-sha256;x-amz-date\n" + empty
+        << "GET\n/\nlifecycle=\nhost:examplebucket.s3.amazonaws.com\nx-amz-content-sha256:" +
+               empty + "\nx-amz-date:20130524T000000Z\n\nhost;x-amz-content-sha256;x-amz-date\n" +
+               empty
         << scope + "9766c798316ff2757b517bc739a67f6213b4ab36dd5da2f94eaebf79c77395ca"
         << "fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543";
     QTest::newRow("GET Bucket (List Objects)")
         << SigV4Request{"GET", "/", {{"prefix", "J"}, {"max-keys", "2"}}, listHeaders, kEmptyHash}
-        << "GET\n/\nmax-keys=2&prefix=J\nhost:examplebucket.s3.amazonaws.com\nx-amz-content-sha256:" +
-               empty + "\nx-amz-date:20130524T000000Z\n\nhost;x-amz-content-sha256;x-amz-date\n" + empty
+        << "GET\n/"
+           "\nmax-keys=2&prefix=J\nhost:examplebucket.s3.amazonaws.com\nx-amz-content-sha256:" +
+               empty + "\nx-amz-date:20130524T000000Z\n\nhost;x-amz-content-sha256;x-amz-date\n" +
+               empty
         << scope + "df57d21db20da04d7fa30298dd4488ba3a2b47ca3a489c74750e0f1e7df1b9b7"
         << "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7";
 }
@@ -262,11 +283,13 @@ void TestSigV4Signer::presignedUrlExample() {
     request.path = "/test.txt";
     request.headers = {{"host", "examplebucket.s3.amazonaws.com"}};
     const std::string query = signer.presignQuery(request, kS3Time, std::chrono::seconds(86400));
-    QCOMPARE(QString::fromStdString(query),
-             QString("X-Amz-Algorithm=AWS4-HMAC-SHA256"
-                     "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
-                     "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
-                     "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"));
+    QCOMPARE(
+        QString::fromStdString(query),
+        QString(
+            "X-Amz-Algorithm=AWS4-HMAC-SHA256"
+            "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
+            "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
+            "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"));
 }
 
 void TestSigV4Signer::presignCarriesSessionToken() {

@@ -95,24 +95,42 @@ void TestConfig::dataDirFallsBackToHome() {
 }
 
 void TestConfig::everyFlag() {
-    const Config c = parsed({"--listen",          "0.0.0.0:0",
-                             "--data-dir",        "/srv/hoist",
-                             "--token",           "secret:alice",
-                             "--max-size",        "10G",
-                             "--session-ttl",     "3600",
-                             "--sweep-interval",  "60",
-                             "--finalize-url",    "https://app.example/hooks/upload",
-                             "--finalize-secret", "whsec_c2VjcmV0",
-                             "--allow-types",     "image/png, video/mp4,,",
-                             "--tls-cert",        "/etc/hoist/cert.pem",
-                             "--tls-key",         "/etc/hoist/key.pem",
-                             "--metrics-token",   "scrape",
-                             "--log-level",       "debug",
-                             "--public-url",      "https://files.example",
-                             "--threads",         "8",
-                             "--read-timeout",    "7",
-                             "--finalize-timeout", "4",
-                             "--finalize-workers", "3"});
+    const Config c = parsed({"--listen",
+                             "0.0.0.0:0",
+                             "--data-dir",
+                             "/srv/hoist",
+                             "--token",
+                             "secret:alice",
+                             "--max-size",
+                             "10G",
+                             "--session-ttl",
+                             "3600",
+                             "--sweep-interval",
+                             "60",
+                             "--finalize-url",
+                             "https://app.example/hooks/upload",
+                             "--finalize-secret",
+                             "whsec_c2VjcmV0",
+                             "--allow-types",
+                             "image/png, video/mp4,,",
+                             "--tls-cert",
+                             "/etc/hoist/cert.pem",
+                             "--tls-key",
+                             "/etc/hoist/key.pem",
+                             "--metrics-token",
+                             "scrape",
+                             "--log-level",
+                             "debug",
+                             "--public-url",
+                             "https://files.example",
+                             "--threads",
+                             "8",
+                             "--read-timeout",
+                             "7",
+                             "--finalize-timeout",
+                             "4",
+                             "--finalize-workers",
+                             "3"});
     QCOMPARE(c.listenHost, "0.0.0.0");
     QCOMPARE(c.listenPort, 0);
     QCOMPARE(c.dataDir, "/srv/hoist");
@@ -229,12 +247,28 @@ void TestConfig::helpAndVersion() {
     QCOMPARE(version->action, CommandLine::Action::Version);
     // Every flag of the contract is documented.
     const std::string usage = usageText();
-    for (const char* flag :
-         {"--listen", "--data-dir", "--token", "--tokens-file", "--max-size", "--session-ttl",
-          "--sweep-interval", "--storage", "--s3-endpoint", "--s3-bucket", "--s3-region",
-          "--finalize-url", "--finalize-secret", "--allow-types", "--tls-cert", "--tls-key",
-          "--metrics-token", "--metrics-public", "--finalize-timeout", "--finalize-workers",
-          "--log-level", "--config"})
+    for (const char* flag : {"--listen",
+                             "--data-dir",
+                             "--token",
+                             "--tokens-file",
+                             "--max-size",
+                             "--session-ttl",
+                             "--sweep-interval",
+                             "--storage",
+                             "--s3-endpoint",
+                             "--s3-bucket",
+                             "--s3-region",
+                             "--finalize-url",
+                             "--finalize-secret",
+                             "--allow-types",
+                             "--tls-cert",
+                             "--tls-key",
+                             "--metrics-token",
+                             "--metrics-public",
+                             "--finalize-timeout",
+                             "--finalize-workers",
+                             "--log-level",
+                             "--config"})
         QVERIFY2(usage.find(flag) != std::string::npos, flag);
 }
 

@@ -64,7 +64,8 @@ void TestValidation::refusesBadNames_data() {
     QTest::newRow("escape") << QByteArray("\x1B[31mred");
     QTest::newRow("DEL") << QByteArray("a\x7F");
     QTest::newRow("C1 control U+0080") << QByteArray("a\xC2\x80");
-    QTest::newRow("C1 control U+0085 (NEL)") << QByteArray("a\xC2\x85" "b");
+    QTest::newRow("C1 control U+0085 (NEL)") << QByteArray("a\xC2\x85"
+                                                           "b");
     QTest::newRow("C1 control U+009F") << QByteArray("\xC2\x9F");
     QTest::newRow("lone continuation byte") << QByteArray("a\x80");
     QTest::newRow("0xFF") << QByteArray("\xFF");
