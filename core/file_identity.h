@@ -6,7 +6,7 @@
 
 namespace hoist {
 
-// What makes a local file "the same file" across restarts (DESIGN.md): path, size
+// What makes a local file "the same file" across restarts (docs/architecture.md): path, size
 // and modification time. A file whose identity changed is never uploaded into a
 // session opened for its old content.
 struct FileIdentity {

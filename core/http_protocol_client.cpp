@@ -140,7 +140,7 @@ QCoro::Task<Result<HttpProtocolClient::Response>> HttpProtocolClient::perform(Re
 
 QCoro::Task<Result<void>> HttpProtocolClient::checkHealth() {
     Request request("GET", QStringLiteral("/healthz"));
-    request.authenticated = false; // PROTOCOL.md: the one request that needs no token
+    request.authenticated = false; // docs/protocol.md: the one request that needs no token
     const auto response = co_await perform(std::move(request));
     if (!response)
         co_return tl::make_unexpected(response.error());

@@ -17,7 +17,7 @@ namespace hoist {
 
 class BandwidthLimiter;
 
-// Hoist's own protocol (PROTOCOL.md, version 1) over HTTP(S). Uses the injected
+// Hoist's own protocol (docs/protocol.md, version 1) over HTTP(S). Uses the injected
 // QNetworkAccessManager of its thread; chunk bodies go through the shared
 // BandwidthLimiter when one is given.
 class HttpProtocolClient final : public ProtocolClient {

@@ -11,7 +11,7 @@
 
 namespace hoist {
 
-// Everything about one job that survives a restart (DESIGN.md, QueueStore): the
+// Everything about one job that survives a restart (docs/architecture.md, QueueStore): the
 // file's identity, the server and session, and how far it got.
 struct JobRecord {
     QString path;

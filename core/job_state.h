@@ -6,7 +6,7 @@
 
 namespace hoist {
 
-// The states an upload job walks through (DESIGN.md, "The client engine"). The
+// The states an upload job walks through (docs/architecture.md, "The client engine"). The
 // strings of toString() are persisted in the queue file: keep them stable.
 enum class JobState {
     Queued,

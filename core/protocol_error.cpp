@@ -11,7 +11,7 @@ struct CodeKind {
     Kind kind;
 };
 
-// docs/protocol.md's error table, plus the codes of PROTOCOL.md's "Limits and overload".
+// docs/protocol.md's error table, plus the codes of docs/protocol.md's "Limits and overload".
 constexpr CodeKind kCodes[] = {
     {"bad_request", Kind::BadRequest},
     {"unauthorized", Kind::Unauthorized},
@@ -106,7 +106,7 @@ bool ProtocolError::isRetryable() const {
     case Kind::Timeout:
     case Kind::Locked:
     // A limit that lifts by itself: other uploads complete, the dependency or the
-    // space returns (PROTOCOL.md: "the upload resumes when space returns").
+    // space returns (docs/protocol.md: "the upload resumes when space returns").
     case Kind::TooManySessions:
     case Kind::Unavailable:
     case Kind::StorageUnavailable:

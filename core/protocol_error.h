@@ -8,7 +8,7 @@
 
 namespace hoist {
 
-// One typed error for every failure PROTOCOL.md names, plus the transport's own.
+// One typed error for every failure docs/protocol.md names, plus the transport's own.
 // `message` is the server's human text when it sent one.
 struct ProtocolError {
     enum class Kind {

@@ -10,7 +10,7 @@ packages=(
   libcpp-httplib-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libexpected-dev
 )
 if [ "$purpose" = test ]; then
-  packages+=(python3 xvfb xauth openssl clang-14 libclang-rt-14-dev)
+  packages+=(python3 xvfb xauth openssl clang-format clang-14 libclang-rt-14-dev nginx-light)
 fi
 
 missing=()

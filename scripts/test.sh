@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The test command (README, .ci/run): installs what is missing, builds everything
-# with -Wall -Wextra -Werror, runs every test, then builds the server and the client
+# The test command (README, .ci/run): installs what is missing, checks that our C++
+# follows .clang-format, builds everything with -Wall -Wextra -Werror, runs every test, then builds the server and the client
 # engine again under ASan+UBSan and runs their tests there too, and last fuzzes the
 # server's parsers with clang's libFuzzer for a bounded time each (tests/fuzz).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
+scripts/check-format.sh
 jobs=${HOIST_JOBS:-$(nproc)}
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOIST_BUILD_CLIENT=ON -DHOIST_BUILD_UI=ON

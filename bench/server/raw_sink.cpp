@@ -3,7 +3,7 @@
 // the same disk, but nothing else. Each chunk body is streamed with a ContentReader
 // into the upload's file at its offset: no auth, no session store, no hashing, no
 // fsync. Whatever hoistd spends beyond this is the price of its guarantees.
-// With --fsync each chunk is also fdatasync'ed before its 200, as PROTOCOL.md demands
+// With --fsync each chunk is also fdatasync'ed before its 200, as docs/protocol.md demands
 // of hoistd: the gap between the two sinks is what durability alone costs on this disk.
 //
 //   raw_sink --dir DIR [--fsync]     prints "listening on http://127.0.0.1:PORT" when ready

@@ -36,7 +36,7 @@ RATIOS = [
 ]
 
 # The bound for one upload, and for 200 at once the in-flight bound of
-# PROTOCOL.md's duty 8: concurrent requests x chunk size.
+# docs/protocol.md's duty 8: concurrent requests x chunk size.
 RSS_LIMITS_MIB = {"hoistd": 100, "hoistd-parallel": 200 * 8}
 
 

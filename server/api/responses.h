@@ -13,7 +13,7 @@
 namespace hoist {
 
 void writeJson(ServerResponse& response, int status, const nlohmann::json& body);
-// The error JSON of PROTOCOL.md, plus X-Upload-Offset beside an uploadedBytes field.
+// The error JSON of docs/protocol.md, plus X-Upload-Offset beside an uploadedBytes field.
 void writeError(ServerResponse& response, const ApiError& error, Metrics& metrics);
 
 // The user of the request's bearer token; otherwise answers 401 and returns nullopt.

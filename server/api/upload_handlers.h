@@ -8,7 +8,7 @@
 
 namespace hoist {
 
-// /upload/*: translate HTTP into UploadService calls and results into PROTOCOL.md's
+// /upload/*: translate HTTP into UploadService calls and results into docs/protocol.md's
 // answers. Nothing here decides anything about sessions.
 void registerUploadRoutes(HttpServer& server, UploadService& uploads, FileCatalog& catalog,
                           const TokenAuthenticator& auth, Metrics& metrics);

@@ -12,7 +12,7 @@
 
 namespace hoist {
 
-// Every option of PROTOCOL.md's "Running hoistd", with safe defaults: hoistd with no
+// Every option of docs/protocol.md's "Running hoistd", with safe defaults: hoistd with no
 // arguments serves on 127.0.0.1:8080 from local disk with SQLite.
 struct Config {
     std::string listenHost = "127.0.0.1";

@@ -21,7 +21,7 @@ struct CallbackSettings {
 };
 
 // Hands a verified upload to an application server: POSTs the upload.completed event
-// of PROTOCOL.md signed the Standard Webhooks 1.0 way, and on a 2xx answer carrying a
+// of docs/protocol.md signed the Standard Webhooks 1.0 way, and on a 2xx answer carrying a
 // fileId deletes the staged object. Anything else is a Retry for FinalizationRunner.
 class CallbackFinalizer final : public Finalizer {
   public:

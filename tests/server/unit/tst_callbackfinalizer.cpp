@@ -1,4 +1,4 @@
-// The finalization callback's webhook-signature header (PROTOCOL.md: "signed the
+// The finalization callback's webhook-signature header (docs/protocol.md: "signed the
 // Standard Webhooks 1.0 way"), checked against the specification's published vector.
 #include "callback_finalizer.h"
 #include "crypto.h"

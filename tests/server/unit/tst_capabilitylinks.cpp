@@ -1,5 +1,5 @@
 // The callback's downloadUrl on backends that cannot presign: an unguessable,
-// expiring link (PROTOCOL.md, Finalization).
+// expiring link (docs/protocol.md, Finalization).
 #include "capability_links.h"
 
 #include <QFile>

@@ -1,4 +1,4 @@
-// hoistd's command line and config file (PROTOCOL.md, "Running hoistd"): every flag,
+// hoistd's command line and config file (docs/protocol.md, "Running hoistd"): every flag,
 // safe defaults, flags over file values, and a message for everything it refuses
 // (main turns that into exit status 2).
 #include "config.h"

@@ -1,4 +1,4 @@
-// detectedMimeType comes from the file's leading bytes (PROTOCOL.md, Finalization).
+// detectedMimeType comes from the file's leading bytes (docs/protocol.md, Finalization).
 #include "mime_sniffer.h"
 
 #include <QTest>

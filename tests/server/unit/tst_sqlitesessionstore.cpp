@@ -1,6 +1,6 @@
 // The SQLite session store on a temporary database: what it is given comes back, the
 // offset moves only with commitChunk, and a reopened database (a restarted hoistd,
-// PROTOCOL.md invariant 7) keeps everything.
+// docs/protocol.md invariant 7) keeps everything.
 #include "sqlite_session_store.h"
 
 #include "temporary_store.h"

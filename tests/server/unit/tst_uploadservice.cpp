@@ -282,7 +282,7 @@ void TestUploadService::refusalPrecedence_data() {
     QTest::addColumn<QString>("code");
     const qint64 size = static_cast<qint64>(kFile.size());
     const QString none;
-    // PROTOCOL.md: 409 offset mismatch, then 413 exceeds_size, then 400 wrong length.
+    // docs/protocol.md: 409 offset mismatch, then 413 exceeds_size, then 400 wrong length.
     const qint64 chunk = kChunk;
     QTest::newRow("mismatch before exceeds") << "5" << size + 1 << none << "offset_mismatch";
     QTest::newRow("mismatch before length") << "5" << qint64(3) << none << "offset_mismatch";

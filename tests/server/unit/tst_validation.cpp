@@ -1,5 +1,5 @@
 // Input checks shared by the handlers: file names, fingerprints, session ids, offsets
-// and byte sizes (PROTOCOL.md: "400 for ... an empty or path-like file name").
+// and byte sizes (docs/protocol.md: "400 for ... an empty or path-like file name").
 #include "validation.h"
 
 #include <QTest>
