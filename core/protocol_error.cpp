@@ -35,6 +35,13 @@ constexpr CodeKind kCodes[] = {
     {"unavailable", Kind::Unavailable},
     {"storage_unavailable", Kind::StorageUnavailable},
     {"insufficient_storage", Kind::InsufficientStorage},
+    // Refusals of a request's form: a bug on our side, no retry fixes them.
+    {"method_not_allowed", Kind::BadRequest},
+    {"uri_too_long", Kind::BadRequest},
+    {"unsupported_media_type", Kind::BadRequest},
+    {"request_header_fields_too_large", Kind::BadRequest},
+    // The request head came too slowly: a slow link, worth another try.
+    {"request_timeout", Kind::Timeout},
 };
 
 std::optional<Kind> kindOfCode(const QString& code) {

@@ -40,6 +40,11 @@ constexpr Row kByCode[] = {
     {422, "type_not_allowed", Kind::TypeNotAllowed, false},
     {423, "locked", Kind::Locked, true},
     {503, "storage_unavailable", Kind::StorageUnavailable, true},
+    {405, "method_not_allowed", Kind::BadRequest, false},
+    {408, "request_timeout", Kind::Timeout, true},
+    {414, "uri_too_long", Kind::BadRequest, false},
+    {415, "unsupported_media_type", Kind::BadRequest, false},
+    {431, "request_header_fields_too_large", Kind::BadRequest, false},
     // docs/protocol.md, "Limits and overload"
     {429, "too_many_sessions", Kind::TooManySessions, true},
     {413, "quota_exceeded", Kind::QuotaExceeded, false},
