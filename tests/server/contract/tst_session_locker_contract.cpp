@@ -1,7 +1,8 @@
 // The SessionLocker contract (session_locker.h), run against every implementation:
 // one holder per session, refusal at once instead of waiting, release with the
-// lock, sessions independent of each other. A database locker adds one row to
-// lockers().
+// lock, sessions independent of each other, and a vanished holder does not keep a
+// session locked for ever. A database locker adds one row to lockers().
+#include "fake_session_locker.h"
 #include "in_process_session_locker.h"
 
 #include <QTest>
@@ -14,16 +15,56 @@
 
 using namespace hoist;
 
-using LockerFactory = std::function<std::unique_ptr<SessionLocker>()>;
-Q_DECLARE_METATYPE(LockerFactory)
-
 namespace {
+// An implementation, and how a holder of it vanishes without releasing.
+class LockerUnderTest {
+  public:
+    virtual ~LockerUnderTest() = default;
+    virtual SessionLocker& locker() = 0;
+    // The holder is gone (its process died, its node lost the network) and its guard
+    // is never destroyed in time; afterwards locker() is what the next request sees.
+    virtual void holderVanishes() = 0;
+};
+
+// In-process: the lock dies with the process; the next request meets a new one.
+class InProcessUnderTest final : public LockerUnderTest {
+  public:
+    SessionLocker& locker() override { return *m_lockers.back(); }
+    void holderVanishes() override {
+        m_lockers.push_back(std::make_unique<InProcessSessionLocker>());
+    }
+
+  private:
+    // The dead process's locker stays allocated: its orphaned guards still point at it.
+    std::vector<std::unique_ptr<InProcessSessionLocker>> m_lockers = [] {
+        std::vector<std::unique_ptr<InProcessSessionLocker>> one;
+        one.push_back(std::make_unique<InProcessSessionLocker>());
+        return one;
+    }();
+};
+
+// Leases: the lock of a vanished holder expires.
+class LeaseUnderTest final : public LockerUnderTest {
+  public:
+    SessionLocker& locker() override { return m_locker; }
+    void holderVanishes() override { m_locker.advance(test::FakeSessionLocker::kLeaseSeconds); }
+
+  private:
+    test::FakeSessionLocker m_locker;
+};
+
+using LockerFactory = std::function<std::unique_ptr<LockerUnderTest>()>;
+
 void lockers() {
     QTest::addColumn<LockerFactory>("make");
     QTest::newRow("in-process") << LockerFactory(
-        [] { return std::unique_ptr<SessionLocker>(std::make_unique<InProcessSessionLocker>()); });
+        [] { return std::make_unique<InProcessUnderTest>(); });
+    QTest::newRow("fake leases") << LockerFactory(
+        [] { return std::make_unique<LeaseUnderTest>(); });
 }
 } // namespace
+
+Q_DECLARE_METATYPE(LockerFactory)
 
 class TestSessionLockerContract final : public QObject {
     Q_OBJECT
@@ -37,11 +78,14 @@ class TestSessionLockerContract final : public QObject {
     void sessionsAreIndependent();
     void racingRequestsGetOneHolder_data() { lockers(); }
     void racingRequestsGetOneHolder();
+    void vanishedHolderDoesNotLockForever_data() { lockers(); }
+    void vanishedHolderDoesNotLockForever();
 };
 
 void TestSessionLockerContract::secondHolderIsRefusedAtOnce() {
     QFETCH(LockerFactory, make);
-    const auto locker = make();
+    const auto under = make();
+    SessionLocker* locker = &under->locker();
     auto first = locker->tryAcquire("s1");
     QVERIFY(first);
     QVERIFY(*first);
@@ -52,7 +96,8 @@ void TestSessionLockerContract::secondHolderIsRefusedAtOnce() {
 
 void TestSessionLockerContract::releaseFreesTheSession() {
     QFETCH(LockerFactory, make);
-    const auto locker = make();
+    const auto under = make();
+    SessionLocker* locker = &under->locker();
     {
         auto held = locker->tryAcquire("s1");
         QVERIFY(held);
@@ -65,7 +110,8 @@ void TestSessionLockerContract::releaseFreesTheSession() {
 
 void TestSessionLockerContract::sessionsAreIndependent() {
     QFETCH(LockerFactory, make);
-    const auto locker = make();
+    const auto under = make();
+    SessionLocker* locker = &under->locker();
     auto first = locker->tryAcquire("s1");
     auto second = locker->tryAcquire("s2");
     QVERIFY(first);
@@ -74,7 +120,8 @@ void TestSessionLockerContract::sessionsAreIndependent() {
 
 void TestSessionLockerContract::racingRequestsGetOneHolder() {
     QFETCH(LockerFactory, make);
-    const auto locker = make();
+    const auto under = make();
+    SessionLocker* locker = &under->locker();
     constexpr int kThreads = 8;
     std::atomic<int> winners{0};
     std::atomic<bool> go{false};
@@ -93,6 +140,20 @@ void TestSessionLockerContract::racingRequestsGetOneHolder() {
     for (auto& thread : threads)
         thread.join();
     QCOMPARE(winners.load(), 1);
+}
+
+void TestSessionLockerContract::vanishedHolderDoesNotLockForever() {
+    QFETCH(LockerFactory, make);
+    const auto under = make();
+    auto orphan = under->locker().tryAcquire("s1");
+    QVERIFY(orphan);
+    QVERIFY(!under->locker().tryAcquire("s1"));
+    under->holderVanishes();
+    auto next = under->locker().tryAcquire("s1");
+    QVERIFY(next);
+    // The vanished holder's late release does not free the new holder's lock.
+    orphan->reset();
+    QVERIFY(!under->locker().tryAcquire("s1"));
 }
 
 QTEST_GUILESS_MAIN(TestSessionLockerContract)
