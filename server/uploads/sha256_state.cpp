@@ -11,7 +11,9 @@ namespace {
 constexpr char kFormatVersion = 1;
 } // namespace
 
-Sha256State::Sha256State() { SHA256_Init(&m_ctx); }
+Sha256State::Sha256State() {
+    SHA256_Init(&m_ctx);
+}
 
 void Sha256State::update(std::span<const char> bytes) {
     SHA256_Update(&m_ctx, bytes.data(), bytes.size());

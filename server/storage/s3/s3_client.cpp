@@ -51,7 +51,9 @@ S3Client::S3Client(const S3Config& config)
     m_http = std::make_unique<HttpClient>(options);
 }
 
-std::string S3Client::hostFor() const { return m_pathStyle ? m_host : m_bucket + '.' + m_host; }
+std::string S3Client::hostFor() const {
+    return m_pathStyle ? m_host : m_bucket + '.' + m_host;
+}
 
 std::string S3Client::pathFor(const std::string& key) const {
     if (m_pathStyle) {
@@ -98,9 +100,8 @@ std::chrono::milliseconds S3Client::backoff(int attempt) const {
     thread_local std::mt19937 random{std::random_device{}()};
     const auto ceiling =
         std::min<std::int64_t>(kMaxBackoff.count(), m_retryBaseDelay.count() << attempt);
-    return std::chrono::milliseconds(
-        std::uniform_int_distribution<std::int64_t>(ceiling / 2, std::max<std::int64_t>(ceiling, 1))(
-            random));
+    return std::chrono::milliseconds(std::uniform_int_distribution<std::int64_t>(
+        ceiling / 2, std::max<std::int64_t>(ceiling, 1))(random));
 }
 
 S3Result<HttpResponse> S3Client::send(const Call& call, const BodySink& sink) {
@@ -170,7 +171,8 @@ S3Result<void> S3Client::completeMultipartUpload(const std::string& key,
                 s3xml::escape(part.etag) + "</ETag></Part>";
     }
     body += "</CompleteMultipartUpload>";
-    return send({"POST", key, {{"uploadId", uploadId}}, {{"content-type", "application/xml"}}, body})
+    return send(
+               {"POST", key, {{"uploadId", uploadId}}, {{"content-type", "application/xml"}}, body})
         .map([](const HttpResponse&) {});
 }
 
@@ -197,7 +199,8 @@ S3Result<std::vector<S3Part>> S3Client::listParts(const std::string& key,
                              toInt64(s3xml::text(part, "Size"))});
         }
         const std::string next = s3xml::text(response->body, "NextPartNumberMarker").value_or("");
-        if (s3xml::text(response->body, "IsTruncated") != "true" || next.empty() || next == marker) {
+        if (s3xml::text(response->body, "IsTruncated") != "true" || next.empty() ||
+            next == marker) {
             return parts;
         }
         marker = next;
@@ -205,8 +208,7 @@ S3Result<std::vector<S3Part>> S3Client::listParts(const std::string& key,
 }
 
 S3Result<std::vector<S3Upload>> S3Client::listMultipartUploads(const std::string& prefix,
-                                                               std::size_t atMost,
-                                                               int pageSize) {
+                                                               std::size_t atMost, int pageSize) {
     std::vector<S3Upload> uploads;
     std::string keyMarker;
     std::string uploadIdMarker;
@@ -231,8 +233,7 @@ S3Result<std::vector<S3Upload>> S3Client::listMultipartUploads(const std::string
         const std::string nextKey = s3xml::text(response->body, "NextKeyMarker").value_or("");
         const std::string nextId = s3xml::text(response->body, "NextUploadIdMarker").value_or("");
         if (uploads.size() >= atMost || s3xml::text(response->body, "IsTruncated") != "true" ||
-            nextKey.empty() ||
-            (nextKey == keyMarker && nextId == uploadIdMarker)) {
+            nextKey.empty() || (nextKey == keyMarker && nextId == uploadIdMarker)) {
             return uploads;
         }
         keyMarker = nextKey;
@@ -250,8 +251,8 @@ S3Result<std::int64_t> S3Client::headObject(const std::string& key) {
     });
 }
 
-S3Result<void> S3Client::getObject(const std::string& key, std::int64_t offset,
-                                   std::int64_t length, const BodySink& sink) {
+S3Result<void> S3Client::getObject(const std::string& key, std::int64_t offset, std::int64_t length,
+                                   const BodySink& sink) {
     if (length <= 0) {
         return {};
     }
@@ -262,7 +263,8 @@ S3Result<void> S3Client::getObject(const std::string& key, std::int64_t offset,
     std::int64_t remaining = length;
     auto response =
         send({"GET", key, {}, {{"range", range}}, {}}, [&](std::span<const char> bytes) {
-            const auto take = std::min<std::int64_t>(remaining, static_cast<std::int64_t>(bytes.size()));
+            const auto take =
+                std::min<std::int64_t>(remaining, static_cast<std::int64_t>(bytes.size()));
             remaining -= take;
             return sink(bytes.first(static_cast<std::size_t>(take))) &&
                    take == static_cast<std::int64_t>(bytes.size());

@@ -42,7 +42,7 @@ std::string canonicalHeaderValue(std::string_view value) {
 }
 
 struct CanonicalHeaders {
-    std::string block;  // "name:value\n" per header
+    std::string block; // "name:value\n" per header
     std::string signedNames;
 };
 
@@ -160,8 +160,8 @@ SigV4Signature SigV4Signer::signWithQuery(const SigV4Request& request,
     const std::string key = signingKey(m_credentials.secretAccessKey, date, m_region, m_service);
     const std::string mac = hmacSha256(key, out.stringToSign);
     out.signature = toHex(mac);
-    out.authorization = std::string(kAlgorithm) + " Credential=" + m_credentials.accessKeyId +
-                        '/' + scope(date) + ", SignedHeaders=" + headers.signedNames +
+    out.authorization = std::string(kAlgorithm) + " Credential=" + m_credentials.accessKeyId + '/' +
+                        scope(date) + ", SignedHeaders=" + headers.signedNames +
                         ", Signature=" + out.signature;
     return out;
 }
