@@ -42,6 +42,12 @@ TestReply TestHttpClient::send(const QByteArray& method, const QString& path,
     out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     out.body = reply->readAll();
     out.headers = reply->rawHeaderPairs();
+    // A connection cut after the status line (a server killed mid-answer) leaves a
+    // status beside a partial body: that is no answer at all. Qt's transport errors are
+    // the codes below its proxy errors; HTTP error statuses keep their status.
+    if (reply->error() != QNetworkReply::NoError &&
+        reply->error() < QNetworkReply::ProxyConnectionRefusedError)
+        out.status = 0;
     if (out.status == 0)
         out.networkError = reply->errorString();
     reply->deleteLater();
