@@ -276,6 +276,11 @@ std::optional<Refusal> HttpServer::Impl::framingRefusal(const httplib::Request& 
 }
 
 bool HttpServer::Impl::admit(const httplib::Request& req, httplib::Response& res) {
+    // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112
+    // section 6.3; tus clients create uploads so), but httplib 0.11 would read one
+    // until the peer closes: say so explicitly. The request is httplib's own, not const.
+    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding"))
+        const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
     if (t_state && t_state->admitted)
         return true;
     if (const auto refusal = framingRefusal(req)) {

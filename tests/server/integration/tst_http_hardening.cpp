@@ -134,6 +134,7 @@ class TestHttpHardening final : public QObject {
     void earlyAnswerClosesTheConnection();
     void conflictingFramingIsRefused();
     void pipelinedRequestsAreAnswered();
+    void bodilessPostIsAnsweredAtOnce();
     void expectContinueAfterAuthentication();
     void encodedSlashIsNotASeparator();
     void trickledChunkReleasesItsSession();
@@ -290,6 +291,19 @@ void TestHttpHardening::pipelinedRequestsAreAnswered() {
     const QByteArray responses = wire.readUntilClosed(5000);
     QVERIFY2(responses.count("HTTP/1.1 200") == 2, responses.constData());
     QVERIFY(wire.closedByPeer());
+}
+
+// Neither Content-Length nor Transfer-Encoding: an empty body (RFC 9112 section 6.3), as
+// tus clients send to create uploads; the answer must not wait for the read timeout.
+void TestHttpHardening::bodilessPostIsAnsweredAtOnce() {
+    Wire wire(m_server->port());
+    QVERIFY(wire.send(head("POST /upload/init", {"Authorization: Bearer tokA"})));
+    const QByteArray init = wire.readResponse(2000);
+    QVERIFY2(statusOf(init) == 400, init.constData()); // an empty body is no JSON object
+    QVERIFY(wire.send(head("POST /upload/00000000-0000-4000-8000-000000000000/complete",
+                           {"Authorization: Bearer tokA"})));
+    const QByteArray complete = wire.readResponse(2000);
+    QVERIFY2(statusOf(complete) == 404, complete.constData());
 }
 
 void TestHttpHardening::expectContinueAfterAuthentication() {
