@@ -29,6 +29,11 @@ QString HoistdProcess::executable() {
     return QProcessEnvironment::systemEnvironment().value("HOISTD_PATH", "hoistd");
 }
 
+void HoistdProcess::keepPort() {
+    const qsizetype at = m_args.indexOf("--listen") + 1;
+    m_args[at] = QStringLiteral("127.0.0.1:%1").arg(port());
+}
+
 bool HoistdProcess::start(int timeoutMs) {
     m_process = std::make_unique<QProcess>();
     m_process->setProgram(executable());

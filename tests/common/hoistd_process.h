@@ -22,6 +22,9 @@ class HoistdProcess final {
     bool start(int timeoutMs = 15000);
     QUrl url() const { return m_url; }
     quint16 port() const { return static_cast<quint16>(m_url.port()); }
+    // Later starts listen on the port this one got, as a restarted server keeps its
+    // address (clients still holding it never reach another test's server instead).
+    void keepPort();
 
     // SIGKILL: no chance to clean up (crash tests).
     void kill9();

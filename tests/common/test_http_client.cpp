@@ -45,8 +45,10 @@ TestReply TestHttpClient::send(const QByteArray& method, const QString& path,
     // A connection cut after the status line (a server killed mid-answer) leaves a
     // status beside a partial body: that is no answer at all. Qt's transport errors are
     // the codes below its proxy errors; HTTP error statuses keep their status.
-    if (reply->error() != QNetworkReply::NoError &&
-        reply->error() < QNetworkReply::ProxyConnectionRefusedError)
+    const QByteArray length = reply->rawHeader("Content-Length");
+    if ((reply->error() != QNetworkReply::NoError &&
+         reply->error() < QNetworkReply::ProxyConnectionRefusedError) ||
+        (!length.isEmpty() && length.toLongLong() != out.body.size()))
         out.status = 0;
     if (out.status == 0)
         out.networkError = reply->errorString();
