@@ -62,17 +62,7 @@ class Wire final {
         QDeadlineTimer deadline(timeoutMs);
         QByteArray data;
         m_closed = false;
-        while (!deadline.hasExpired()) {
-            pollfd fd{m_fd, POLLIN, 0};
-            if (::poll(&fd, 1, static_cast<int>(deadline.remainingTime())) <= 0)
-                break;
-            char buffer[65536];
-            const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
-            if (n <= 0) {
-                m_closed = true;
-                break;
-            }
-            data.append(buffer, n);
+        while (receiveSome(deadline, data)) {
         }
         return data;
     }
@@ -91,20 +81,31 @@ class Wire final {
                 if (data.size() >= end + 4 + length)
                     return data;
             }
-            pollfd fd{m_fd, POLLIN, 0};
-            if (::poll(&fd, 1, static_cast<int>(deadline.remainingTime())) <= 0)
+            if (!receiveSome(deadline, data))
                 break;
-            char buffer[65536];
-            const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
-            if (n <= 0)
-                break;
-            data.append(buffer, n);
         }
         return data;
     }
     bool closedByPeer() const { return m_closed; }
 
   private:
+    // Appends what arrives before the deadline; false on timeout or when the peer
+    // closed (then closedByPeer()).
+    bool receiveSome(const QDeadlineTimer& deadline, QByteArray& data) {
+        pollfd fd{m_fd, POLLIN, 0};
+        if (deadline.hasExpired() ||
+            ::poll(&fd, 1, static_cast<int>(deadline.remainingTime())) <= 0)
+            return false;
+        char buffer[65536];
+        const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+        if (n <= 0) {
+            m_closed = true;
+            return false;
+        }
+        data.append(buffer, n);
+        return true;
+    }
+
     int m_fd;
     bool m_connected = false;
     bool m_closed = false;
