@@ -2,6 +2,7 @@
 
 #include <QTcpSocket>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -20,48 +21,47 @@ QUrl TcpProxy::url() const {
 
 void TcpProxy::injectFault(Fault fault, qint64 afterClientBytes) {
     m_faults.append({fault, afterClientBytes});
+    std::sort(m_faults.begin(), m_faults.end(),
+              [](const PendingFault& a, const PendingFault& b) { return a.after < b.after; });
 }
 
 void TcpProxy::accept() {
     while (QTcpSocket* client = m_server.nextPendingConnection()) {
         auto* upstream = new QTcpSocket(client);
-        std::optional<PendingFault> fault;
-        if (!m_faults.isEmpty())
-            fault = m_faults.takeFirst();
-        relay(client, upstream, fault);
+        relay(client, upstream);
         upstream->connectToHost(QHostAddress::LocalHost, m_targetPort);
     }
 }
 
-void TcpProxy::relay(QTcpSocket* client, QTcpSocket* upstream, std::optional<PendingFault> fault) {
+void TcpProxy::relay(QTcpSocket* client, QTcpSocket* upstream) {
     struct State {
-        qint64 carried = 0;
         bool stalled = false;
         QByteArray early; // client bytes that came before upstream connected
     };
     auto state = std::make_shared<State>();
     const auto close = [client] { client->deleteLater(); };
 
-    const auto forwardFromClient = [this, client, upstream, fault, state, close] {
+    const auto forwardFromClient = [this, client, upstream, state, close] {
         if (state->stalled) {
             client->readAll(); // swallowed: the connection hangs until the client gives up
             return;
         }
         QByteArray bytes = client->readAll();
-        if (fault && state->carried + bytes.size() > fault->after) {
-            const qint64 allowed = std::max<qint64>(0, fault->after - state->carried);
-            bytes.truncate(allowed);
+        std::optional<Fault> fault;
+        if (!m_faults.isEmpty() && m_forwarded + bytes.size() > m_faults.first().after) {
+            const PendingFault due = m_faults.takeFirst();
+            bytes.truncate(std::max<qint64>(0, due.after - m_forwarded));
+            fault = due.fault;
             ++m_triggered;
-            if (fault->fault == Fault::Stall)
+            if (due.fault == Fault::Stall)
                 state->stalled = true;
         }
-        state->carried += bytes.size();
         m_forwarded += bytes.size();
         if (upstream->state() == QAbstractSocket::ConnectedState)
             upstream->write(bytes);
         else
             state->early += bytes;
-        if (fault && fault->fault == Fault::Cut && state->carried >= fault->after) {
+        if (fault == Fault::Cut) {
             upstream->abort();
             client->abort();
             close();

@@ -8,9 +8,11 @@
 class QTcpSocket;
 
 // A loopback TCP proxy in front of hoistd that counts the bytes clients send and
-// injects faults: a connection can be cut, or stalled (held open, nothing
-// forwarded), once it has carried a given number of client bytes. Each new
-// connection takes the next pending fault, so a test says exactly how many it wants.
+// injects faults: the connection that carries the client byte past a threshold
+// (counted over all connections) is cut, or stalled (held open, nothing
+// forwarded). Thresholds count the proxy's whole traffic, not one connection's,
+// so a fault cannot be lost on a connection the client or server chose to close
+// early (a probe, a keep-alive timeout).
 class TcpProxy final : public QObject {
     Q_OBJECT
   public:
@@ -35,7 +37,7 @@ class TcpProxy final : public QObject {
         qint64 after;
     };
     void accept();
-    void relay(QTcpSocket* client, QTcpSocket* upstream, std::optional<PendingFault> fault);
+    void relay(QTcpSocket* client, QTcpSocket* upstream);
 
     QTcpServer m_server;
     quint16 m_targetPort;

@@ -54,10 +54,11 @@ void TestFaultProxy::uploadThrough(TcpProxy& proxy, const QString& name) {
 void TestFaultProxy::cutConnectionsMidChunk() {
     TcpProxy proxy(m_server->port());
     QVERIFY(proxy.listen());
-    // The first connections die 3 MiB into their traffic: inside the first chunk,
-    // then inside a later one.
+    // Connections die 3 MiB into the proxy's traffic (inside the first chunk) and
+    // 14 MiB into it: 3 MiB lost, 8 MiB for the first chunk again, then 3 MiB into
+    // the second.
     proxy.injectFault(TcpProxy::Fault::Cut, 3 * kMiB);
-    proxy.injectFault(TcpProxy::Fault::Cut, 11 * kMiB);
+    proxy.injectFault(TcpProxy::Fault::Cut, 14 * kMiB);
     uploadThrough(proxy, "cut.bin");
     QCOMPARE(proxy.faultsTriggered(), 2);
 }
