@@ -71,6 +71,12 @@ void GuardedStream::beginRequest(bool first) {
     }
 }
 
+void GuardedStream::startBodyClock() {
+    m_phaseStart = Clock::now();
+    m_windowWaited = {};
+    m_windowBytes = 0;
+}
+
 Clock::time_point GuardedStream::readDeadline() const {
     if (m_phase == Phase::Head) {
         const auto head = m_phaseStart + m_limits.headerTimeout;
@@ -78,8 +84,8 @@ Clock::time_point GuardedStream::readDeadline() const {
                    ? head
                    : std::min(head, m_phaseStart + m_limits.keepAliveTimeout);
     }
-    auto deadline =
-        std::min(m_phaseStart + m_limits.bodyTimeout, m_windowStart + m_limits.bodyRateWindow);
+    auto deadline = std::min(m_phaseStart + m_limits.bodyTimeout,
+                             Clock::now() + (m_limits.bodyRateWindow - m_windowWaited));
     if (m_stop.raised())
         deadline = std::min(deadline, m_stop.graceEnd());
     return deadline;
@@ -88,8 +94,8 @@ Clock::time_point GuardedStream::readDeadline() const {
 // A body slower than bodyMinRate over a whole window fails; a faster one starts a new
 // window. Averaging over a window lets a body pause (a client's disk, a TCP stall)
 // without letting a trickle hold its session for long (docs/admin.md "Security").
-bool GuardedStream::windowFailed(Clock::time_point now) {
-    if (now - m_windowStart < m_limits.bodyRateWindow)
+bool GuardedStream::windowFailed() {
+    if (m_windowWaited < m_limits.bodyRateWindow)
         return false;
     const auto windowSeconds =
         std::chrono::duration_cast<std::chrono::milliseconds>(m_limits.bodyRateWindow).count() /
@@ -97,7 +103,7 @@ bool GuardedStream::windowFailed(Clock::time_point now) {
     if (static_cast<double>(m_windowBytes) <
         static_cast<double>(m_limits.bodyMinRate) * windowSeconds)
         return true;
-    m_windowStart = now;
+    m_windowWaited = {};
     m_windowBytes = 0;
     return false;
 }
@@ -119,10 +125,13 @@ bool GuardedStream::fill() {
         if (waitingForHead && m_stop.raised())
             return stopWith(Failure::Stopped);
         pollfd fds[2] = {{m_socket, POLLIN, 0}, {m_stop.fd(), POLLIN, 0}};
+        const auto waitStart = Clock::now();
         const int ready = ::poll(fds, waitingForHead ? 2 : 1, millisecondsUntil(readDeadline()));
+        const auto now = Clock::now();
+        if (!waitingForHead)
+            m_windowWaited += now - waitStart;
         if (ready < 0 && errno == EINTR)
             continue;
-        const auto now = Clock::now();
         if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
             char data[receiveSize];
             const ssize_t n = ::recv(m_socket, data, sizeof data, 0);
@@ -133,8 +142,11 @@ bool GuardedStream::fill() {
                 return false;
             }
             m_buffer.append(data, static_cast<std::size_t>(n));
-            if (m_phase == Phase::Body && windowFailed(now))
-                return stopWith(Failure::BodyTooSlow);
+            if (m_phase == Phase::Body) {
+                m_windowBytes += n;
+                if (windowFailed())
+                    return stopWith(Failure::BodyTooSlow);
+            }
             return true;
         }
         if (ready > 0)
@@ -148,7 +160,7 @@ bool GuardedStream::fill() {
             return stopWith(Failure::Stopped);
         if (now >= m_phaseStart + m_limits.bodyTimeout)
             return stopWith(Failure::BodyTimeout);
-        if (windowFailed(now))
+        if (windowFailed())
             return stopWith(Failure::BodyTooSlow);
     }
 }
@@ -177,7 +189,6 @@ ssize_t GuardedStream::read(char* ptr, size_t size) {
         const std::size_t n = std::min(size, available);
         std::copy_n(m_buffer.data() + m_position, n, ptr);
         m_position += n;
-        m_windowBytes += static_cast<std::int64_t>(n);
         return static_cast<ssize_t>(n);
     }
     // The head is handed out up to its blank line and no further, so the body phase
@@ -195,8 +206,7 @@ ssize_t GuardedStream::read(char* ptr, size_t size) {
             m_lineIsCr = false;
             if (blank && m_headLines > 1) {
                 m_phase = Phase::Body;
-                m_phaseStart = m_windowStart = Clock::now();
-                m_windowBytes = 0;
+                startBodyClock();
             }
         } else {
             m_lineIsCr = m_lineLength == 1 && c == '\r';

@@ -59,6 +59,11 @@ class GuardedStream final : public httplib::Stream {
     // The next bytes read are a request head; the first request of a connection waits
     // for headerTimeout, later ones for keepAliveTimeout before their first byte.
     void beginRequest(bool first);
+    // The request was admitted and holds a handler slot: its body's deadlines start
+    // now. Time spent waiting for a slot is the server's, never held against the client
+    // (200 parallel uploads: first chunks that queued for a slot longer than the rate
+    // window were cut off as too slow before a byte of them was read).
+    void startBodyClock();
     Failure failure() const { return m_failure; }
 
     bool is_readable() const override;
@@ -75,7 +80,7 @@ class GuardedStream final : public httplib::Stream {
     // with m_eof set).
     bool fill();
     Clock::time_point readDeadline() const;
-    bool windowFailed(Clock::time_point now);
+    bool windowFailed();
     ssize_t fail(Failure failure);  // for read()
     bool stopWith(Failure failure); // for fill()
 
@@ -93,7 +98,9 @@ class GuardedStream final : public httplib::Stream {
     std::size_t m_headLines = 0;
     std::size_t m_lineLength = 0;
     bool m_lineIsCr = false;
-    Clock::time_point m_windowStart;
+    // The rate window counts only time spent waiting for the client's bytes: a handler
+    // busy between reads (a slow disk, an S3 part) is never held against the client.
+    Clock::duration m_windowWaited{};
     std::int64_t m_windowBytes = 0;
 };
 

@@ -333,6 +333,7 @@ bool HttpServer::Impl::admit(const httplib::Request& req, httplib::Response& res
         t_state->admitted = true;
         slots->acquire();
         t_state->holdsSlot = true;
+        t_state->stream->startBodyClock();
     }
     return true;
 }

@@ -140,6 +140,7 @@ class TestHttpHardening final : public QObject {
     void encodedSlashIsNotASeparator();
     void trickledChunkReleasesItsSession();
     void slowlorisStarvesNobody();
+    void waitingForAHandlerIsNotSlowness();
     void sigtermWithSlowClients();
     void behindNginx();
 
@@ -387,6 +388,49 @@ void TestHttpHardening::slowlorisStarvesNobody() {
                                                       "X-Upload-Offset: 0", "Content-Length: 5"}) +
                       "hello"));
     QCOMPARE(statusOf(wire.readResponse(2000)), 200);
+}
+
+// Two trickled chunks hold both handler slots for longer than the rate window; a
+// third chunk, sent whole, waits for a slot meanwhile. The wait is the server's: the
+// chunk must be accepted, not cut off as too slow (200 parallel uploads lost their
+// first chunks so).
+void TestHttpHardening::waitingForAHandlerIsNotSlowness() {
+    QTemporaryDir dir;
+    HoistdProcess server(dir.filePath("data"),
+                         {"--threads", "2", "--body-min-rate", "1000", "--body-rate-window", "1"});
+    QVERIFY(server.start());
+    TestHttpClient client(server.url());
+    constexpr int holderBytes = 200000;
+    // Every session first: an init, too, waits for a slot once the holders have them.
+    const QString session = newSession(client, 1000);
+    QStringList holderSessions;
+    for (int i = 0; i < 2; ++i)
+        holderSessions << newSession(client, holderBytes);
+    QVERIFY(!session.isEmpty() && !holderSessions.contains(QString()));
+    std::vector<std::unique_ptr<Wire>> holders;
+    for (const QString& holderSession : holderSessions) {
+        holders.push_back(std::make_unique<Wire>(server.port()));
+        QVERIFY(holders.back()->send(head("PUT /upload/" + holderSession.toUtf8(),
+                                          {"Authorization: Bearer tokA", "X-Upload-Offset: 0",
+                                           "Content-Length: " + QByteArray::number(holderBytes)})));
+    }
+    QTest::qWait(100);
+    Wire waiting(server.port());
+    QVERIFY(waiting.send(
+        head("PUT /upload/" + session.toUtf8(),
+             {"Authorization: Bearer tokA", "X-Upload-Offset: 0", "Content-Length: 1000"})));
+    QTest::qWait(100);
+    QVERIFY(waiting.send(testBytes(1000, 3)));
+    // 4 KB every 100 ms for 3 s: well above the minimum rate, far longer than the window.
+    const QByteArray piece(4000, 'h');
+    for (int round = 0; round < 30; ++round) {
+        for (auto& holder : holders)
+            QVERIFY(holder->send(piece));
+        QTest::qWait(100);
+    }
+    holders.clear();
+    const QByteArray response = waiting.readResponse(10000);
+    QVERIFY2(statusOf(response) == 200, response.left(300).constData());
 }
 
 void TestHttpHardening::sigtermWithSlowClients() {
