@@ -24,7 +24,7 @@ struct ProtocolError {
         Finalizing,          // 409 finalizing: the bytes are in, the server is finalizing
         SessionFailed,       // 409 session_failed: the session can never complete
         Incomplete,          // 409 incomplete, carries uploadedBytes
-        LengthRequired,      // 411 length_required
+        LengthRequired,      // length_required (400; 411 from other servers)
         TooLarge,            // 413 too_large at init, carries maxSize
         ExceedsSize,         // 413 exceeds_size on a chunk
         PayloadTooLarge,     // 413 payload_too_large

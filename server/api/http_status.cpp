@@ -5,6 +5,9 @@ namespace hoist {
 int httpStatus(ErrorCode code) {
     switch (code) {
     case ErrorCode::BadRequest:
+    // A chunked body where a length is required is malformed framing for us, answered
+    // like the other framing refusals (docs/admin.md "Security"), not 411.
+    case ErrorCode::LengthRequired:
         return 400;
     case ErrorCode::Unauthorized:
         return 401;
@@ -16,8 +19,6 @@ int httpStatus(ErrorCode code) {
     case ErrorCode::SessionFailed:
     case ErrorCode::Incomplete:
         return 409;
-    case ErrorCode::LengthRequired:
-        return 411;
     case ErrorCode::TooLarge:
     case ErrorCode::ExceedsSize:
     case ErrorCode::PayloadTooLarge:

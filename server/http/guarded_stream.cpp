@@ -176,6 +176,8 @@ bool GuardedStream::is_writable() const {
 }
 
 ssize_t GuardedStream::read(char* ptr, size_t size) {
+    if (m_failure == Failure::RequestLineTooLong)
+        return 0;
     if (m_failure != Failure::None)
         return -1;
     if (m_position == m_buffer.size()) {
@@ -210,6 +212,13 @@ ssize_t GuardedStream::read(char* ptr, size_t size) {
             }
         } else {
             m_lineIsCr = m_lineLength == 1 && c == '\r';
+        }
+        // httplib reads the request line to its end before it measures it: an endless
+        // line is ended here (as if the peer closed), and httplib answers 414.
+        if (m_headLines == 0 && m_lineLength > m_limits.maxRequestLineBytes) {
+            m_failure = Failure::RequestLineTooLong;
+            m_position += n;
+            return static_cast<ssize_t>(n);
         }
         if (m_headBytes > m_limits.maxHeaderBytes || m_headLines > m_limits.maxHeaderLines + 1)
             return fail(Failure::HeadTooLarge);

@@ -23,6 +23,8 @@ struct StreamLimits {
     std::chrono::milliseconds writeTimeout{60000};
     std::chrono::milliseconds shutdownGrace{20000}; // in-flight bodies after stop()
     std::size_t maxHeaderBytes = 64 * 1024;         // request line and header lines
+    // Above httplib's 8 KiB URI limit, so that httplib answers 414 itself.
+    std::size_t maxRequestLineBytes = 16 * 1024;
     std::size_t maxHeaderLines = 100;
 };
 
@@ -52,7 +54,15 @@ class StopSignal final {
 // into a cut-short body or an unparsable head.
 class GuardedStream final : public httplib::Stream {
   public:
-    enum class Failure { None, HeadTooLarge, HeadTimeout, BodyTimeout, BodyTooSlow, Stopped };
+    enum class Failure {
+        None,
+        RequestLineTooLong,
+        HeadTooLarge,
+        HeadTimeout,
+        BodyTimeout,
+        BodyTooSlow,
+        Stopped
+    };
 
     GuardedStream(socket_t socket, const StreamLimits& limits, const StopSignal& stop);
 

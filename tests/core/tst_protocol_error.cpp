@@ -30,7 +30,7 @@ constexpr Row kByCode[] = {
     {409, "finalizing", Kind::Finalizing, false},
     {409, "session_failed", Kind::SessionFailed, false},
     {409, "incomplete", Kind::Incomplete, false},
-    {411, "length_required", Kind::LengthRequired, false},
+    {400, "length_required", Kind::LengthRequired, false},
     {413, "too_large", Kind::TooLarge, false},
     {413, "exceeds_size", Kind::ExceedsSize, false},
     {413, "payload_too_large", Kind::PayloadTooLarge, false},

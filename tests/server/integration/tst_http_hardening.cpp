@@ -134,6 +134,7 @@ class TestHttpHardening final : public QObject {
     void headerCountAndSizeAreCapped();
     void earlyAnswerClosesTheConnection();
     void conflictingFramingIsRefused();
+    void chunkedChunkIsRefused();
     void pipelinedRequestsAreAnswered();
     void bodilessPostIsAnsweredAtOnce();
     void expectContinueAfterAuthentication();
@@ -248,6 +249,17 @@ void TestHttpHardening::headerCountAndSizeAreCapped() {
         }
         expectRefusalAndClose(wire, 431);
     }
+    {
+        // A request line far above the 8 KiB URI limit, sent until the server answers.
+        Wire wire(m_server->port());
+        QVERIFY(wire.send("GET /"));
+        const QByteArray batch(64 * 1024, 'a');
+        for (int i = 0; i < 1000 && !wire.readable(); ++i) {
+            if (!wire.send(batch))
+                break;
+        }
+        expectRefusalAndClose(wire, 414);
+    }
     expectMemoryBounded();
 }
 
@@ -285,6 +297,19 @@ void TestHttpHardening::conflictingFramingIsRefused() {
     QVERIFY(wire.send(
         head("GET /files", {"Authorization: Bearer tokA", "Authorization: Bearer tokB"})));
     expectRefusalAndClose(wire, 400);
+}
+
+// A chunk must say its length up front: a chunked one is refused as bad framing.
+void TestHttpHardening::chunkedChunkIsRefused() {
+    const QString session = newSession(*m_client, 5);
+    QVERIFY(!session.isEmpty());
+    Wire wire(m_server->port());
+    QVERIFY(wire.send(head("PUT /upload/" + session.toUtf8(),
+                           {"Authorization: Bearer tokA", "X-Upload-Offset: 0",
+                            "Transfer-Encoding: chunked"}) +
+                      "5\r\nhello\r\n0\r\n\r\n"));
+    expectRefusalAndClose(wire, 400);
+    QCOMPARE(m_client->get("/upload/" + session).json()["uploadedBytes"].toInteger(), 0);
 }
 
 void TestHttpHardening::pipelinedRequestsAreAnswered() {
