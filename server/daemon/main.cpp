@@ -168,7 +168,7 @@ int serve(hoist::Config config) {
     options.tlsKeyFile = config.tlsKey;
     options.threads = config.threads;
     options.maxPayloadBytes = UploadService::chunkSizeFor(config.maxSize) + 1024 * 1024;
-    options.readTimeout = std::chrono::seconds(config.readTimeoutSeconds);
+    options.bodyStall = std::chrono::seconds(config.readTimeoutSeconds);
     options.headerTimeout = std::chrono::seconds(config.headerTimeoutSeconds);
     options.bodyTimeout = std::chrono::seconds(config.bodyTimeoutSeconds);
     options.bodyMinRate = config.bodyMinRate;

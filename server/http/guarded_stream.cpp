@@ -53,8 +53,9 @@ Clock::time_point StopSignal::graceEnd() const {
     return Clock::time_point(Clock::duration(m_graceEnd.load()));
 }
 
-GuardedStream::GuardedStream(socket_t socket, const StreamLimits& limits, const StopSignal& stop)
-    : m_socket(socket), m_limits(limits), m_stop(stop) {}
+GuardedStream::GuardedStream(socket_t socket, Transport& transport, const StreamLimits& limits,
+                             const StopSignal& stop)
+    : m_socket(socket), m_transport(transport), m_limits(limits), m_stop(stop) {}
 
 void GuardedStream::beginRequest(bool first) {
     m_phase = Phase::Head;
@@ -72,7 +73,7 @@ void GuardedStream::beginRequest(bool first) {
 }
 
 void GuardedStream::startBodyClock() {
-    m_phaseStart = Clock::now();
+    m_phaseStart = m_lastBodyBytes = Clock::now();
     m_windowWaited = {};
     m_windowBytes = 0;
 }
@@ -84,8 +85,9 @@ Clock::time_point GuardedStream::readDeadline() const {
                    ? head
                    : std::min(head, m_phaseStart + m_limits.keepAliveTimeout);
     }
-    auto deadline = std::min(m_phaseStart + m_limits.bodyTimeout,
-                             Clock::now() + (m_limits.bodyRateWindow - m_windowWaited));
+    auto deadline =
+        std::min({m_phaseStart + m_limits.bodyTimeout, m_lastBodyBytes + m_limits.bodyStall,
+                  Clock::now() + (m_limits.bodyRateWindow - m_windowWaited)});
     if (m_stop.raised())
         deadline = std::min(deadline, m_stop.graceEnd());
     return deadline;
@@ -118,50 +120,83 @@ bool GuardedStream::stopWith(Failure failure) {
     return false;
 }
 
+std::optional<GuardedStream::Failure> GuardedStream::deadlineFailure(Clock::time_point now) {
+    if (m_phase == Phase::Head)
+        return now >= readDeadline() ? std::optional(Failure::HeadTimeout) : std::nullopt;
+    if (m_stop.raised() && now >= m_stop.graceEnd())
+        return Failure::Stopped;
+    if (now >= m_phaseStart + m_limits.bodyTimeout || now >= m_lastBodyBytes + m_limits.bodyStall)
+        return Failure::BodyTimeout;
+    if (windowFailed())
+        return Failure::BodyTooSlow;
+    return std::nullopt;
+}
+
+bool GuardedStream::handshake() {
+    for (;;) {
+        if (m_stop.raised())
+            return stopWith(Failure::Stopped);
+        const TransportStep step = m_transport.handshake();
+        if (step.bytes > 0)
+            return true;
+        if (step.waitFor == 0)
+            return false;
+        pollfd fds[2] = {{m_socket, step.waitFor, 0}, {m_stop.fd(), POLLIN, 0}};
+        const int ready = ::poll(fds, 2, millisecondsUntil(readDeadline()));
+        if (ready == 0)
+            return stopWith(Failure::HeadTimeout);
+        if (ready < 0 && errno != EINTR)
+            return false;
+    }
+}
+
 bool GuardedStream::fill() {
+    short events = POLLIN;
     for (;;) {
         const bool waitingForHead = m_phase == Phase::Head;
         // A stopping server takes no new request; a body in flight has the grace period.
         if (waitingForHead && m_stop.raised())
             return stopWith(Failure::Stopped);
-        pollfd fds[2] = {{m_socket, POLLIN, 0}, {m_stop.fd(), POLLIN, 0}};
-        const auto waitStart = Clock::now();
-        const int ready = ::poll(fds, waitingForHead ? 2 : 1, millisecondsUntil(readDeadline()));
-        const auto now = Clock::now();
-        if (!waitingForHead)
-            m_windowWaited += now - waitStart;
-        if (ready < 0 && errno == EINTR)
-            continue;
-        if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-            char data[receiveSize];
-            const ssize_t n = ::recv(m_socket, data, sizeof data, 0);
-            if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        if (!m_transport.buffered()) {
+            pollfd fds[2] = {{m_socket, events, 0}, {m_stop.fd(), POLLIN, 0}};
+            const auto waitStart = Clock::now();
+            const int ready =
+                ::poll(fds, waitingForHead ? 2 : 1, millisecondsUntil(readDeadline()));
+            const auto now = Clock::now();
+            if (!waitingForHead)
+                m_windowWaited += now - waitStart;
+            if (ready < 0 && errno == EINTR)
                 continue;
-            if (n <= 0) {
+            if (ready < 0) {
                 m_eof = true;
                 return false;
             }
-            m_buffer.append(data, static_cast<std::size_t>(n));
-            if (m_phase == Phase::Body) {
-                m_windowBytes += n;
-                if (windowFailed())
-                    return stopWith(Failure::BodyTooSlow);
+            if (ready == 0) {
+                if (const auto failure = deadlineFailure(now))
+                    return stopWith(*failure);
+                continue;
             }
-            return true;
+            if (!(fds[0].revents & (events | POLLHUP | POLLERR)))
+                continue; // the stop pipe: checked at the top
         }
-        if (ready > 0)
-            continue; // the stop pipe: checked at the top
-        if (m_phase == Phase::Head) {
-            if (now >= readDeadline())
-                return stopWith(Failure::HeadTimeout);
+        char data[receiveSize];
+        const TransportStep step = m_transport.receive(data, sizeof data);
+        if (step.waitFor != 0) {
+            events = step.waitFor;
             continue;
         }
-        if (m_stop.raised() && now >= m_stop.graceEnd())
-            return stopWith(Failure::Stopped);
-        if (now >= m_phaseStart + m_limits.bodyTimeout)
-            return stopWith(Failure::BodyTimeout);
-        if (windowFailed())
-            return stopWith(Failure::BodyTooSlow);
+        if (step.bytes <= 0) {
+            m_eof = true;
+            return false;
+        }
+        m_buffer.append(data, static_cast<std::size_t>(step.bytes));
+        if (m_phase == Phase::Body) {
+            m_lastBodyBytes = Clock::now();
+            m_windowBytes += step.bytes;
+            if (windowFailed())
+                return stopWith(Failure::BodyTooSlow);
+        }
+        return true;
     }
 }
 
@@ -232,16 +267,17 @@ ssize_t GuardedStream::write(const char* ptr, size_t size) {
     if (m_stop.raised())
         deadline = std::min(deadline, std::max(m_stop.graceEnd(), Clock::now()));
     for (;;) {
-        pollfd fd{m_socket, POLLOUT, 0};
+        const TransportStep step = m_transport.send(ptr, size);
+        if (step.bytes > 0)
+            return step.bytes;
+        if (step.waitFor == 0)
+            return -1;
+        pollfd fd{m_socket, step.waitFor, 0};
         const int ready = ::poll(&fd, 1, millisecondsUntil(deadline));
         if (ready < 0 && errno == EINTR)
             continue;
         if (ready <= 0)
             return -1;
-        const ssize_t n = ::send(m_socket, ptr, size, MSG_NOSIGNAL);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        return n;
     }
 }
 

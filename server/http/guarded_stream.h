@@ -1,10 +1,13 @@
 #pragma once
 
+#include "transport.h"
+
 #include <httplib.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace hoist {
@@ -20,6 +23,7 @@ struct StreamLimits {
     std::chrono::milliseconds bodyTimeout{300000};    // the whole request body
     std::int64_t bodyMinRate = 1024;                  // bytes/s, averaged over a window
     std::chrono::milliseconds bodyRateWindow{10000};
+    std::chrono::milliseconds bodyStall{20000}; // no body byte at all for this long
     std::chrono::milliseconds writeTimeout{60000};
     std::chrono::milliseconds shutdownGrace{20000}; // in-flight bodies after stop()
     std::size_t maxHeaderBytes = 64 * 1024;         // request line and header lines
@@ -64,8 +68,12 @@ class GuardedStream final : public httplib::Stream {
         Stopped
     };
 
-    GuardedStream(socket_t socket, const StreamLimits& limits, const StopSignal& stop);
+    GuardedStream(socket_t socket, Transport& transport, const StreamLimits& limits,
+                  const StopSignal& stop);
 
+    // Completes the transport's set-up (the TLS handshake) within the head deadline of
+    // the first request; false when it failed or timed out.
+    bool handshake();
     // The next bytes read are a request head; the first request of a connection waits
     // for headerTimeout, later ones for keepAliveTimeout before their first byte.
     void beginRequest(bool first);
@@ -89,12 +97,14 @@ class GuardedStream final : public httplib::Stream {
     // Waits for bytes until the phase's deadline; false with m_failure set (or at EOF,
     // with m_eof set).
     bool fill();
+    std::optional<Failure> deadlineFailure(Clock::time_point now);
     Clock::time_point readDeadline() const;
     bool windowFailed();
     ssize_t fail(Failure failure);  // for read()
     bool stopWith(Failure failure); // for fill()
 
     socket_t m_socket;
+    Transport& m_transport;
     const StreamLimits& m_limits;
     const StopSignal& m_stop;
     std::string m_buffer;
@@ -111,6 +121,7 @@ class GuardedStream final : public httplib::Stream {
     // The rate window counts only time spent waiting for the client's bytes: a handler
     // busy between reads (a slow disk, an S3 part) is never held against the client.
     Clock::duration m_windowWaited{};
+    Clock::time_point m_lastBodyBytes;
     std::int64_t m_windowBytes = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "http_server.h"
 
 #include "guarded_stream.h"
+#include "tls_transport.h"
 
 #include <httplib.h>
 
@@ -26,8 +27,8 @@ std::string lower(std::string text) {
 // What the connection loop and the hooks httplib calls during one request share; they
 // all run on the connection's thread, inside process_request.
 struct RequestState {
-    GuardedStream* stream = nullptr; // null on the TLS path
-    bool admitted = false;           // the gate ran and let the request through
+    GuardedStream* stream = nullptr;
+    bool admitted = false; // the gate ran and let the request through
     bool holdsSlot = false;
     // True only once the request's body is known to be read to its end: then, and only
     // then, may the next bytes on the connection be taken as a request. Any answer
@@ -157,37 +158,54 @@ class ConnectionThreads final : public httplib::TaskQueue {
 // protected: this loop keeps one GuardedStream per connection, so its deadlines and
 // caps apply to every read and pipelined bytes survive between requests; httplib still
 // parses, routes and writes. A request whose body was not read to its end, or that
-// failed, ends the connection.
+// failed, ends the connection. TLS is ours too (httplib's SSLServer has its own loop,
+// with a per-recv timeout only): the same loop runs over a TlsTransport.
 class GuardedServer final : public httplib::Server {
   public:
     using Slots = std::counting_semaphore<1 << 20>;
     GuardedServer(StreamLimits limits, std::size_t maxConnections, const StopSignal& stop,
-                  Slots& slots)
-        : m_limits(limits), m_maxConnections(maxConnections), m_stop(stop), m_slots(slots) {}
+                  Slots& slots, const TlsContext* tls)
+        : m_limits(limits), m_maxConnections(maxConnections), m_stop(stop), m_slots(slots),
+          m_tls(tls) {}
 
   private:
     bool process_and_close_socket(socket_t sock) override {
-        if (m_connections.fetch_add(1) < m_maxConnections && !m_stop.raised()) {
-            const int on = 1;
-            ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-            GuardedStream stream(sock, m_limits, m_stop);
-            for (bool first = true;; first = false) {
-                stream.beginRequest(first);
-                RequestState state;
-                state.stream = &stream;
-                t_state = &state;
-                bool closed = false;
-                const bool answered = process_request(stream, false, closed, nullptr);
-                t_state = nullptr;
-                if (state.holdsSlot)
-                    m_slots.release();
-                if (!answered || closed || state.close || !state.reusable || m_stop.raised())
-                    break;
-            }
+        std::unique_ptr<Transport> transport;
+        if (m_tls)
+            transport = m_tls->wrap(sock);
+        else
+            transport = std::make_unique<PlainTransport>(sock);
+        if (transport) {
+            if (m_connections.fetch_add(1) < m_maxConnections && !m_stop.raised())
+                serveConnection(sock, *transport);
+            m_connections.fetch_sub(1);
+            transport->close();
         }
-        m_connections.fetch_sub(1);
         closeLingering(sock);
         return true;
+    }
+
+    void serveConnection(socket_t sock, Transport& transport) {
+        const int on = 1;
+        ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+        GuardedStream stream(sock, transport, m_limits, m_stop);
+        // The TLS handshake gets a head deadline of its own, before the first request's.
+        stream.beginRequest(true);
+        if (!stream.handshake())
+            return;
+        for (bool first = true;; first = false) {
+            stream.beginRequest(first);
+            RequestState state;
+            state.stream = &stream;
+            t_state = &state;
+            bool closed = false;
+            const bool answered = process_request(stream, false, closed, nullptr);
+            t_state = nullptr;
+            if (state.holdsSlot)
+                m_slots.release();
+            if (!answered || closed || state.close || !state.reusable || m_stop.raised())
+                break;
+        }
     }
 
     // Closing a socket with unread bytes makes the kernel send a reset, which can
@@ -213,6 +231,7 @@ class GuardedServer final : public httplib::Server {
     std::size_t m_maxConnections;
     const StopSignal& m_stop;
     Slots& m_slots;
+    const TlsContext* m_tls;
     std::atomic<std::size_t> m_connections{0};
 };
 
@@ -227,6 +246,8 @@ struct HttpServer::Impl {
     HttpServerOptions options;
     StopSignal stop;
     std::unique_ptr<GuardedServer::Slots> slots;
+    std::unique_ptr<TlsContext> tls;
+    std::string tlsError;
     std::unique_ptr<httplib::Server> server;
     std::vector<Route> routes;
     std::function<void(const RequestLogEntry&)> logger;
@@ -344,27 +365,24 @@ HttpServer::HttpServer(HttpServerOptions options) : m_impl(std::make_unique<Impl
     m_impl->slots = std::make_unique<GuardedServer::Slots>(
         static_cast<std::ptrdiff_t>(std::max<std::size_t>(o.threads, 1)));
     if (!o.tlsCertFile.empty()) {
-        // TLS keeps httplib's own loop (its SSL stream is not ours to wrap in 0.11):
-        // the gate, admission and refusals apply, the deadlines and caps of
-        // GuardedStream do not; docs/admin.md tells to terminate TLS at the proxy.
-        m_impl->server =
-            std::make_unique<httplib::SSLServer>(o.tlsCertFile.c_str(), o.tlsKeyFile.c_str());
-        const std::size_t threads = o.threads;
-        m_impl->server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-        m_impl->server->set_read_timeout(o.readTimeout);
-    } else {
-        StreamLimits limits;
-        limits.headerTimeout = o.headerTimeout;
-        limits.bodyTimeout = o.bodyTimeout;
-        limits.bodyMinRate = o.bodyMinRate;
-        limits.bodyRateWindow = o.bodyRateWindow;
-        limits.writeTimeout = o.writeTimeout;
-        limits.shutdownGrace = o.shutdownGrace;
-        auto guarded =
-            std::make_unique<GuardedServer>(limits, o.maxConnections, m_impl->stop, *m_impl->slots);
-        guarded->new_task_queue = [] { return new ConnectionThreads; };
-        m_impl->server = std::move(guarded);
+        auto tls = TlsContext::load(o.tlsCertFile, o.tlsKeyFile);
+        if (tls)
+            m_impl->tls = std::move(*tls);
+        else
+            m_impl->tlsError = tls.error();
     }
+    StreamLimits limits;
+    limits.headerTimeout = o.headerTimeout;
+    limits.bodyTimeout = o.bodyTimeout;
+    limits.bodyMinRate = o.bodyMinRate;
+    limits.bodyRateWindow = o.bodyRateWindow;
+    limits.bodyStall = o.bodyStall;
+    limits.writeTimeout = o.writeTimeout;
+    limits.shutdownGrace = o.shutdownGrace;
+    auto guarded = std::make_unique<GuardedServer>(limits, o.maxConnections, m_impl->stop,
+                                                   *m_impl->slots, m_impl->tls.get());
+    guarded->new_task_queue = [] { return new ConnectionThreads; };
+    m_impl->server = std::move(guarded);
     auto& server = *m_impl->server;
     // Without NODELAY the small 200 after each chunk waits on delayed ACKs (measured: it halves the
     // time of sequential 8 MiB PUTs).
@@ -506,10 +524,6 @@ void HttpServer::route(const std::string& method, const std::string& pattern, Ht
         // taken for a request: the connection closes after this answer.
         if (t_state)
             t_state->reusable = complete;
-        else if (!consumed && !complete)
-            // TLS keeps httplib's loop, which cannot be told to close: the unread
-            // body is read off (up to the payload limit) to keep the connection in step.
-            reader([](const char*, std::size_t) { return true; });
         apply(response, res);
     };
     if (method == "PUT")
@@ -535,9 +549,8 @@ void HttpServer::setErrorReporter(std::function<void(const std::string&)> report
 tl::expected<int, std::string> HttpServer::bind() {
     auto& server = *m_impl->server;
     const auto& o = m_impl->options;
-    if (!server.is_valid())
-        return tl::unexpected("cannot load the TLS certificate or key (" + o.tlsCertFile + ", " +
-                              o.tlsKeyFile + ")");
+    if (!m_impl->tlsError.empty())
+        return tl::unexpected(m_impl->tlsError);
     int port = o.port;
     if (port == 0) {
         port = server.bind_to_any_port(o.host);

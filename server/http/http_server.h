@@ -78,13 +78,13 @@ struct HttpServerOptions {
     std::string tlsKeyFile;
     std::size_t threads = 64;
     std::int64_t maxPayloadBytes = 64 * 1024 * 1024;
-    std::chrono::seconds readTimeout{60}; // per recv, TLS only
     std::chrono::seconds writeTimeout{60};
     // Deadlines for request heads and bodies, and after stop() (docs/admin.md "Security").
     std::chrono::milliseconds headerTimeout{10000};
     std::chrono::milliseconds bodyTimeout{300000};
     std::int64_t bodyMinRate = 1024; // bytes/s over bodyRateWindow
     std::chrono::milliseconds bodyRateWindow{10000};
+    std::chrono::milliseconds bodyStall{20000}; // a body that sends nothing for this long
     std::chrono::milliseconds shutdownGrace{20000};
     // Open connections; each has a thread of its own that waits for its request head,
     // while only `threads` requests run handlers at once.

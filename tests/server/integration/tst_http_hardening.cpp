@@ -2,6 +2,7 @@
 // that no handler asked for, an early answer closes the connection, deadlines free
 // sessions and threads, and slow peers starve nobody.
 #include "hoistd_process.h"
+#include "test_certificate.h"
 #include "test_http_client.h"
 
 #include <QDeadlineTimer>
@@ -9,6 +10,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -143,6 +147,7 @@ class TestHttpHardening final : public QObject {
     void slowlorisStarvesNobody();
     void waitingForAHandlerIsNotSlowness();
     void sigtermWithSlowClients();
+    void tlsHasTheSameDeadlines();
     void behindNginx();
 
   private:
@@ -304,10 +309,10 @@ void TestHttpHardening::chunkedChunkIsRefused() {
     const QString session = newSession(*m_client, 5);
     QVERIFY(!session.isEmpty());
     Wire wire(m_server->port());
-    QVERIFY(wire.send(head("PUT /upload/" + session.toUtf8(),
-                           {"Authorization: Bearer tokA", "X-Upload-Offset: 0",
-                            "Transfer-Encoding: chunked"}) +
-                      "5\r\nhello\r\n0\r\n\r\n"));
+    QVERIFY(wire.send(
+        head("PUT /upload/" + session.toUtf8(),
+             {"Authorization: Bearer tokA", "X-Upload-Offset: 0", "Transfer-Encoding: chunked"}) +
+        "5\r\nhello\r\n0\r\n\r\n"));
     expectRefusalAndClose(wire, 400);
     QCOMPARE(m_client->get("/upload/" + session).json()["uploadedBytes"].toInteger(), 0);
 }
@@ -488,6 +493,36 @@ void TestHttpHardening::sigtermWithSlowClients() {
     QVERIFY(exited);
     QCOMPARE(server.exitStatus(), QProcess::NormalExit);
     QCOMPARE(server.exitCode(), 0);
+}
+
+// TLS runs through the same connection loop: a peer that never completes its
+// handshake is dropped at the head deadline, and 300 of them (more than the handler
+// threads) starve nobody.
+void TestHttpHardening::tlsHasTheSameDeadlines() {
+    QTemporaryDir dir;
+    TestCertificate certificate;
+    QVERIFY(makeTestCertificate(dir.path(), certificate));
+    HoistdProcess server(dir.filePath("data"), {"--tls-cert", certificate.certFile, "--tls-key",
+                                                certificate.keyFile, "--header-timeout", "2"});
+    QVERIFY(server.start());
+    std::vector<std::unique_ptr<Wire>> silent;
+    for (int i = 0; i < 300; ++i) {
+        silent.push_back(std::make_unique<Wire>(server.port()));
+        QVERIFY(silent.back()->connected());
+    }
+    QSslSocket socket;
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.addCaCertificates(QSslCertificate::fromPath(certificate.certFile));
+    socket.setSslConfiguration(tls);
+    socket.connectToHostEncrypted("127.0.0.1", server.port());
+    QVERIFY2(socket.waitForEncrypted(2000), qPrintable(socket.errorString()));
+    socket.write(head("GET /healthz", {}));
+    QByteArray response;
+    while (!response.contains("\r\n\r\n") && socket.waitForReadyRead(2000))
+        response += socket.readAll();
+    QCOMPARE(statusOf(response), 200);
+    silent.front()->readUntilClosed(6000);
+    QVERIFY(silent.front()->closedByPeer());
 }
 
 // The reverse proxy of docs/admin.md in front of hoistd, plain HTTP on loopback: the

@@ -1,5 +1,6 @@
 // Running hoistd: health, metrics, configuration file, development token, TLS.
 #include "hoistd_process.h"
+#include "test_certificate.h"
 #include "test_http_client.h"
 
 #include <QFile>
@@ -102,15 +103,11 @@ void TestOperations::badConfigFileExits2() {
 }
 
 void TestOperations::servesHttpsWithGivenCertificate() {
-    const QString cert = m_dir.filePath("cert.pem");
-    const QString key = m_dir.filePath("key.pem");
-    QCOMPARE(
-        QProcess::execute("openssl", {"req", "-x509", "-newkey", "ec", "-pkeyopt",
-                                      "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-                                      "-subj", "/CN=127.0.0.1", "-addext",
-                                      "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert}),
-        0);
-    HoistdProcess server(m_dir.filePath("tls"), {"--tls-cert", cert, "--tls-key", key});
+    TestCertificate certificate;
+    QVERIFY(makeTestCertificate(m_dir.path(), certificate));
+    const QString cert = certificate.certFile;
+    HoistdProcess server(m_dir.filePath("tls"),
+                         {"--tls-cert", cert, "--tls-key", certificate.keyFile});
     QVERIFY(server.start());
     QCOMPARE(server.url().scheme(), QString("https"));
 
