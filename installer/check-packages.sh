@@ -149,6 +149,7 @@ check "hoistd --version" bash -c "[ \"\$(hoistd --version)\" = 'hoistd $version'
 [ "$app" = yes ] && check "hoist --version" bash -c "[ \"\$(hoist --version)\" = 'hoist $version' ]"
 check "config is root:hoistd 0640" \
   bash -c '[ "$(stat -c %U:%G:%a /etc/hoistd/hoistd.conf /etc/hoistd/tokens | sort -u)" = root:hoistd:640 ]'
+check "hardened nginx sample installed" test -s /usr/share/doc/hoistd/examples/nginx-hoistd.conf
 check "data dir belongs to hoistd" \
   bash -c '[ "$(stat -c %U:%G:%a /var/lib/hoistd)" = hoistd:hoistd:750 ]'
 

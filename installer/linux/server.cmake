@@ -11,6 +11,9 @@ install(FILES ${CMAKE_CURRENT_LIST_DIR}/hoistd.conf ${CMAKE_CURRENT_LIST_DIR}/to
         COMPONENT server)
 install(FILES ${HOIST_DEB_DOCS} ${PROJECT_SOURCE_DIR}/docs/admin.md
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/hoistd COMPONENT server)
+# The hardened reverse proxy of docs/admin.md, for admins to copy into nginx.
+install(FILES ${CMAKE_CURRENT_LIST_DIR}/nginx-hoistd.conf
+        DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/hoistd/examples COMPONENT server)
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/hoistd.lintian-overrides
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/lintian/overrides RENAME hoistd
         COMPONENT server)
