@@ -34,7 +34,7 @@ function startHoistd(port = 0) {
   const child = spawn(
     HOISTD,
     ['--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--token', `${TOKEN}:alice`,
-      '--log-level', 'warn'],
+      '--log-level', process.env.HOISTD_LOG_LEVEL ?? 'warn'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {
@@ -148,20 +148,26 @@ class ChunkGate {
   }
 
   #take(request, response) {
-    if (request.method === 'PUT' && /^\/upload\/[0-9a-f-]{36}$/.test(request.url)) {
-      this.offsets.push(Number(request.headers['x-upload-offset']));
-      if (this.allowed <= 0) {
-        this.waiting.push(() => this.#forward(request, response));
-        this.onHeld?.();
-        return;
+    const parts = [];
+    request.on('data', (part) => parts.push(part));
+    request.on('end', () => {
+      const body = Buffer.concat(parts);
+      if (request.method === 'PUT' && /^\/upload\/[0-9a-f-]{36}$/.test(request.url)) {
+        this.offsets.push(Number(request.headers['x-upload-offset']));
+        if (this.allowed <= 0) {
+          this.waiting.push(() => this.#forward(request, body, response));
+          this.onHeld?.();
+          return;
+        }
+        this.allowed -= 1;
       }
-      this.allowed -= 1;
-    }
-    this.#forward(request, response);
+      this.#forward(request, body, response);
+    });
   }
 
-  #forward(request, response) {
-    if (request.socket.destroyed) return;
+  // A held request whose browser gave up (pause, reload) is dropped, never sent.
+  #forward(request, body, response) {
+    if (response.destroyed || request.socket.destroyed) return;
     const upstream = http.request(
       { host: '127.0.0.1', port: server.port, method: request.method, path: request.url,
         headers: request.headers, agent: false },
@@ -174,8 +180,9 @@ class ChunkGate {
       if (response.headersSent) return response.destroy();
       response.writeHead(502, { 'Content-Type': 'application/json' });
       response.end('{"error":"bad_gateway","message":"hoistd is down"}');
+      return undefined;
     });
-    request.pipe(upstream);
+    upstream.end(body);
   }
 
   allow(n) {
