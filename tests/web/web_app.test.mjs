@@ -2,6 +2,7 @@
 // /usr/bin/chromium), against real hoistd processes: sign in, uploads checked by the
 // server's SHA-256, dedup, pause and resume, a reload and a server restart mid-upload,
 // an unreadable file, the library's download and delete, sign out, and the CSP.
+// HOISTD_LOG_LEVEL=info shows hoistd's request log while it runs.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';

@@ -92,7 +92,9 @@ export class UploadTask {
   }
 
   retry() {
-    if (this.canRetry) this.#set('queued');
+    if (!this.canRetry) return;
+    this.attempt = 0;
+    this.#set('queued');
   }
 
   cancel() {
