@@ -13,6 +13,15 @@ if [ "$purpose" = test ]; then
   packages+=(python3 xvfb xauth openssl clang-format clang-14 libclang-rt-14-dev nginx-light)
 fi
 
+# The web app (web/), built into hoistd with Node.js and npm; its browser test drives
+# Debian's Chromium. A Node.js from elsewhere (with its own npm) is kept as it is.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
+if [ "$purpose" = test ]; then
+  packages+=(chromium)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -23,4 +32,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# web/node_modules follows web/package-lock.json: npm ci whenever the lockfile is newer.
+web_dir="$(dirname "$0")/../web"
+if [ ! -f "$web_dir/node_modules/.package-lock.json" ] ||
+  [ "$web_dir/package-lock.json" -nt "$web_dir/node_modules/.package-lock.json" ]; then
+  (cd "$web_dir" && npm ci --no-audit --no-fund)
 fi

@@ -24,6 +24,7 @@ for _ in $(seq 1 100); do
 done
 [ -n "$url" ] || { echo "hoistd did not report its address" >&2; exit 1; }
 
+echo "web app: $url/ (sign in with the access token hoistd printed; the desktop app starts now)"
 token_args=()
 [ -r "$data_dir/dev-token" ] && token_args=(--token "$(cat "$data_dir/dev-token")")
 build/app/hoist --server "$url" "${token_args[@]}"

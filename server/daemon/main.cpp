@@ -22,6 +22,7 @@
 #include "upload_handlers.h"
 #include "upload_service.h"
 #include "validation.h"
+#include "web_handlers.h"
 
 #include "hoist_version.h"
 
@@ -182,6 +183,7 @@ int serve(hoist::Config config) {
     registerUploadRoutes(server, uploads, **catalog, auth, metrics);
     registerFileRoutes(server, **catalog, **backend, auth, metrics, logger);
     registerStagedRoute(server, sessions, **backend, links);
+    registerWebRoutes(server, webAssets());
 
     const auto port = server.bind();
     if (!port)
