@@ -24,3 +24,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# tus: the pinned tus-js-client that tests/server/tus drives against hoistd's /tus/.
+if [ "$purpose" = test ]; then
+  if ! command -v npm >/dev/null; then
+    echo "installing: nodejs npm" >&2
+    sudo_cmd=()
+    [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm
+  fi
+  (cd "$(dirname "$0")/../tests/server/tus" && npm ci --ignore-scripts --no-audit --no-fund)
+fi

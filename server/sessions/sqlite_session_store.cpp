@@ -85,7 +85,7 @@ StoreResult<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::open(Sqlite
     if (auto ok = db.exec(kSchema); !ok)
         return tl::unexpected(
             StoreError{StoreError::Kind::Fatal, "cannot create the session tables: " + ok.error()});
-    // Databases made before tus kept tails lack the column (docs/admin.md, "Upgrading").
+    // Databases made before tus kept tails lack the column (docs/admin.md, "tus clients").
     if (!db.exec("SELECT tail_key FROM sessions LIMIT 0")) {
         if (auto ok = db.exec("ALTER TABLE sessions ADD COLUMN tail_key TEXT NOT NULL DEFAULT ''");
             !ok)

@@ -401,8 +401,8 @@ ApiResult<std::int64_t> UploadService::Append::write(const AppendRequest& reques
     const ApiError cutShort =
         makeError(ErrorCode::BadRequest, "the body ended after " + std::to_string(received) +
                                              " of " + std::to_string(request.length) + " bytes");
-    const bool keep = request.keepPartial && !request.digest;
-    if (cut && !keep)
+    // A digest can only vouch for a whole body: a cut one keeps nothing.
+    if (cut && !(request.keepPartial && !request.digest))
         return tl::unexpected(cutShort);
     if (request.digest && outcome.chunkHex != toHex(request.digest->bytes))
         return tl::unexpected(makeError(ErrorCode::ChecksumMismatch,
@@ -410,7 +410,7 @@ ApiResult<std::int64_t> UploadService::Append::write(const AppendRequest& reques
     // The trailing chunk: committed when full (it may be the file's short last one),
     // kept as the chunk's tail when the face asks for it, discarded otherwise (see the
     // class comment).
-    if (position == end || (keep && position > session.uploadedBytes)) {
+    if (position == end || (request.keepPartial && position > session.uploadedBytes)) {
         if (auto ok = service.commitWritten(session, *writer, outcome.fileHash, position, head,
                                             position == end);
             !ok)

@@ -49,9 +49,9 @@ struct AppendRequest {
     std::int64_t length = 0;      // bytes readBody will deliver
     std::optional<Digest> digest; // of these bytes
     std::function<bool(const ByteSink&)> readBody;
-    // Commit what arrived even when the append ends inside a chunk or its body is cut
-    // short, unless a digest came with it (tus: "store as much as possible"). The
-    // native face sends whole chunks and commits nothing of a chunk cut short.
+    // Commit what arrived even when the append ends inside a chunk, or its body is cut
+    // short and no digest came with it (tus: "store as much as possible"). The native
+    // face sends whole chunks and commits nothing of a chunk cut short.
     bool keepPartial = false;
 };
 
