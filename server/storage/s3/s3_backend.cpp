@@ -248,6 +248,17 @@ StorageResult<void> S3Backend::verify(const Session& session,
                                                what + " differs from the recorded one"));
         }
     }
+    const std::int64_t tailLength = session.uploadedBytes % session.chunkSize;
+    if (!session.tailKey.empty() && tailLength > 0) {
+        auto size = m_client->headObject(session.tailKey);
+        if (!size) {
+            return tl::unexpected(toStorageError(size.error(), "HeadObject " + session.tailKey));
+        }
+        if (*size < tailLength) {
+            return tl::unexpected(storageError(StorageError::Kind::NotFound,
+                                               "the tail " + session.tailKey + " is short"));
+        }
+    }
     return {};
 }
 
