@@ -272,9 +272,14 @@ ApiResult<void> UploadService::commitWritten(Session& session, ChunkWriter& writ
     auto ok = receipt ? m_store.commitChunk(next, session.uploadedBytes, *receipt)
                       : m_store.commitTail(next, session.uploadedBytes);
     if (!ok) {
-        if (!next.tailKey.empty() && next.tailKey != session.tailKey)
+        // Only a definite "no" makes the new tail garbage: after an unavailable
+        // database the commit may still have happened.
+        const auto kind = ok.error().kind;
+        const bool refused =
+            kind == StoreError::Kind::Conflict || kind == StoreError::Kind::NotFound;
+        if (refused && !next.tailKey.empty() && next.tailKey != session.tailKey)
             (void)m_backend.removeObject(next.tailKey);
-        if (ok.error().kind != StoreError::Kind::Conflict)
+        if (kind != StoreError::Kind::Conflict)
             return tl::unexpected(storeError(ok.error()));
         // Another node took the session meanwhile (its lock was lost): answer with the
         // store's truth, as for any offset mismatch.
