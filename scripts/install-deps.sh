@@ -34,9 +34,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# web/node_modules follows web/package-lock.json: npm ci whenever the lockfile is newer.
-web_dir="$(dirname "$0")/../web"
-if [ ! -f "$web_dir/node_modules/.package-lock.json" ] ||
-  [ "$web_dir/package-lock.json" -nt "$web_dir/node_modules/.package-lock.json" ]; then
-  (cd "$web_dir" && npm ci --no-audit --no-fund)
+# Each Node.js folder's node_modules follows its package-lock.json: npm ci whenever the
+# lockfile is newer than what is installed.
+npm_ci() {
+  local dir
+  dir="$(dirname "$0")/../$1"
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
+    [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund)
+  fi
+}
+# The web app, built into hoistd.
+npm_ci web
+if [ "$purpose" = test ]; then
+  # The pinned tus-js-client that tests/server/tus drives against hoistd's /tus/.
+  npm_ci tests/server/tus
 fi

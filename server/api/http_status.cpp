@@ -49,6 +49,12 @@ int httpStatus(ErrorCode code) {
         return 415;
     case ErrorCode::RequestHeaderFieldsTooLarge:
         return 431;
+    case ErrorCode::UnsupportedVersion:
+        return 412;
+    case ErrorCode::Gone:
+        return 410;
+    case ErrorCode::TusChecksumMismatch:
+        return 460; // tus 1.0.0, checksum extension
     case ErrorCode::Internal:
         return http::InternalError;
     }

@@ -195,6 +195,18 @@ Result applyOption(Config& config, const std::string& key, const std::string& va
         config.allowTypes = splitList(value);
         return {};
     }
+    if (key == "cors-origin") {
+        for (const std::string& origin : splitList(value)) {
+            const bool web = origin.rfind("http://", 0) == 0 || origin.rfind("https://", 0) == 0;
+            if (origin != "*" &&
+                (!web || origin.find('/', origin.find("//") + 2) != std::string::npos))
+                return tl::unexpected("--cors-origin takes origins like https://app.example.com "
+                                      "(no path) or *, not '" +
+                                      origin + "'");
+            config.corsOrigins.push_back(origin);
+        }
+        return {};
+    }
     if (key == "log-level") {
         const auto level = logLevelFromString(value);
         if (!level)
@@ -353,8 +365,10 @@ The Hoist upload server: resumable chunked uploads (see docs/protocol.md).
   --finalize-url URL --finalize-secret SECRET
                             hand finished uploads to an application server by a signed
                             callback (Standard Webhooks) instead of the built-in library
-  --public-url URL          base of the download links given to that server
+  --public-url URL          base of the download links given to that server, and of
+                            tus Location URLs (default: the address the client used)
   --allow-types TYPE,...    only these detected types may be finalized
+  --cors-origin ORIGIN,...  browser origins (or *) that may use the tus face at /tus/
   --tls-cert FILE --tls-key FILE
                             serve HTTPS
   --metrics-token TOKEN     require this bearer token for /metrics (needed, or

@@ -36,6 +36,7 @@ struct Config {
     std::string finalizeUrl;
     std::string finalizeSecret;
     std::vector<std::string> allowTypes;
+    std::vector<std::string> corsOrigins; // browser origins that may use /tus/ ("*": any)
     std::string tlsCert;
     std::string tlsKey;
     std::string metricsToken;

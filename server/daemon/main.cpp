@@ -19,6 +19,7 @@
 #include "staged_handlers.h"
 #include "storage_health.h"
 #include "sweeper.h"
+#include "tus_handlers.h"
 #include "upload_handlers.h"
 #include "upload_service.h"
 #include "validation.h"
@@ -184,6 +185,9 @@ int serve(hoist::Config config) {
     registerFileRoutes(server, **catalog, **backend, auth, metrics, logger);
     registerStagedRoute(server, sessions, **backend, links);
     registerWebRoutes(server, webAssets());
+    TusHandlers tus(uploads, auth, metrics,
+                    TusOptions{config.maxSize, config.publicUrl, server.tls(), config.corsOrigins});
+    tus.registerRoutes(server);
 
     const auto port = server.bind();
     if (!port)

@@ -72,6 +72,10 @@ StoreResult<void> SessionCensus::commitChunk(const Session& session, std::int64_
     return m_store.commitChunk(session, expectedOffset, receipt);
 }
 
+StoreResult<void> SessionCensus::commitTail(const Session& session, std::int64_t expectedOffset) {
+    return m_store.commitTail(session, expectedOffset);
+}
+
 StoreResult<std::vector<ChunkReceipt>> SessionCensus::receipts(const std::string& id) {
     return m_store.receipts(id);
 }

@@ -22,6 +22,7 @@ class SessionCensus final : public SessionStore {
     StoreResult<std::optional<Session>> find(const std::string& id) override;
     StoreResult<void> commitChunk(const Session& session, std::int64_t expectedOffset,
                                   const ChunkReceipt& receipt) override;
+    StoreResult<void> commitTail(const Session& session, std::int64_t expectedOffset) override;
     StoreResult<void> update(const Session& session) override;
     StoreResult<void> remove(const std::string& id) override;
     StoreResult<std::vector<ChunkReceipt>> receipts(const std::string& id) override;

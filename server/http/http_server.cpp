@@ -239,6 +239,7 @@ struct Route {
     std::string method;
     std::regex pattern;
     Admission admission;
+    std::int64_t maxBodyBytes = 0;
 };
 } // namespace
 
@@ -250,6 +251,7 @@ struct HttpServer::Impl {
     std::string tlsError;
     std::unique_ptr<httplib::Server> server;
     std::vector<Route> routes;
+    std::int64_t largestBody = 0; // of any route: httplib's payload limit
     std::function<void(const RequestLogEntry&)> logger;
     std::function<void(const std::string&)> errorReporter;
     std::function<void(Refusal, ServerResponse&)> renderer;
@@ -333,8 +335,13 @@ bool HttpServer::Impl::admit(const httplib::Request& req, httplib::Response& res
         refuse(otherMethod ? Refusal::MethodNotAllowed : Refusal::NotFound, res);
         return false;
     }
-    if (method == "GET" && hasBody(req)) {
+    if ((method == "GET" || method == "OPTIONS") && hasBody(req)) {
         refuse(Refusal::BadRequest, res);
+        return false;
+    }
+    // httplib's own limit is the largest of any route's, so each route's is ours to check.
+    if (const auto length = translate(req).contentLength; length && *length > found->maxBodyBytes) {
+        refuse(Refusal::PayloadTooLarge, res);
         return false;
     }
     if (found->admission) {
@@ -486,23 +493,30 @@ HttpServer::HttpServer(HttpServerOptions options) : m_impl(std::make_unique<Impl
 HttpServer::~HttpServer() = default;
 
 void HttpServer::route(const std::string& method, const std::string& pattern, HttpHandler handler,
-                       Admission admission) {
-    m_impl->routes.push_back(Route{method, std::regex(pattern), std::move(admission)});
+                       Admission admission, std::int64_t maxBodyBytes) {
+    const std::int64_t limit = maxBodyBytes > 0 ? maxBodyBytes : m_impl->options.maxPayloadBytes;
+    m_impl->routes.push_back(Route{method, std::regex(pattern), std::move(admission), limit});
     auto& server = *m_impl->server;
-    if (method == "GET") {
-        server.Get(pattern, [handler](const httplib::Request& req, httplib::Response& res) {
+    m_impl->largestBody = std::max(m_impl->largestBody, limit);
+    server.set_payload_max_length(static_cast<std::size_t>(m_impl->largestBody));
+    if (method == "GET" || method == "OPTIONS") {
+        const auto bodiless = [handler](const httplib::Request& req, httplib::Response& res) {
             // Range is ours to interpret: clear httplib's parsed ranges so it never
             // slices a body a handler already cut to the requested range.
             const_cast<httplib::Request&>(req).ranges.clear();
             ServerRequest request = translate(req);
-            // The gate refused any GET with a body: nothing is left on the socket.
+            // The gate refused any GET or OPTIONS with a body: nothing is left on the socket.
             request.readBody = [](const ByteSink&) { return true; };
             if (t_state)
                 t_state->reusable = true;
             ServerResponse response;
             handler(request, response);
             apply(response, res);
-        });
+        };
+        if (method == "GET")
+            server.Get(pattern, bodiless);
+        else
+            server.Options(pattern, bodiless);
         return;
     }
     auto streaming = [handler](const httplib::Request& req, httplib::Response& res,
@@ -530,6 +544,8 @@ void HttpServer::route(const std::string& method, const std::string& pattern, Ht
         server.Put(pattern, streaming);
     else if (method == "POST")
         server.Post(pattern, streaming);
+    else if (method == "PATCH")
+        server.Patch(pattern, streaming);
     else if (method == "DELETE")
         server.Delete(pattern, streaming);
 }

@@ -109,9 +109,12 @@ class HttpServer final {
     HttpServer& operator=(const HttpServer&) = delete;
 
     // Patterns are ECMAScript regular expressions over the path; groups become
-    // pathParams. Methods: GET (also answers HEAD), PUT, POST, DELETE.
+    // pathParams. Methods: GET (also answers HEAD), OPTIONS (both take no body), PUT,
+    // POST, PATCH, DELETE (streamed bodies).
+    // `maxBodyBytes` (0: the server's maxPayloadBytes) refuses a longer Content-Length
+    // on the head (413): a tus PATCH may carry a whole file, a native chunk one chunk.
     void route(const std::string& method, const std::string& pattern, HttpHandler handler,
-               Admission admission = {});
+               Admission admission = {}, std::int64_t maxBodyBytes = 0);
     // Renders a refusal of the HTTP layer; without one, refusals carry no body.
     void setRefusalRenderer(std::function<void(Refusal, ServerResponse&)> renderer);
     void setRequestLogger(std::function<void(const RequestLogEntry&)> logger);

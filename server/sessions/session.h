@@ -40,6 +40,11 @@ struct Session {
     std::int64_t createdAt = 0;
     std::int64_t expiresAt = 0;
     StagingRef staging;
+    // Where the backend keeps the bytes of the unfinished chunk [uploadedBytes rounded
+    // down to a chunk, uploadedBytes) that a face committed without completing the
+    // chunk (ChunkWriter::keep; tus commits whatever arrived). Empty when there are none
+    // or when the backend keeps them in place (disk); S3 keeps them in an object.
+    std::string tailKey;
     // Serialized streaming SHA-256 over bytes [0, uploadedBytes): a restart resumes
     // hashing without reading staged bytes back.
     std::string hashState;

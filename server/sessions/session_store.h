@@ -35,13 +35,17 @@ class SessionStore {
 
     virtual StoreResult<void> create(const Session& session) = 0;
     virtual StoreResult<std::optional<Session>> find(const std::string& id) = 0;
-    // One chunk accepted: the new offset, hash state, head bytes and expiry of
+    // One chunk accepted: the new offset, hash state, head bytes, tail key and expiry of
     // `session`, plus the backend's receipt, in one transaction — but only if the
     // stored offset is still `expectedOffset` (a compare-and-swap: with several
     // nodes, a lock may have been lost without notice). Otherwise Kind::Conflict and
     // nothing changes; Kind::NotFound when the session is gone.
     virtual StoreResult<void> commitChunk(const Session& session, std::int64_t expectedOffset,
                                           const ChunkReceipt& receipt) = 0;
+    // Part of a chunk kept (ChunkWriter::keep): the same compare-and-swap and fields
+    // as commitChunk, with no receipt. Both record session.tailKey (empty after a whole
+    // chunk), so any node that continues the upload finds the tail.
+    virtual StoreResult<void> commitTail(const Session& session, std::int64_t expectedOffset) = 0;
     // State, result and finalization fields of `session` (not its offset).
     virtual StoreResult<void> update(const Session& session) = 0;
     virtual StoreResult<void> remove(const std::string& id) = 0;

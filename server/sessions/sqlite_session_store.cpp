@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS sessions (
   file_id TEXT NOT NULL,
   failure_reason TEXT NOT NULL,
   finalize_attempts INTEGER NOT NULL,
-  next_finalize_at INTEGER NOT NULL
+  next_finalize_at INTEGER NOT NULL,
+  tail_key TEXT NOT NULL DEFAULT ''
 );
 DROP INDEX IF EXISTS sessions_expiry;
 CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions(expires_at, id);
@@ -45,7 +46,7 @@ CREATE TABLE IF NOT EXISTS chunk_receipts (
 constexpr const char* kColumns =
     "id, user_id, file_name, mime_type, claimed_fingerprint, size, chunk_size, uploaded_bytes, "
     "state, created_at, expires_at, staging_key, upload_id, hash_state, head, fingerprint, "
-    "detected_mime_type, file_id, failure_reason, finalize_attempts, next_finalize_at";
+    "detected_mime_type, file_id, failure_reason, finalize_attempts, next_finalize_at, tail_key";
 
 Session readSession(const Statement& row) {
     Session s;
@@ -70,6 +71,7 @@ Session readSession(const Statement& row) {
     s.failureReason = row.text(18);
     s.finalizeAttempts = static_cast<int>(row.integer(19));
     s.nextFinalizeAt = row.integer(20);
+    s.tailKey = row.text(21);
     return s;
 }
 
@@ -83,6 +85,13 @@ StoreResult<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::open(Sqlite
     if (auto ok = db.exec(kSchema); !ok)
         return tl::unexpected(
             StoreError{StoreError::Kind::Fatal, "cannot create the session tables: " + ok.error()});
+    // Databases made before tus kept tails lack the column (docs/admin.md, "tus clients").
+    if (!db.exec("SELECT tail_key FROM sessions LIMIT 0")) {
+        if (auto ok = db.exec("ALTER TABLE sessions ADD COLUMN tail_key TEXT NOT NULL DEFAULT ''");
+            !ok)
+            return tl::unexpected(
+                StoreError{StoreError::Kind::Fatal, "cannot add the tail column: " + ok.error()});
+    }
     return std::unique_ptr<SqliteSessionStore>(new SqliteSessionStore(db));
 }
 
@@ -92,8 +101,8 @@ StoreResult<void> SqliteSessionStore::create(const Session& s) {
                        "claimed_fingerprint, size, chunk_size, uploaded_bytes, state, created_at, "
                        "expires_at, staging_key, upload_id, hash_state, head, fingerprint, "
                        "detected_mime_type, file_id, failure_reason, finalize_attempts, "
-                       "next_finalize_at) VALUES "
-                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                       "next_finalize_at, tail_key) VALUES "
+                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     st.bind(1, s.id).bind(2, s.userId).bind(3, s.fileName).bind(4, s.mimeType);
     st.bind(5, s.claimedFingerprint).bind(6, s.size).bind(7, s.chunkSize);
     st.bind(8, s.uploadedBytes).bind(9, std::string(toString(s.state)));
@@ -101,7 +110,7 @@ StoreResult<void> SqliteSessionStore::create(const Session& s) {
     st.bind(13, s.staging.uploadId).bindBlob(14, s.hashState).bindBlob(15, s.head);
     st.bind(16, s.fingerprint).bind(17, s.detectedMimeType).bind(18, s.fileId);
     st.bind(19, s.failureReason).bind(20, std::int64_t{s.finalizeAttempts});
-    st.bind(21, s.nextFinalizeAt);
+    st.bind(21, s.nextFinalizeAt).bind(22, s.tailKey);
     if (st.step() != SQLITE_DONE)
         return fail(m_db, "cannot create session");
     return {};
@@ -118,14 +127,23 @@ StoreResult<std::optional<Session>> SqliteSessionStore::find(const std::string& 
 
 StoreResult<void> SqliteSessionStore::commitChunk(const Session& s, std::int64_t expectedOffset,
                                                   const ChunkReceipt& receipt) {
+    return commitOffset(s, expectedOffset, &receipt);
+}
+
+StoreResult<void> SqliteSessionStore::commitTail(const Session& s, std::int64_t expectedOffset) {
+    return commitOffset(s, expectedOffset, nullptr);
+}
+
+StoreResult<void> SqliteSessionStore::commitOffset(const Session& s, std::int64_t expectedOffset,
+                                                   const ChunkReceipt* receipt) {
     auto lock = m_db.lock();
     Transaction tx(m_db);
     if (!tx.begun())
         return fail(m_db, "cannot begin chunk commit");
     Statement st(m_db, "UPDATE sessions SET uploaded_bytes = ?1, hash_state = ?2, head = ?3, "
-                       "expires_at = ?4 WHERE id = ?5 AND uploaded_bytes = ?6");
+                       "expires_at = ?4, tail_key = ?7 WHERE id = ?5 AND uploaded_bytes = ?6");
     st.bind(1, s.uploadedBytes).bindBlob(2, s.hashState).bindBlob(3, s.head);
-    st.bind(4, s.expiresAt).bind(5, s.id).bind(6, expectedOffset);
+    st.bind(4, s.expiresAt).bind(5, s.id).bind(6, expectedOffset).bind(7, s.tailKey);
     if (st.step() != SQLITE_DONE)
         return fail(m_db, "cannot record chunk");
     if (sqlite3_changes(m_db.handle()) == 0) {
@@ -139,10 +157,10 @@ StoreResult<void> SqliteSessionStore::commitChunk(const Session& s, std::int64_t
                                                        std::to_string(exists.integer(0)) +
                                                        ", not " + std::to_string(expectedOffset)});
     }
-    if (!receipt.etag.empty()) {
+    if (receipt && !receipt->etag.empty()) {
         Statement ins(m_db, "INSERT OR REPLACE INTO chunk_receipts (session_id, chunk_index, etag) "
                             "VALUES (?1, ?2, ?3)");
-        ins.bind(1, s.id).bind(2, receipt.index).bind(3, receipt.etag);
+        ins.bind(1, s.id).bind(2, receipt->index).bind(3, receipt->etag);
         if (ins.step() != SQLITE_DONE)
             return fail(m_db, "cannot record chunk receipt");
     }

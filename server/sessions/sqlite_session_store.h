@@ -14,6 +14,7 @@ class SqliteSessionStore final : public SessionStore {
     StoreResult<std::optional<Session>> find(const std::string& id) override;
     StoreResult<void> commitChunk(const Session& session, std::int64_t expectedOffset,
                                   const ChunkReceipt& receipt) override;
+    StoreResult<void> commitTail(const Session& session, std::int64_t expectedOffset) override;
     StoreResult<void> update(const Session& session) override;
     StoreResult<void> remove(const std::string& id) override;
     StoreResult<std::vector<ChunkReceipt>> receipts(const std::string& id) override;
@@ -29,6 +30,9 @@ class SqliteSessionStore final : public SessionStore {
     StoreResult<std::vector<Session>> select(const char* where, std::int64_t argument,
                                              const std::string& textArgument,
                                              std::int64_t thirdArgument = 0);
+    // The compare-and-swap of commitChunk and commitTail; a receipt only for the former.
+    StoreResult<void> commitOffset(const Session& session, std::int64_t expectedOffset,
+                                   const ChunkReceipt* receipt);
     SqliteDatabase& m_db;
 };
 

@@ -1,5 +1,6 @@
 #include "disk_backend.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -71,13 +72,26 @@ class DiskChunkWriter final : public ChunkWriter {
     }
 
     StorageResult<ChunkReceipt> commit() override {
-        if (::fdatasync(m_fd) != 0)
-            return tl::unexpected(ioError("cannot flush", m_path));
-        m_committed = true;
+        if (auto ok = flush(); !ok)
+            return tl::unexpected(ok.error());
         return ChunkReceipt{m_index, {}};
     }
 
+    // The tail stays in place, in the staging file at its offset.
+    StorageResult<std::string> keep() override {
+        if (auto ok = flush(); !ok)
+            return tl::unexpected(ok.error());
+        return std::string();
+    }
+
   private:
+    StorageResult<void> flush() {
+        if (::fdatasync(m_fd) != 0)
+            return tl::unexpected(ioError("cannot flush", m_path));
+        m_committed = true;
+        return {};
+    }
+
     int m_fd;
     fs::path m_path;
     std::int64_t m_index;
@@ -121,12 +135,15 @@ StorageResult<StagingRef> DiskBackend::begin(const Session& session) {
 }
 
 StorageResult<std::unique_ptr<ChunkWriter>>
-DiskBackend::openChunk(const Session& session, std::int64_t index, std::int64_t /*length*/) {
+DiskBackend::openChunk(const Session& session, std::int64_t index, std::int64_t length) {
     const fs::path path = stagingPath(session);
     const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return tl::unexpected(ioError("cannot open", path));
-    return std::make_unique<DiskChunkWriter>(fd, path, index, index * session.chunkSize);
+    // A kept tail is already in the file: the chunk continues after it.
+    const std::int64_t begin = index * session.chunkSize;
+    const std::int64_t start = std::clamp(session.uploadedBytes, begin, begin + length);
+    return std::make_unique<DiskChunkWriter>(fd, path, index, start);
 }
 
 StorageResult<StoredObject> DiskBackend::complete(const Session& session,

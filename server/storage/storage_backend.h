@@ -46,6 +46,13 @@ class ChunkWriter {
     // Every byte appended: make them durable. Only after success does the caller
     // commit the session's new offset (PROTOCOL: the 200 waits for this).
     virtual StorageResult<ChunkReceipt> commit() = 0;
+    // Instead of commit() for a chunk not yet full (a tus PATCH may end anywhere): makes
+    // the chunk's bytes so far durable as its unfinished beginning, its "tail", and
+    // returns where they are kept — the next Session::tailKey (empty when in place).
+    // Only after success does the caller commit the session's new offset; a tail key
+    // names an object that removeObject() deletes once the store no longer needs it.
+    // Every non-final S3 part stays a whole chunk: tails never become parts of their own.
+    virtual StorageResult<std::string> keep() = 0;
 };
 
 // Stages the bytes of sessions and keeps finished objects. Handlers never know which
@@ -62,15 +69,18 @@ class StorageBackend {
 
     // Prepares staging for a new session (S3: CreateMultipartUpload).
     virtual StorageResult<StagingRef> begin(const Session& session) = 0;
-    // Opens chunk `index` (offset index * chunkSize) of `length` bytes.
+    // Opens chunk `index` (offset index * chunkSize) of `length` bytes. When
+    // session.uploadedBytes lies inside the chunk, its bytes before that offset are the
+    // tail kept by keep() (session.tailKey): the writer holds them already and takes
+    // the rest.
     virtual StorageResult<std::unique_ptr<ChunkWriter>>
     openChunk(const Session& session, std::int64_t index, std::int64_t length) = 0;
     // Assembles the staged chunks (S3: CompleteMultipartUpload with every part's ETag,
     // in order) into one object of session.size bytes.
     virtual StorageResult<StoredObject> complete(const Session& session,
                                                  const std::vector<ChunkReceipt>& receipts) = 0;
-    // Removes staged bytes (S3: AbortMultipartUpload). Idempotent: a missing staging
-    // is success.
+    // Removes staged bytes (S3: AbortMultipartUpload, and the session's tail).
+    // Idempotent: a missing staging is success.
     virtual StorageResult<void> abort(const Session& session) = 0;
     // Checks a resumed session's staging against what the store committed (S3:
     // ListParts); an error means the session cannot continue.

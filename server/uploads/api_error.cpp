@@ -58,6 +58,12 @@ const char* wireCode(ErrorCode code) {
         return "unsupported_media_type";
     case ErrorCode::RequestHeaderFieldsTooLarge:
         return "request_header_fields_too_large";
+    case ErrorCode::UnsupportedVersion:
+        return "unsupported_version";
+    case ErrorCode::TusChecksumMismatch:
+        return "checksum_mismatch";
+    case ErrorCode::Gone:
+        return "gone";
     case ErrorCode::Internal:
         return "internal";
     }
@@ -72,7 +78,7 @@ nlohmann::json ApiError::body() const {
 }
 
 ApiError makeError(ErrorCode code, std::string message) {
-    return ApiError{code, std::move(message), nlohmann::json::object()};
+    return ApiError{code, std::move(message), nlohmann::json::object(), false};
 }
 
 } // namespace hoist

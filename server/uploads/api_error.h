@@ -36,6 +36,9 @@ enum class ErrorCode {
     UriTooLong,                  // a request line above 8 KiB
     UnsupportedMediaType,        // a request Content-Encoding
     RequestHeaderFieldsTooLarge, // too many header lines or bytes
+    UnsupportedVersion,          // tus: a missing or unsupported Tus-Resumable
+    TusChecksumMismatch,         // tus: Upload-Checksum differs from the bytes; nothing stored
+    Gone,                        // tus: the upload expired (ApiError::expired)
     Internal,
 };
 
@@ -43,6 +46,9 @@ struct ApiError {
     ErrorCode code = ErrorCode::Internal;
     std::string message;
     nlohmann::json extra = nlohmann::json::object(); // fields beside error/message
+    // A NotFound for the user's own session that expired and is not swept yet: the
+    // native face answers 404 alike, tus may say 410 (docs/protocol.md, "tus 1.0.0").
+    bool expired = false;
 
     nlohmann::json body() const;
 };

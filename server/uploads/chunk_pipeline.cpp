@@ -5,10 +5,10 @@
 namespace hoist {
 
 ChunkPipeline::ChunkPipeline(BlockStock& stock, ChunkWriter& writer, Sha256State fileHash,
-                             bool hashChunk)
+                             std::optional<DigestAlgorithm> chunkDigest)
     : m_stock(stock), m_writer(writer), m_fileHash(fileHash) {
-    if (hashChunk)
-        m_chunkHash.emplace();
+    if (chunkDigest)
+        m_chunkHash.emplace(*chunkDigest);
     m_block = m_stock.take(kBlockSize);
     m_worker = std::thread([this] { run(); });
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "block_stock.h"
+#include "digest.h"
 #include "sha256_state.h"
 #include "storage_backend.h"
 
@@ -19,7 +20,9 @@ namespace hoist {
 // receive thread alone halves throughput (measured on loopback). Memory: a few blocks at most.
 class ChunkPipeline final {
   public:
-    ChunkPipeline(BlockStock& stock, ChunkWriter& writer, Sha256State fileHash, bool hashChunk);
+    // `chunkDigest`: also digest the bytes fed (the digest an append carried).
+    ChunkPipeline(BlockStock& stock, ChunkWriter& writer, Sha256State fileHash,
+                  std::optional<DigestAlgorithm> chunkDigest);
     ~ChunkPipeline();
     ChunkPipeline(const ChunkPipeline&) = delete;
     ChunkPipeline& operator=(const ChunkPipeline&) = delete;
@@ -30,7 +33,7 @@ class ChunkPipeline final {
     struct Outcome {
         StorageResult<void> written;
         Sha256State fileHash; // the file hash including this chunk
-        std::string chunkHex; // this chunk alone, when asked for
+        std::string chunkHex; // the digest of the bytes fed, when asked for
     };
     // Flushes the last block and waits for the worker.
     Outcome finish();
@@ -45,7 +48,7 @@ class ChunkPipeline final {
     BlockStock& m_stock;
     ChunkWriter& m_writer;
     Sha256State m_fileHash;
-    std::optional<Sha256State> m_chunkHash;
+    std::optional<DigestHasher> m_chunkHash;
     std::vector<char> m_block;
     std::mutex m_mutex;
     std::condition_variable m_changed;

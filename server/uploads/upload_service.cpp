@@ -165,8 +165,13 @@ ApiResult<Session> UploadService::load(const std::string& userId, const std::str
     if (!found)
         return tl::unexpected(storeError(found.error()));
     // Another user's session is answered exactly like a missing one.
-    if (!*found || (*found)->userId != userId || (*found)->expiresAt <= nowSeconds())
+    if (!*found || (*found)->userId != userId)
         return notFound();
+    if ((*found)->expiresAt <= nowSeconds()) {
+        ApiError expired = makeError(ErrorCode::NotFound, "no such upload session");
+        expired.expired = true;
+        return tl::unexpected(expired);
+    }
     return std::move(**found);
 }
 
@@ -243,19 +248,38 @@ ApiResult<void> UploadService::Append::admits(std::int64_t offset, std::int64_t 
     return {};
 }
 
-ApiResult<void> UploadService::commitChunk(Session& session, ChunkWriter& writer,
-                                           const Sha256State& fileHash, std::int64_t length,
-                                           const std::string& head) {
-    auto receipt = writer.commit();
-    if (!receipt)
-        return tl::unexpected(storageError(receipt.error()));
+ApiResult<void> UploadService::commitWritten(Session& session, ChunkWriter& writer,
+                                             const Sha256State& fileHash, std::int64_t offset,
+                                             const std::string& head, bool wholeChunk) {
     Session next = session;
-    next.uploadedBytes = session.uploadedBytes + length;
+    std::optional<ChunkReceipt> receipt;
+    if (wholeChunk) {
+        auto committed = writer.commit();
+        if (!committed)
+            return tl::unexpected(storageError(committed.error()));
+        receipt = std::move(*committed);
+        next.tailKey.clear();
+    } else {
+        auto kept = writer.keep();
+        if (!kept)
+            return tl::unexpected(storageError(kept.error()));
+        next.tailKey = std::move(*kept);
+    }
+    next.uploadedBytes = offset;
     next.hashState = fileHash.serialize();
     next.head = head;
     next.expiresAt = nowSeconds() + m_policy.sessionTtlSeconds;
-    if (auto ok = m_store.commitChunk(next, session.uploadedBytes, *receipt); !ok) {
-        if (ok.error().kind != StoreError::Kind::Conflict)
+    auto ok = receipt ? m_store.commitChunk(next, session.uploadedBytes, *receipt)
+                      : m_store.commitTail(next, session.uploadedBytes);
+    if (!ok) {
+        // Only a definite "no" makes the new tail garbage: after an unavailable
+        // database the commit may still have happened.
+        const auto kind = ok.error().kind;
+        const bool refused =
+            kind == StoreError::Kind::Conflict || kind == StoreError::Kind::NotFound;
+        if (refused && !next.tailKey.empty() && next.tailKey != session.tailKey)
+            (void)m_backend.removeObject(next.tailKey);
+        if (kind != StoreError::Kind::Conflict)
             return tl::unexpected(storeError(ok.error()));
         // Another node took the session meanwhile (its lock was lost): answer with the
         // store's truth, as for any offset mismatch.
@@ -266,9 +290,15 @@ ApiResult<void> UploadService::commitChunk(Session& session, ChunkWriter& writer
         const std::int64_t committed = (*truth)->uploadedBytes;
         return tl::unexpected(offsetMismatch(committed));
     }
+    // The store no longer names the old tail: it is garbage now, never before.
+    if (!session.tailKey.empty() && session.tailKey != next.tailKey) {
+        if (auto removed = m_backend.removeObject(session.tailKey); !removed)
+            m_logger.warn("session " + session.id + ": " + removed.error().message);
+    }
+    m_metrics.addBytesReceived(offset - session.uploadedBytes);
+    if (wholeChunk)
+        m_metrics.countChunk();
     session = std::move(next);
-    m_metrics.addBytesReceived(length);
-    m_metrics.countChunk();
     return {};
 }
 
@@ -278,15 +308,20 @@ ApiResult<std::int64_t> UploadService::Append::write(const AppendRequest& reques
     if (auto ok = admits(request.offset, request.length); !ok)
         return tl::unexpected(ok.error());
     const std::int64_t committed = session.uploadedBytes;
-    const auto chunkAt = [&](std::int64_t offset) {
-        return std::min(session.chunkSize, session.size - offset);
+    const auto chunkStart = [&](std::int64_t offset) {
+        return offset / session.chunkSize * session.chunkSize;
+    };
+    const auto chunkEnd = [&](std::int64_t offset) {
+        return std::min(chunkStart(offset) + session.chunkSize, session.size);
     };
     // A digest is checked before its bytes are committed, and only the last chunk of
-    // an append waits for the end of the body: so a digest covers one chunk at most.
-    if (request.digest && request.length > chunkAt(committed))
+    // an append waits for the end of the body: so a digest covers the rest of one
+    // chunk at most.
+    if (request.digest && request.length > chunkEnd(committed) - committed)
         return tl::unexpected(
-            makeError(ErrorCode::BadRequest, "a digest may cover at most one chunk of " +
-                                                 std::to_string(chunkAt(committed)) + " bytes"));
+            makeError(ErrorCode::BadRequest, "a digest may cover at most the " +
+                                                 std::to_string(chunkEnd(committed) - committed) +
+                                                 " bytes up to the end of this chunk"));
     if (request.length == 0)
         return committed;
     if (auto ok = service.verifyOnce(session); !ok)
@@ -299,22 +334,25 @@ ApiResult<std::int64_t> UploadService::Append::write(const AppendRequest& reques
     std::string head = session.head;
     std::unique_ptr<ChunkWriter> writer;
     std::optional<ChunkPipeline> pipeline;
-    std::int64_t chunkLength = 0;
-    std::int64_t inChunk = 0;
+    std::int64_t end = 0;      // where the open chunk ends
+    std::int64_t position = 0; // bytes of the file the open chunk has reached
     std::int64_t received = 0;
     bool tooLong = false;
     std::optional<ApiError> failure;
     const auto openChunk = [&]() {
-        chunkLength = chunkAt(session.uploadedBytes);
-        inChunk = 0;
-        auto opened = service.m_backend.openChunk(
-            session, session.uploadedBytes / session.chunkSize, chunkLength);
+        end = chunkEnd(session.uploadedBytes);
+        position = session.uploadedBytes;
+        const std::int64_t start = chunkStart(session.uploadedBytes);
+        auto opened = service.m_backend.openChunk(session, start / session.chunkSize, end - start);
         if (!opened) {
             failure = service.storageError(opened.error());
             return false;
         }
         writer = std::move(*opened);
-        pipeline.emplace(service.m_blocks, *writer, *fileHash, request.digest.has_value());
+        std::optional<DigestAlgorithm> digest;
+        if (request.digest)
+            digest = request.digest->algorithm;
+        pipeline.emplace(service.m_blocks, *writer, *fileHash, digest);
         return true;
     };
     // A chunk that filled before the append's last byte is committed at once.
@@ -325,7 +363,8 @@ ApiResult<std::int64_t> UploadService::Append::write(const AppendRequest& reques
             failure = service.storageError(outcome.written.error());
             return false;
         }
-        if (auto ok = service.commitChunk(session, *writer, outcome.fileHash, chunkLength, head);
+        if (auto ok =
+                service.commitWritten(session, *writer, outcome.fileHash, position, head, true);
             !ok) {
             failure = ok.error();
             return false;
@@ -345,13 +384,13 @@ ApiResult<std::int64_t> UploadService::Append::write(const AppendRequest& reques
             head.append(data, std::min(size, Session::kHeadBytes - head.size()));
         received += static_cast<std::int64_t>(size);
         while (size > 0) {
-            if (inChunk == chunkLength && !(commitFilled() && openChunk()))
+            if (position == end && !(commitFilled() && openChunk()))
                 return false;
             const auto take = static_cast<std::size_t>(
-                std::min<std::int64_t>(chunkLength - inChunk, static_cast<std::int64_t>(size)));
+                std::min<std::int64_t>(end - position, static_cast<std::int64_t>(size)));
             if (!pipeline->feed(data, take))
                 return false;
-            inChunk += static_cast<std::int64_t>(take);
+            position += static_cast<std::int64_t>(take);
             data += take;
             size -= take;
         }
@@ -363,20 +402,27 @@ ApiResult<std::int64_t> UploadService::Append::write(const AppendRequest& reques
     pipeline.reset();
     if (!outcome.written)
         return tl::unexpected(service.storageError(outcome.written.error()));
-    if (!bodyComplete || tooLong || received != request.length)
-        return tl::unexpected(makeError(ErrorCode::BadRequest,
-                                        "the body ended after " + std::to_string(received) +
-                                            " of " + std::to_string(request.length) + " bytes"));
+    const bool cut = !bodyComplete || tooLong || received != request.length;
+    const ApiError cutShort =
+        makeError(ErrorCode::BadRequest, "the body ended after " + std::to_string(received) +
+                                             " of " + std::to_string(request.length) + " bytes");
+    // A digest can only vouch for a whole body: a cut one keeps nothing.
+    if (cut && !(request.keepPartial && !request.digest))
+        return tl::unexpected(cutShort);
     if (request.digest && outcome.chunkHex != toHex(request.digest->bytes))
         return tl::unexpected(makeError(ErrorCode::ChecksumMismatch,
-                                        "the SHA-256 of the bytes does not match the digest sent"));
+                                        "the digest of the bytes does not match the one sent"));
     // The trailing chunk: committed when full (it may be the file's short last one),
-    // discarded otherwise (see the class comment).
-    if (inChunk == chunkLength) {
-        if (auto ok = service.commitChunk(session, *writer, outcome.fileHash, chunkLength, head);
+    // kept as the chunk's tail when the face asks for it, discarded otherwise (see the
+    // class comment).
+    if (position == end || (request.keepPartial && position > session.uploadedBytes)) {
+        if (auto ok = service.commitWritten(session, *writer, outcome.fileHash, position, head,
+                                            position == end);
             !ok)
             return tl::unexpected(ok.error());
     }
+    if (cut)
+        return tl::unexpected(cutShort);
     return session.uploadedBytes;
 }
 

@@ -3,6 +3,7 @@
 #include "api_error.h"
 #include "block_stock.h"
 #include "byte_sink.h"
+#include "digest.h"
 #include "file_catalog.h"
 #include "finalization.h"
 #include "logger.h"
@@ -41,14 +42,6 @@ struct InitRequest {
     std::string fingerprint;
 };
 
-// Digests a protocol face can carry with an append; tus brings sha1 and md5.
-enum class DigestAlgorithm { Sha256 };
-
-struct Digest {
-    DigestAlgorithm algorithm = DigestAlgorithm::Sha256;
-    std::string bytes; // raw, not hex
-};
-
 // Bytes for a session at `offset`, as the protocol face parsed them: no header names
 // and no header text in here.
 struct AppendRequest {
@@ -56,6 +49,10 @@ struct AppendRequest {
     std::int64_t length = 0;      // bytes readBody will deliver
     std::optional<Digest> digest; // of these bytes
     std::function<bool(const ByteSink&)> readBody;
+    // Commit what arrived even when the append ends inside a chunk, or its body is cut
+    // short and no digest came with it (tus: "store as much as possible"). The native
+    // face sends whole chunks and commits nothing of a chunk cut short.
+    bool keepPartial = false;
 };
 
 // The upload protocol's decisions (docs/protocol.md), free of any protocol's syntax:
@@ -66,12 +63,12 @@ struct AppendRequest {
 // Receiving bytes is separate from "what is a chunk": an append of any length at the
 // committed offset is cut into the session's chunks (S3 parts), and each chunk is
 // committed (backend commit, then the store's compare-and-swap on the offset) as it
-// fills. A trailing incomplete chunk of an append is discarded, not committed — unless
-// it completes the file, in which case it is simply the last (short) chunk. So the
-// committed offset is always a multiple of chunkSize, or the file's size; an append
-// that ends mid-chunk answers the offset it did commit. (Partial commits, which tus
-// clients that stop mid-chunk will want, are for the tus face to add.) The native
-// face sends exactly one chunk per request, so for it nothing is ever discarded.
+// fills. A trailing incomplete chunk is discarded unless it completes the file (then it
+// is the last, short chunk) or the append asks to keep partial bytes: then it becomes
+// the chunk's durable tail (ChunkWriter::keep, SessionStore::commitTail), and the next
+// append continues the same chunk. So every staged part but the last is a whole chunk
+// (S3: at least 5 MiB, at most 10,000 parts) however the bytes were cut into requests.
+// The native face sends exactly one chunk per request, so for it nothing is discarded.
 class UploadService final {
   public:
     UploadService(SessionStore& store, StorageBackend& backend, FileCatalog& catalog,
@@ -123,9 +120,11 @@ class UploadService final {
                                                                     const std::string& sessionId);
     ApiResult<void> checkLimits(const std::string& userId, const InitRequest& request);
     ApiResult<void> verifyOnce(const Session& session);
-    // Makes one filled chunk durable and moves the session's offset past it.
-    ApiResult<void> commitChunk(Session& session, ChunkWriter& writer, const Sha256State& fileHash,
-                                std::int64_t length, const std::string& head);
+    // Makes the bytes of `writer` durable — a filled chunk (commit) or, for a chunk not
+    // yet full, its tail (keep) — and moves the session's offset to `offset`.
+    ApiResult<void> commitWritten(Session& session, ChunkWriter& writer,
+                                  const Sha256State& fileHash, std::int64_t offset,
+                                  const std::string& head, bool wholeChunk);
     ApiResult<Session> fail(Session session, ApiError error);
     ApiError storeError(const StoreError& error);
     ApiError storageError(const StorageError& error);

@@ -1,5 +1,7 @@
 #include "s3_backend.h"
 
+#include "crypto.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -30,14 +32,16 @@ StorageError storageError(StorageError::Kind kind, std::string message) {
 }
 
 // Holds one chunk in memory until commit(): the part upload must be retryable, and S3
-// wants its length up front.
+// wants its length up front. A chunk begun by an earlier request starts with its tail,
+// read back from the tail object (so memory stays one chunk, as for a whole one).
 class S3ChunkWriter final : public ChunkWriter {
   public:
     S3ChunkWriter(S3Client& client, std::string key, std::string uploadId, std::int64_t index,
-                  std::int64_t length)
+                  std::int64_t length, std::string tail)
         : m_client(client), m_key(std::move(key)), m_uploadId(std::move(uploadId)), m_index(index),
           m_length(length) {
         m_bytes.reserve(static_cast<std::size_t>(length));
+        m_bytes = std::move(tail);
     }
 
     StorageResult<void> append(std::span<const char> bytes) override {
@@ -60,6 +64,18 @@ class S3ChunkWriter final : public ChunkWriter {
             return tl::unexpected(toStorageError(etag.error(), "UploadPart " + m_key));
         }
         return ChunkReceipt{m_index, std::move(*etag)};
+    }
+
+    // A tail is an object of its own under a fresh name, never a part: parts other
+    // than the last must be 5 MiB or more, and with a fresh name a request that lost
+    // its session to another node cannot overwrite the tail the store recorded.
+    StorageResult<std::string> keep() override {
+        const std::string tailKey = m_key + ".tail-" + toHex(randomBytes(8));
+        if (auto put = m_client.putObject(tailKey, m_bytes); !put) {
+            return tl::unexpected(toStorageError(put.error(), "PutObject " + tailKey));
+        }
+        std::string().swap(m_bytes);
+        return tailKey;
     }
 
   private:
@@ -121,8 +137,27 @@ S3Backend::openChunk(const Session& session, std::int64_t index, std::int64_t le
                                                            std::to_string(length) +
                                                            " bytes does not fit the session"));
     }
+    const std::int64_t begin = index * session.chunkSize;
+    const std::int64_t tailLength =
+        std::clamp(session.uploadedBytes - begin, std::int64_t{0}, length);
+    std::string tail;
+    if (tailLength > 0) {
+        tail.reserve(static_cast<std::size_t>(length));
+        auto read = m_client->getObject(session.tailKey, 0, tailLength,
+                                        [&tail](std::span<const char> bytes) {
+                                            tail.append(bytes.data(), bytes.size());
+                                            return true;
+                                        });
+        if (!read) {
+            return tl::unexpected(toStorageError(read.error(), "GetObject " + session.tailKey));
+        }
+        if (static_cast<std::int64_t>(tail.size()) != tailLength) {
+            return tl::unexpected(storageError(StorageError::Kind::NotFound,
+                                               "the tail " + session.tailKey + " is short"));
+        }
+    }
     return std::make_unique<S3ChunkWriter>(*m_client, session.staging.key, session.staging.uploadId,
-                                           index, length);
+                                           index, length, std::move(tail));
 }
 
 StorageResult<StoredObject> S3Backend::complete(const Session& session,
@@ -172,6 +207,11 @@ StorageResult<StoredObject> S3Backend::complete(const Session& session,
 }
 
 StorageResult<void> S3Backend::abort(const Session& session) {
+    if (!session.tailKey.empty()) {
+        if (auto removed = removeObject(session.tailKey); !removed) {
+            return removed;
+        }
+    }
     if (session.staging.uploadId.empty()) {
         return {};
     }
@@ -206,6 +246,17 @@ StorageResult<void> S3Backend::verify(const Session& session,
             found->second->size != chunkLength(session, receipt.index)) {
             return tl::unexpected(storageError(StorageError::Kind::Rejected,
                                                what + " differs from the recorded one"));
+        }
+    }
+    const std::int64_t tailLength = session.uploadedBytes % session.chunkSize;
+    if (!session.tailKey.empty() && tailLength > 0) {
+        auto size = m_client->headObject(session.tailKey);
+        if (!size) {
+            return tl::unexpected(toStorageError(size.error(), "HeadObject " + session.tailKey));
+        }
+        if (*size < tailLength) {
+            return tl::unexpected(storageError(StorageError::Kind::NotFound,
+                                               "the tail " + session.tailKey + " is short"));
         }
     }
     return {};

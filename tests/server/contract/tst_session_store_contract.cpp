@@ -87,6 +87,8 @@ class TestSessionStoreContract final : public QObject {
     void createFindAndDuplicate();
     void commitIsACompareAndSwap_data() { stores(); }
     void commitIsACompareAndSwap();
+    void tailsAreCommittedLikeChunks_data() { stores(); }
+    void tailsAreCommittedLikeChunks();
     void racingCommitsHaveOneWinner_data() { stores(); }
     void racingCommitsHaveOneWinner();
     void commitOnAMissingSessionIsNotFound_data() { stores(); }
@@ -135,6 +137,36 @@ void TestSessionStoreContract::commitIsACompareAndSwap() {
     QCOMPARE(store.find("s1").value()->hashState, "state after 200");
     QVERIFY(store.remove("s1"));
     QVERIFY(store.receipts("s1").value().empty());
+}
+
+void TestSessionStoreContract::tailsAreCommittedLikeChunks() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    const Session s = sampleSession("s1");
+    QVERIFY(store.create(s));
+    QCOMPARE(store.find("s1").value()->tailKey, std::string());
+    Session tail = advanced(s, 40);
+    tail.tailKey = "tail-a";
+    QVERIFY(store.commitTail(tail, 0));
+    // A tail moves the offset by compare-and-swap too, and leaves no receipt.
+    const auto lost = store.commitTail(tail, 0);
+    QVERIFY(!lost);
+    QCOMPARE(lost.error().kind, StoreError::Kind::Conflict);
+    Session found = store.find("s1").value().value();
+    QCOMPARE(found.uploadedBytes, std::int64_t{40});
+    QCOMPARE(found.tailKey, "tail-a");
+    QCOMPARE(found.hashState, "state after 40");
+    QVERIFY(store.receipts("s1").value().empty());
+    // A whole chunk after it records its receipt and clears the tail.
+    QVERIFY(store.commitChunk(advanced(s, 100), 40, ChunkReceipt{0, "etag-0"}));
+    found = store.find("s1").value().value();
+    QCOMPARE(found.uploadedBytes, std::int64_t{100});
+    QCOMPARE(found.tailKey, std::string());
+    QCOMPARE(store.receipts("s1").value().size(), std::size_t(1));
+    const auto missing = store.commitTail(advanced(sampleSession("gone"), 10), 0);
+    QVERIFY(!missing);
+    QCOMPARE(missing.error().kind, StoreError::Kind::NotFound);
 }
 
 void TestSessionStoreContract::racingCommitsHaveOneWinner() {

@@ -188,6 +188,8 @@ class TestStorageBackendContract final : public QObject {
     void committedChunksAssembleInOrder();
     void writerDestroyedWithoutCommitLeavesNothing();
     void completeAgainAfterALostAnswer();
+    void keptTailsContinueTheirChunk();
+    void abortRemovesTheTail();
     void zeroByteFile();
     void abortIsIdempotentAndLeavesNothing();
     void verifyChecksStagingAgainstReceipts();
@@ -276,6 +278,80 @@ void TestStorageBackendContract::writerDestroyedWithoutCommitLeavesNothing() {
     QVERIFY2(object, why(object).constData());
     QVERIFY(read(backend(), object->key, 0, object->size).value() == kData);
     QVERIFY(backend().removeObject(object->key));
+}
+
+namespace {
+// Bytes [session.uploadedBytes, end) of kData, kept as the tail of their chunk (a tus
+// PATCH that ended mid-chunk); the session moves as the store's commitTail would.
+StorageResult<void> keepTail(StorageBackend& backend, Session& session, std::int64_t end) {
+    const std::int64_t index = session.uploadedBytes / kChunk;
+    const std::int64_t length = std::min(kChunk, session.size - index * kChunk);
+    auto writer = backend.openChunk(session, index, length);
+    if (!writer)
+        return tl::unexpected(writer.error());
+    const std::string bytes = kData.substr(static_cast<std::size_t>(session.uploadedBytes),
+                                           static_cast<std::size_t>(end - session.uploadedBytes));
+    if (auto appended = (*writer)->append(spanOf(bytes)); !appended)
+        return tl::unexpected(appended.error());
+    auto kept = (*writer)->keep();
+    if (!kept)
+        return tl::unexpected(kept.error());
+    if (!session.tailKey.empty() && session.tailKey != *kept)
+        (void)backend.removeObject(session.tailKey);
+    session.tailKey = *kept;
+    session.uploadedBytes = end;
+    return {};
+}
+} // namespace
+
+void TestStorageBackendContract::keptTailsContinueTheirChunk() {
+    Session session = newSession(static_cast<std::int64_t>(kData.size()));
+    session.staging = backend().begin(session).value();
+    auto receipts = writeChunks(backend(), session, 0, 1);
+    QVERIFY2(receipts, why(receipts).constData());
+    auto kept = keepTail(backend(), session, kChunk + 1000);
+    QVERIFY2(kept, why(kept).constData());
+    // Another process (a restart, another node) continues the same chunk from the tail.
+    StorageBackend& other = m_underTest->restarted();
+    kept = keepTail(other, session, kChunk + 3000);
+    QVERIFY2(kept, why(kept).constData());
+    {
+        auto writer = other.openChunk(session, 1, kChunk);
+        QVERIFY2(writer, why(writer).constData());
+        QVERIFY((*writer)->append(spanOf(std::string(500, 'x'))));
+    } // a PATCH cut before anything was kept: the tail stays as it was
+    auto writer = other.openChunk(session, 1, kChunk);
+    QVERIFY2(writer, why(writer).constData());
+    const std::string rest = kData.substr(kChunk + 3000, kChunk - 3000);
+    QVERIFY((*writer)->append(spanOf(rest)));
+    const auto receipt = (*writer)->commit();
+    QVERIFY2(receipt, why(receipt).constData());
+    QCOMPARE(receipt->index, std::int64_t{1});
+    receipts->push_back(*receipt);
+    if (!session.tailKey.empty())
+        QVERIFY(other.removeObject(session.tailKey));
+    session.tailKey.clear();
+    session.uploadedBytes = 2 * kChunk;
+    const auto last = writeChunks(other, session, 2, 3);
+    QVERIFY2(last, why(last).constData());
+    receipts->push_back(last->front());
+    QVERIFY2(other.verify(session, *receipts), "verify refused the staging");
+    const auto object = other.complete(session, *receipts);
+    QVERIFY2(object, why(object).constData());
+    QVERIFY(read(other, object->key, 0, object->size).value() == kData);
+    QVERIFY(other.removeObject(object->key));
+}
+
+void TestStorageBackendContract::abortRemovesTheTail() {
+    Session session = newSession(static_cast<std::int64_t>(kData.size()));
+    session.staging = backend().begin(session).value();
+    const auto kept = keepTail(backend(), session, 1234);
+    QVERIFY2(kept, why(kept).constData());
+    QVERIFY(backend().abort(session));
+    // A tail kept in an object of its own goes with the staging.
+    if (!session.tailKey.empty())
+        QVERIFY(!read(backend(), session.tailKey, 0, 1));
+    QVERIFY(backend().abort(session));
 }
 
 void TestStorageBackendContract::completeAgainAfterALostAnswer() {

@@ -26,6 +26,17 @@ StoreResult<std::optional<Session>> FakeSessionStore::find(const std::string& id
 
 StoreResult<void> FakeSessionStore::commitChunk(const Session& session, std::int64_t expectedOffset,
                                                 const ChunkReceipt& receipt) {
+    return commitOffset(session, expectedOffset, &receipt);
+}
+
+StoreResult<void> FakeSessionStore::commitTail(const Session& session,
+                                               std::int64_t expectedOffset) {
+    return commitOffset(session, expectedOffset, nullptr);
+}
+
+StoreResult<void> FakeSessionStore::commitOffset(const Session& session,
+                                                 std::int64_t expectedOffset,
+                                                 const ChunkReceipt* receipt) {
     std::lock_guard lock(m_mutex);
     if (auto failure = takeFailure())
         return tl::unexpected(*failure);
@@ -41,8 +52,9 @@ StoreResult<void> FakeSessionStore::commitChunk(const Session& session, std::int
     stored.hashState = session.hashState;
     stored.head = session.head;
     stored.expiresAt = session.expiresAt;
-    if (!receipt.etag.empty())
-        m_receipts[session.id][receipt.index] = receipt.etag;
+    stored.tailKey = session.tailKey;
+    if (receipt && !receipt->etag.empty())
+        m_receipts[session.id][receipt->index] = receipt->etag;
     return {};
 }
 

@@ -16,6 +16,7 @@ class FakeSessionStore final : public SessionStore {
     StoreResult<std::optional<Session>> find(const std::string& id) override;
     StoreResult<void> commitChunk(const Session& session, std::int64_t expectedOffset,
                                   const ChunkReceipt& receipt) override;
+    StoreResult<void> commitTail(const Session& session, std::int64_t expectedOffset) override;
     StoreResult<void> update(const Session& session) override;
     StoreResult<void> remove(const std::string& id) override;
     StoreResult<std::vector<ChunkReceipt>> receipts(const std::string& id) override;
@@ -26,11 +27,13 @@ class FakeSessionStore final : public SessionStore {
     StoreResult<OpenSessionUsage> openUsageOf(const std::string& userId) override;
     StoreResult<bool> ownsStaging(const StagingRef& staging) override;
 
-    // The next create() or commitChunk() fails with `error` (a busy database, ...).
+    // The next create(), commitChunk() or commitTail() fails with `error` (a busy database, ...).
     void failNext(StoreError error);
 
   private:
     std::optional<StoreError> takeFailure(); // caller holds m_mutex
+    StoreResult<void> commitOffset(const Session& session, std::int64_t expectedOffset,
+                                   const ChunkReceipt* receipt);
     template <typename Keep> std::vector<Session> select(Keep keep) const;
 
     mutable std::mutex m_mutex;

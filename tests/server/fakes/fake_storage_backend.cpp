@@ -23,9 +23,9 @@ std::string etagOf(std::int64_t index) {
 class FakeChunkWriter final : public ChunkWriter {
   public:
     FakeChunkWriter(FakeStorageBackend& backend, std::string key, std::int64_t index,
-                    std::int64_t offset, std::int64_t length)
+                    std::int64_t offset, std::int64_t length, std::string tail)
         : m_backend(backend), m_key(std::move(key)), m_index(index), m_offset(offset),
-          m_length(length) {}
+          m_length(length), m_pending(std::move(tail)) {}
 
     StorageResult<void> append(std::span<const char> bytes) override {
         if (auto failure = m_backend.countCall(FakeStorageBackend::Operation::Append))
@@ -43,6 +43,13 @@ class FakeChunkWriter final : public ChunkWriter {
                                            std::to_string(m_pending.size()) + " bytes, not " +
                                            std::to_string(m_length)));
         return m_backend.commitChunk(m_key, m_index, m_offset, m_pending);
+    }
+
+    // Like S3: the tail is an object of its own, under a fresh name.
+    StorageResult<std::string> keep() override {
+        if (auto failure = m_backend.countCall(FakeStorageBackend::Operation::Keep))
+            return tl::unexpected(*failure);
+        return m_backend.keepTail(m_key, m_pending);
     }
 
   private:
@@ -115,8 +122,27 @@ StorageResult<std::unique_ptr<ChunkWriter>>
 FakeStorageBackend::openChunk(const Session& session, std::int64_t index, std::int64_t length) {
     if (!hasStaging(session.staging.key))
         return tl::unexpected(notFound("no staging " + session.staging.key));
-    return std::make_unique<FakeChunkWriter>(*this, session.staging.key, index,
-                                             index * session.chunkSize, length);
+    const std::int64_t begin = index * session.chunkSize;
+    const std::int64_t tailLength =
+        std::clamp(session.uploadedBytes - begin, std::int64_t{0}, length);
+    std::string tail;
+    if (tailLength > 0) {
+        std::lock_guard lock(m_mutex);
+        const auto it = m_objects.find(session.tailKey);
+        if (it == m_objects.end() || static_cast<std::int64_t>(it->second.size()) < tailLength)
+            return tl::unexpected(notFound("no tail " + session.tailKey));
+        tail = it->second.substr(0, static_cast<std::size_t>(tailLength));
+    }
+    return std::make_unique<FakeChunkWriter>(*this, session.staging.key, index, begin, length,
+                                             std::move(tail));
+}
+
+StorageResult<std::string> FakeStorageBackend::keepTail(const std::string& key,
+                                                        const std::string& bytes) {
+    std::lock_guard lock(m_mutex);
+    const std::string tailKey = key + ".tail-" + std::to_string(++m_tails);
+    m_objects[tailKey] = bytes;
+    return tailKey;
 }
 
 StorageResult<ChunkReceipt> FakeStorageBackend::commitChunk(const std::string& key,
@@ -167,6 +193,7 @@ FakeStorageBackend::complete(const Session& session, const std::vector<ChunkRece
 StorageResult<void> FakeStorageBackend::abort(const Session& session) {
     std::lock_guard lock(m_mutex);
     m_staging.erase(session.staging.key);
+    m_objects.erase(session.tailKey);
     m_aborted.push_back(session.staging.key);
     return {};
 }
@@ -179,7 +206,12 @@ StorageResult<void> FakeStorageBackend::verify(const Session& session,
     const auto it = m_staging.find(session.staging.key);
     if (it == m_staging.end())
         return tl::unexpected(notFound("no staging " + session.staging.key));
-    if (static_cast<std::int64_t>(it->second.size()) < session.uploadedBytes)
+    // A kept tail lives beside the staging, which holds the whole chunks before it.
+    const std::int64_t whole = session.tailKey.empty()
+                                   ? session.uploadedBytes
+                                   : session.uploadedBytes / session.chunkSize * session.chunkSize;
+    if (static_cast<std::int64_t>(it->second.size()) < whole ||
+        (!session.tailKey.empty() && m_objects.count(session.tailKey) == 0))
         return tl::unexpected(notFound("staging " + session.staging.key + " lost bytes"));
     return {};
 }

@@ -17,7 +17,7 @@ namespace hoist::test {
 // chosen call, so tests can break storage in the middle of a chunk.
 class FakeStorageBackend final : public StorageBackend {
   public:
-    enum class Operation { Begin, Append, Commit, Complete, Verify };
+    enum class Operation { Begin, Append, Commit, Keep, Complete, Verify };
 
     // The nth call of `operation` from now on (1 = the next one) fails with `kind`.
     void failAt(Operation operation, int nth, StorageError::Kind kind = StorageError::Kind::Fatal);
@@ -27,7 +27,8 @@ class FakeStorageBackend final : public StorageBackend {
     // What became visible: the committed bytes of a staging (by StagingRef::key).
     bool hasStaging(const std::string& key) const;
     std::string staged(const std::string& key) const;
-    // Assembled objects (by StoredObject::key); empty when there is none.
+    // Assembled objects (by StoredObject::key) and kept tails (by Session::tailKey);
+    // empty when there is none.
     std::string object(const std::string& key) const;
     // Stagings abort() removed and objects removeObject() removed, in call order.
     std::vector<std::string> aborted() const;
@@ -57,6 +58,7 @@ class FakeStorageBackend final : public StorageBackend {
     std::optional<StorageError> countCall(Operation operation);
     StorageResult<ChunkReceipt> commitChunk(const std::string& key, std::int64_t index,
                                             std::int64_t offset, const std::string& bytes);
+    StorageResult<std::string> keepTail(const std::string& key, const std::string& bytes);
 
     struct Failure {
         int atCall = 0;
@@ -70,6 +72,7 @@ class FakeStorageBackend final : public StorageBackend {
     std::map<std::string, std::string> m_objects;
     std::vector<std::string> m_aborted;
     std::vector<std::string> m_removedObjects;
+    int m_tails = 0;
 };
 
 } // namespace hoist::test

@@ -58,7 +58,7 @@ void TestChunkPipeline::oddPiecesArriveInOrderAndHashed() {
 
     const std::string data = patternBytes(static_cast<std::size_t>(3 * kMiB + 12345));
     auto writer = openChunk(static_cast<std::int64_t>(data.size()));
-    ChunkPipeline pipeline(m_blocks, *writer, fileHash, true);
+    ChunkPipeline pipeline(m_blocks, *writer, fileHash, DigestAlgorithm::Sha256);
     const std::size_t pieces[] = {1, 7, 4093, 1024 * 1024 + 3, 65536, 999999};
     std::size_t at = 0;
     for (int i = 0; at < data.size(); ++i) {
@@ -77,7 +77,7 @@ void TestChunkPipeline::oddPiecesArriveInOrderAndHashed() {
 void TestChunkPipeline::chunkHashOnlyWhenAskedFor() {
     const std::string data = patternBytes(5000);
     auto writer = openChunk(static_cast<std::int64_t>(data.size()));
-    ChunkPipeline pipeline(m_blocks, *writer, Sha256State(), false);
+    ChunkPipeline pipeline(m_blocks, *writer, Sha256State(), std::nullopt);
     QVERIFY(pipeline.feed(data.data(), data.size()));
     const ChunkPipeline::Outcome outcome = pipeline.finish();
     QVERIFY(outcome.written);
@@ -87,7 +87,7 @@ void TestChunkPipeline::chunkHashOnlyWhenAskedFor() {
 
 void TestChunkPipeline::emptyChunk() {
     auto writer = openChunk(0);
-    ChunkPipeline pipeline(m_blocks, *writer, Sha256State(), true);
+    ChunkPipeline pipeline(m_blocks, *writer, Sha256State(), DigestAlgorithm::Sha256);
     const ChunkPipeline::Outcome outcome = pipeline.finish();
     QVERIFY(outcome.written);
     QCOMPARE(outcome.chunkHex, Sha256State().hexDigest());
@@ -98,7 +98,7 @@ void TestChunkPipeline::writerFailureStopsTheFeed() {
     m_backend->failAt(Operation::Append, 2, StorageError::Kind::Unavailable);
     const std::string block = patternBytes(static_cast<std::size_t>(kMiB));
     auto writer = openChunk(8 * kMiB);
-    ChunkPipeline pipeline(m_blocks, *writer, Sha256State(), true);
+    ChunkPipeline pipeline(m_blocks, *writer, Sha256State(), DigestAlgorithm::Sha256);
     // The worker is a few blocks behind at most, so the feed learns of the failure
     // within the chunk's eight blocks.
     int fed = 0;

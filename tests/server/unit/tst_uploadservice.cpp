@@ -15,7 +15,10 @@
 #include "time_format.h"
 #include "validation.h"
 
+#include <QCryptographicHash>
 #include <QTest>
+
+#include <set>
 
 using namespace hoist;
 using hoist::test::FakeFinalizer;
@@ -164,6 +167,9 @@ class TestUploadService final : public QObject {
     void fullDiskIsInsufficientStorageAndTheChunkIsAcceptedLater();
     void appendOfAnyLengthCommitsWholeChunks();
     void digestCoversOneChunkAtMost();
+    void keptTailsMakeWholeChunksOfSmallAppends();
+    void cutAppendKeepsWhatArrived();
+    void digestOfACutAppendKeepsNothing();
 
   private:
     std::unique_ptr<Harness> m;
@@ -800,6 +806,91 @@ void TestUploadService::digestCoversOneChunkAtMost() {
     QVERIFY(!bodyRead);
     // Its message names no header: the face adds its own words.
     QVERIFY(refused.error().message.find("X-") == std::string::npos);
+}
+
+namespace {
+// An append as the tus face makes it: keepPartial, the body `cutAfter` bytes short of
+// `length` when given (a connection lost mid-PATCH).
+ApiResult<std::int64_t> keepingAppend(Harness& h, const Session& session, std::int64_t offset,
+                                      std::int64_t length, std::optional<Digest> digest = {},
+                                      std::optional<std::int64_t> cutAfter = {}) {
+    auto open = h.service.openAppend(kAlice, session.id);
+    if (!open)
+        return tl::unexpected(open.error());
+    const std::string body = slice(kFile, offset, cutAfter.value_or(length));
+    auto read = chunkRequest(offset, body).readBody;
+    return open->write(
+        {offset, length, std::move(digest),
+         [read, cut = cutAfter.has_value()](const ByteSink& sink) { return read(sink) && !cut; },
+         true});
+}
+} // namespace
+
+void TestUploadService::keptTailsMakeWholeChunksOfSmallAppends() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    // Appends of 3 MiB: every one is committed, yet the backend only ever stages whole
+    // chunks (S3 parts of 8 MiB) and tails beside them.
+    std::int64_t offset = 0;
+    std::set<std::string> tails;
+    while (offset < static_cast<std::int64_t>(kFile.size())) {
+        const std::int64_t length =
+            std::min<std::int64_t>(3 * kMiB, static_cast<std::int64_t>(kFile.size()) - offset);
+        const auto written = keepingAppend(*m, session, offset, length);
+        QCOMPARE(codeOf(written), "ok");
+        offset += length;
+        QCOMPARE(*written, offset);
+        const Session stored = m->stored(session.id);
+        QCOMPARE(stored.uploadedBytes, offset);
+        QCOMPARE(stored.tailKey.empty(), offset % kChunk == 0 || offset == session.size);
+        if (!stored.tailKey.empty())
+            tails.insert(stored.tailKey);
+    }
+    QCOMPARE(m->backend.calls(Operation::Commit), 3);
+    QVERIFY(tails.size() > 3);
+    // Each tail was removed once the store no longer named it.
+    for (const std::string& tail : tails)
+        QVERIFY(m->backend.object(tail).empty());
+    const auto done = m->complete(session, Sha256State::hexOf(spanOf(kFile)));
+    QCOMPARE(codeOf(done), "ok");
+    QCOMPARE(done->state, SessionState::Completed);
+}
+
+void TestUploadService::cutAppendKeepsWhatArrived() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    const std::int64_t whole = static_cast<std::int64_t>(kFile.size());
+    // The whole file announced, the connection lost after a chunk and a half.
+    const auto cut = keepingAppend(*m, session, 0, whole, {}, kChunk + kChunk / 2);
+    QCOMPARE(codeOf(cut), "bad_request");
+    QCOMPARE(m->stored(session.id).uploadedBytes, kChunk + kChunk / 2);
+    QCOMPARE(codeOf(keepingAppend(*m, session, kChunk + kChunk / 2, whole - kChunk - kChunk / 2)),
+             "ok");
+    const auto done = m->complete(session, Sha256State::hexOf(spanOf(kFile)));
+    QCOMPARE(codeOf(done), "ok");
+}
+
+void TestUploadService::digestOfACutAppendKeepsNothing() {
+    const Session session = m->start(static_cast<std::int64_t>(kFile.size()));
+    const std::string body = slice(kFile, 0, 1000);
+    const auto cut = keepingAppend(
+        *m, session, 0, 1000,
+        Digest{DigestAlgorithm::Md5,
+               QCryptographicHash::hash(QByteArray::fromStdString(body), QCryptographicHash::Md5)
+                   .toStdString()},
+        500);
+    QCOMPARE(codeOf(cut), "bad_request");
+    QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{0});
+    // Whole and matching, its bytes are kept although they end mid-chunk.
+    const auto whole = keepingAppend(
+        *m, session, 0, 1000,
+        Digest{DigestAlgorithm::Sha1,
+               QCryptographicHash::hash(QByteArray::fromStdString(body), QCryptographicHash::Sha1)
+                   .toStdString()});
+    QCOMPARE(codeOf(whole), "ok");
+    QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{1000});
+    const auto wrong =
+        keepingAppend(*m, session, 1000, 1000, Digest{DigestAlgorithm::Sha1, std::string(20, 'x')});
+    QCOMPARE(codeOf(wrong), "checksum_mismatch");
+    QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{1000});
 }
 
 QTEST_GUILESS_MAIN(TestUploadService)
