@@ -3,6 +3,9 @@
 #include "hoist_version.h"
 
 #include <QCommandLineParser>
+#include <QHash>
+
+#include <limits>
 
 namespace {
 
@@ -10,11 +13,13 @@ const char* const kUsage = R"(Usage:
   hoist upload FILE|DIR... --server URL --token TOKEN [--parallel N] [--json]
   hoist status [--json]
   hoist resume [--token TOKEN] [--parallel N] [--json]
+  hoist share FILE_ID --server URL --token TOKEN [--expires 7d] [--json]
   hoist --help | --version
 
 Uploads files to a hoistd server, resumably. Progress goes to stderr, one result
 line per file to stdout. Ctrl-C pauses and keeps the queue; `hoist resume`
 continues it (the token may also come from the HOIST_TOKEN environment variable).
+`hoist share` prints a link that lets anyone download the file until it expires.
 
 Options:
   --server URL        the hoistd server, e.g. https://files.example.org
@@ -22,6 +27,8 @@ Options:
   --ca-file FILE      extra PEM CA certificate(s) for a self-signed server
   --parallel N        files uploaded at once (default 2)
   --limit BYTES       bandwidth limit in bytes per second across all files (0: none)
+  --expires DURATION  how long a share link works: seconds, or a number with s, m,
+                      h, d or w (default: the server's, 7 days unless configured)
   --json              result lines as JSON
 
 Exit status: 0 when every file is done, 1 when some failed, 2 for a usage error,
@@ -34,6 +41,24 @@ std::optional<qint64> parseCount(const QString& text) {
     if (!ok || value < 0)
         return std::nullopt;
     return value;
+}
+
+bool isServerUrl(const QUrl& url) {
+    return url.isValid() && !url.scheme().isEmpty() && !url.host().isEmpty();
+}
+
+// "90", "90s", "15m", "12h", "7d", "2w": seconds.
+std::optional<qint64> parseDuration(const QString& text) {
+    static const QHash<QChar, qint64> kUnits{{QLatin1Char('s'), 1},
+                                             {QLatin1Char('m'), 60},
+                                             {QLatin1Char('h'), 3600},
+                                             {QLatin1Char('d'), 86400},
+                                             {QLatin1Char('w'), 7 * 86400}};
+    const qint64 unit = text.isEmpty() ? 0 : kUnits.value(text.back(), 0);
+    const auto count = parseCount(unit == 0 ? text : text.chopped(1));
+    if (!count || *count == 0 || *count > std::numeric_limits<qint64>::max() / 604800)
+        return std::nullopt;
+    return *count * (unit == 0 ? 1 : unit);
 }
 
 } // namespace
@@ -54,7 +79,8 @@ std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QStrin
     const QCommandLineOption parallel("parallel", "parallel", "N");
     const QCommandLineOption limit("limit", "limit", "BYTES");
     const QCommandLineOption json("json", "json");
-    parser.addOptions({help, version, server, token, caFile, parallel, limit, json});
+    const QCommandLineOption expires("expires", "expires", "DURATION");
+    parser.addOptions({help, version, server, token, caFile, parallel, limit, json, expires});
     if (!parser.parse(arguments)) {
         error = parser.errorText();
         return std::nullopt;
@@ -77,6 +103,8 @@ std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QStrin
         options.command = Command::Status;
     else if (command == QLatin1String("resume"))
         options.command = Command::Resume;
+    else if (command == QLatin1String("share"))
+        options.command = Command::Share;
     else if (!command.isEmpty()) {
         error = QStringLiteral("unknown command: %1").arg(command);
         return std::nullopt;
@@ -103,11 +131,26 @@ std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QStrin
         options.bandwidthLimit = *value;
     }
 
-    if (options.command == Command::Upload) {
+    if (parser.isSet(expires)) {
+        options.expiresIn = parseDuration(parser.value(expires));
+        if (!options.expiresIn || options.command != Command::Share) {
+            error =
+                QStringLiteral("--expires wants a duration such as 3600, 12h or 7d, with share");
+            return std::nullopt;
+        }
+    }
+
+    if (options.command == Command::Share) {
+        if (options.paths.size() != 1)
+            error = QStringLiteral("share wants one FILE_ID");
+        else if (!isServerUrl(options.server))
+            error = QStringLiteral("share wants --server URL (http:// or https://)");
+        options.fileId = options.paths.value(0);
+        options.paths.clear();
+    } else if (options.command == Command::Upload) {
         if (options.paths.isEmpty())
             error = QStringLiteral("upload wants at least one FILE or DIR");
-        else if (!options.server.isValid() || options.server.scheme().isEmpty() ||
-                 options.server.host().isEmpty())
+        else if (!isServerUrl(options.server))
             error = QStringLiteral("upload wants --server URL (http:// or https://)");
         else if (options.token.isEmpty())
             error = QStringLiteral("upload wants --token TOKEN");

@@ -8,7 +8,7 @@
 // What the command line asked for. No subcommand at all is the window's path (the
 // GUI issue); until then main() prints the help for it.
 struct CliOptions {
-    enum class Command { None, Upload, Status, Resume };
+    enum class Command { None, Upload, Status, Resume, Share };
 
     Command command = Command::None;
     QStringList paths;
@@ -18,6 +18,8 @@ struct CliOptions {
     int parallel = 0;           // 0: the settings' default
     qint64 bandwidthLimit = -1; // -1: the settings' default
     bool json = false;
+    QString fileId;                  // share
+    std::optional<qint64> expiresIn; // share --expires, in seconds; none: the server's default
 
     // Parses the arguments (argv[0] included). On a usage error answers nothing and
     // sets `error`; for --help and --version sets `earlyOutput` instead.

@@ -96,7 +96,8 @@ int saveScreenshot(hoist::MainWindow& window, hoist::EngineHost& host, const QSt
 
 bool wantsGui(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
-        for (const char* cli : {"upload", "status", "resume", "-h", "--help", "-v", "--version"}) {
+        for (const char* cli :
+             {"upload", "status", "resume", "share", "-h", "--help", "-v", "--version"}) {
             if (std::strcmp(argv[i], cli) == 0)
                 return false;
         }

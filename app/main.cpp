@@ -5,12 +5,17 @@
 #include "cli_run.h"
 #include "gui_main.h"
 
+#include "http_client_pool.h"
 #include "queue_store.h"
+#include "share_links.h"
 #include "upload_engine.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
 #include <QProcessEnvironment>
+
+#include <QCoroTask>
 
 #include <cstdio>
 
@@ -90,6 +95,44 @@ int runEngine(const CliOptions& options) {
     return run.exec();
 }
 
+// `hoist share`: one link, printed on stdout; 1 when the server refused or was not reached.
+int runShare(const CliOptions& options) {
+    QNetworkAccessManager network;
+    hoist::HttpClientPool clients(network, nullptr, settingsFrom(options));
+    QString problem;
+    if (!clients.isConfigured(&problem)) {
+        std::fprintf(stderr, "hoist: %s\n", qPrintable(problem));
+        return kUsageError;
+    }
+    const auto link = QCoro::waitFor(
+        hoist::ShareLinks::create(clients, options.server, options.fileId, options.expiresIn));
+    if (!link) {
+        std::fprintf(stderr, "hoist: %s\n", qPrintable(link.error().describe()));
+        return 1;
+    }
+    const QString expires = link->expiresAt.toUTC().toString(Qt::ISODate);
+    if (options.json)
+        std::printf("%s\n", QJsonDocument(QJsonObject{{"linkId", link->linkId},
+                                                      {"url", link->url.toString()},
+                                                      {"expiresAt", expires}})
+                                .toJson(QJsonDocument::Compact)
+                                .constData());
+    else
+        std::printf("%s\n", qPrintable(link->url.toString()));
+    std::fprintf(stderr, "hoist: the link works until %s\n", qPrintable(expires));
+    return 0;
+}
+
+// A subcommand that talks to the server needs a token: --token, or HOIST_TOKEN.
+bool takeToken(CliOptions& options, const char* command) {
+    if (options.token.isEmpty())
+        options.token = QProcessEnvironment::systemEnvironment().value("HOIST_TOKEN");
+    if (!options.token.isEmpty())
+        return true;
+    std::fprintf(stderr, "hoist: %s wants --token TOKEN (or HOIST_TOKEN)\n", command);
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char* argv[]) {
@@ -118,13 +161,13 @@ int main(int argc, char* argv[]) {
     case CliOptions::Command::Status:
         return printStatus(options->json);
     case CliOptions::Command::Resume:
-        if (options->token.isEmpty())
-            options->token = QProcessEnvironment::systemEnvironment().value("HOIST_TOKEN");
-        if (options->token.isEmpty()) {
-            std::fputs("hoist: resume wants --token TOKEN (or HOIST_TOKEN)\n", stderr);
+        if (!takeToken(*options, "resume"))
             return kUsageError;
-        }
         return runEngine(*options);
+    case CliOptions::Command::Share:
+        if (!takeToken(*options, "share"))
+            return kUsageError;
+        return runShare(*options);
     case CliOptions::Command::Upload:
         return runEngine(*options);
     }

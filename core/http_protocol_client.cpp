@@ -228,4 +228,26 @@ QCoro::Task<Result<void>> HttpProtocolClient::abortSession(QString sessionId) {
     co_return Result<void>{};
 }
 
+QCoro::Task<Result<ShareLink>>
+HttpProtocolClient::createShareLink(QString fileId, std::optional<qint64> expiresIn) {
+    QJsonObject body;
+    if (expiresIn)
+        body.insert(QStringLiteral("expiresIn"), *expiresIn);
+    const QString path = QStringLiteral("/files/") +
+                         QString::fromLatin1(QUrl::toPercentEncoding(fileId)) +
+                         QStringLiteral("/links");
+    const auto response = co_await perform(Request("POST", path, toJson(body)));
+    if (!response)
+        co_return tl::make_unexpected(response.error());
+    ShareLink link;
+    link.linkId = response->json.value(QLatin1String("linkId")).toString();
+    link.url = QUrl(response->json.value(QLatin1String("url")).toString(), QUrl::StrictMode);
+    link.expiresAt = QDateTime::fromString(
+        response->json.value(QLatin1String("expiresAt")).toString(), Qt::ISODate);
+    if (link.linkId.isEmpty() || !link.url.isValid() || link.url.scheme().isEmpty() ||
+        !link.expiresAt.isValid())
+        co_return tl::make_unexpected(invalidResponse(QStringLiteral("malformed share link")));
+    co_return link;
+}
+
 } // namespace hoist

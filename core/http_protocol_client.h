@@ -42,6 +42,8 @@ class HttpProtocolClient final : public ProtocolClient {
                                           CancelToken* cancel) override;
     QCoro::Task<Result<Completion>> complete(QString sessionId, QString fingerprint) override;
     QCoro::Task<Result<void>> abortSession(QString sessionId) override;
+    QCoro::Task<Result<ShareLink>> createShareLink(QString fileId,
+                                                   std::optional<qint64> expiresIn) override;
 
   private:
     struct Request {

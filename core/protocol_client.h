@@ -3,7 +3,9 @@
 #include "protocol_error.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QString>
+#include <QUrl>
 
 #include <QCoroTask>
 #include <tl/expected.hpp>
@@ -44,6 +46,14 @@ struct Completion {
     QString fileId;
 };
 
+// A link that serves a file to anyone who has it, until it expires (docs/protocol.md,
+// "Share links"). The URL is known only now: the server keeps a hash of it.
+struct ShareLink {
+    QString linkId;
+    QUrl url;
+    QDateTime expiresAt;
+};
+
 // The wire contract as the upload job sees it: one implementation per protocol
 // (hoist's own, later tus 1.0.0), each bound to one server and one token.
 //
@@ -66,6 +76,17 @@ class ProtocolClient {
                                                   QByteArray bytes, CancelToken* cancel) = 0;
     virtual QCoro::Task<Result<Completion>> complete(QString sessionId, QString fingerprint) = 0;
     virtual QCoro::Task<Result<void>> abortSession(QString sessionId) = 0;
+    // A new share link of a file the server named; no expiresIn: the server's default
+    // lifetime. A protocol without share links (tus) keeps this default answer.
+    virtual QCoro::Task<Result<ShareLink>> createShareLink(QString fileId,
+                                                           std::optional<qint64> expiresIn) {
+        Q_UNUSED(fileId);
+        Q_UNUSED(expiresIn);
+        ProtocolError error;
+        error.kind = ProtocolError::Kind::BadRequest;
+        error.message = QStringLiteral("this server's protocol has no share links");
+        co_return tl::make_unexpected(error);
+    }
 };
 
 } // namespace hoist

@@ -5,7 +5,7 @@ namespace hoist {
 UploadEngine::UploadEngine(const Settings& settings, QString queueDirectory)
     : m_limiter(settings.bandwidthLimit), m_clients(m_network, &m_limiter, settings),
       m_store(std::move(queueDirectory)), m_queue(m_clients, &m_store),
-      m_scheduler(m_queue, settings.maxConcurrent) {
+      m_scheduler(m_queue, settings.maxConcurrent), m_shareLinks(m_queue, m_clients) {
     m_queue.setRetryDelays(settings.retryDelays);
 }
 

@@ -5,6 +5,7 @@
 #include "queue_store.h"
 #include "scheduler.h"
 #include "settings.h"
+#include "share_links.h"
 #include "upload_queue.h"
 
 #include <QNetworkAccessManager>
@@ -23,6 +24,7 @@ class UploadEngine final {
 
     UploadQueue& queue() { return m_queue; }
     Scheduler& scheduler() { return m_scheduler; }
+    ShareLinks& shareLinks() { return m_shareLinks; }
     BandwidthLimiter& limiter() { return m_limiter; }
     const QueueStore& store() const { return m_store; }
     // False with the reason when the settings cannot work (an unreadable CA file).
@@ -35,6 +37,7 @@ class UploadEngine final {
     QueueStore m_store;
     UploadQueue m_queue;
     Scheduler m_scheduler;
+    ShareLinks m_shareLinks;
 };
 
 } // namespace hoist

@@ -78,6 +78,8 @@ MainWindow::MainWindow(EngineHost& host, Configuration& configuration, QSettings
     // The engine's model already coalesces job updates to a few per second.
     connect(&m_proxy, &QAbstractItemModel::dataChanged, m_actions, &QueueActions::updateEnabled);
     connect(m_view, &QWidget::customContextMenuRequested, this, &MainWindow::showContextMenu);
+    connect(m_actions, &QueueActions::status, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 10000); });
     m_view->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_view->horizontalHeader(), &QWidget::customContextMenuRequested, this,
             &MainWindow::showHeaderMenu);
@@ -130,7 +132,8 @@ void MainWindow::buildMenusAndToolbar() {
     queue->addSeparator();
     queue->addActions({m_actions->pauseAll(), m_actions->resumeAll(), m_actions->clearFinished()});
     queue->addSeparator();
-    queue->addActions({m_actions->openFolder(), m_actions->copyFileId()});
+    queue->addActions(
+        {m_actions->openFolder(), m_actions->copyFileId(), m_actions->copyShareLink()});
 
     QToolBar* toolbar = addToolBar(tr("Queue"));
     toolbar->setObjectName(QStringLiteral("queueToolbar"));
@@ -262,7 +265,7 @@ void MainWindow::showContextMenu(const QPoint& position) {
     QMenu menu(this);
     menu.addActions({m_actions->pause(), m_actions->resume(), m_actions->retry()});
     menu.addSeparator();
-    menu.addActions({m_actions->openFolder(), m_actions->copyFileId()});
+    menu.addActions({m_actions->openFolder(), m_actions->copyFileId(), m_actions->copyShareLink()});
     menu.addSeparator();
     menu.addAction(m_actions->remove());
     if (m_view->selectionModel()->hasSelection())

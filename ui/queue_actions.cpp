@@ -3,6 +3,8 @@
 #include "engine_host.h"
 #include "queue_model.h"
 #include "queue_view.h"
+#include "share_links.h"
+#include "upload_engine.h"
 #include "upload_queue.h"
 
 #include <QAction>
@@ -10,6 +12,7 @@
 #include <QClipboard>
 #include <QDesktopServices>
 #include <QFileInfo>
+#include <QLocale>
 #include <QMessageBox>
 #include <QSortFilterProxyModel>
 
@@ -57,13 +60,19 @@ QueueActions::QueueActions(EngineHost& host, QueueView& view, QObject* parent)
       m_openFolder(make(tr("&Open Containing Folder"), QStringLiteral("folder-open"), QString(),
                         QKeySequence(tr("Ctrl+E")), &QueueActions::openContainingFolder)),
       m_copyFileId(make(tr("&Copy File Id"), QStringLiteral("edit-copy"), QString(),
-                        QKeySequence::Copy, &QueueActions::copyFileIds)) {
+                        QKeySequence::Copy, &QueueActions::copyFileIds)),
+      m_copyShareLink(make(tr("Copy &Share Link"), QStringLiteral("emblem-shared"), QString(),
+                           QKeySequence(tr("Ctrl+Shift+C")),
+                           &QueueActions::copyShareLinkOfSelected)) {
     m_pause->setToolTip(tr("Pause the selected uploads"));
     m_resume->setToolTip(tr("Resume the selected paused uploads"));
     m_retry->setToolTip(tr("Try the selected failed uploads again"));
     m_remove->setToolTip(tr("Remove the selected uploads from the queue"));
     m_clearFinished->setToolTip(tr("Remove every finished upload from the queue"));
-    for (QAction* action : {m_pause, m_resume, m_retry, m_remove, m_openFolder, m_copyFileId}) {
+    m_copyShareLink->setToolTip(
+        tr("Copy a link that lets anyone download the selected file, for a limited time"));
+    for (QAction* action :
+         {m_pause, m_resume, m_retry, m_remove, m_openFolder, m_copyFileId, m_copyShareLink}) {
         // Shortcuts of per-row actions belong to the table, not the whole window.
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         m_view.addAction(action);
@@ -84,9 +93,10 @@ QAction* QueueActions::make(const QString& text, const QString& themeIcon,
 }
 
 void QueueActions::updateEnabled() {
-    bool pause = false, resume = false, retry = false, fileId = false;
+    bool pause = false, resume = false, retry = false, fileId = false, share = false;
     const QList<int> rows = m_view.selectedSourceRows();
     for (const int row : rows) {
+        share = share || m_host.engine().shareLinks().canShare(row);
         const JobState state = stateOf(row);
         pause = pause || canPause(state);
         resume = resume || canResume(state);
@@ -99,6 +109,7 @@ void QueueActions::updateEnabled() {
     m_remove->setEnabled(!rows.isEmpty());
     m_openFolder->setEnabled(!rows.isEmpty());
     m_copyFileId->setEnabled(fileId);
+    m_copyShareLink->setEnabled(share);
     const bool any = m_host.model().rowCount() > 0;
     m_pauseAll->setEnabled(any);
     m_resumeAll->setEnabled(any);
@@ -181,6 +192,34 @@ void QueueActions::copyFileIds() {
     }
     if (!ids.isEmpty())
         QApplication::clipboard()->setText(ids.join(QLatin1Char('\n')));
+}
+
+void QueueActions::copyShareLinkOfSelected() {
+    ShareLinks& links = m_host.engine().shareLinks();
+    const QList<int> rows = m_view.selectedSourceRows();
+    const auto row = std::find_if(rows.begin(), rows.end(),
+                                  [&links](int candidate) { return links.canShare(candidate); });
+    if (row == rows.end())
+        return;
+    // The engine is rebuilt when the settings change: connect to the one asked now.
+    connect(&links, &ShareLinks::linkCreated, this, &QueueActions::shareLinkCreated,
+            Qt::UniqueConnection);
+    connect(&links, &ShareLinks::linkFailed, this, &QueueActions::shareLinkFailed,
+            Qt::UniqueConnection);
+    links.request(*row);
+    emit status(tr("Creating a share link of %1…")
+                    .arg(QFileInfo(value(*row, QueueModel::PathRole).toString()).fileName()));
+}
+
+void QueueActions::shareLinkCreated(const QString& path, const ShareLink& link) {
+    QApplication::clipboard()->setText(link.url.toString());
+    emit status(tr("Share link of %1 copied; it works until %2")
+                    .arg(QFileInfo(path).fileName(),
+                         QLocale().toString(link.expiresAt.toLocalTime(), QLocale::ShortFormat)));
+}
+
+void QueueActions::shareLinkFailed(const QString& path, const QString& reason) {
+    emit status(tr("No share link for %1: %2").arg(QFileInfo(path).fileName(), reason));
 }
 
 } // namespace hoist

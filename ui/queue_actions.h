@@ -10,6 +10,7 @@ class QWidget;
 namespace hoist {
 
 class EngineHost;
+struct ShareLink;
 class QueueView;
 
 // The actions on jobs, for the toolbar, the menus, the context menu and the
@@ -30,9 +31,14 @@ class QueueActions final : public QObject {
     QAction* clearFinished() const { return m_clearFinished; }
     QAction* openFolder() const { return m_openFolder; }
     QAction* copyFileId() const { return m_copyFileId; }
+    QAction* copyShareLink() const { return m_copyShareLink; }
 
     // Re-reads the selection's states; called on selection and data changes.
     void updateEnabled();
+
+  signals:
+    // A line for the status bar: how an action that answers later turned out.
+    void status(const QString& message);
 
   private:
     QAction* make(const QString& text, const QString& themeIcon, const QString& fallbackIcon,
@@ -46,6 +52,9 @@ class QueueActions final : public QObject {
     void removeFinished();
     void openContainingFolder();
     void copyFileIds();
+    void copyShareLinkOfSelected();
+    void shareLinkCreated(const QString& path, const hoist::ShareLink& link);
+    void shareLinkFailed(const QString& path, const QString& reason);
     bool confirmRemoval(const QList<int>& rows);
     // A raw value of a row of the engine's model (source rows, not view rows).
     QVariant value(int row, int role) const;
@@ -62,6 +71,7 @@ class QueueActions final : public QObject {
     QAction* m_clearFinished;
     QAction* m_openFolder;
     QAction* m_copyFileId;
+    QAction* m_copyShareLink;
 };
 
 } // namespace hoist

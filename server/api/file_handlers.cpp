@@ -18,7 +18,8 @@ nlohmann::json fileJson(const FileRecord& f) {
             {"createdAt", formatRfc3339(f.createdAt)}};
 }
 
-// Looks up the requested file of the user; answers 404/500 itself when there is none.
+} // namespace
+
 std::optional<FileRecord> findFile(FileCatalog& catalog, const std::string& user,
                                    const std::string& fileId, ServerResponse& response,
                                    Metrics& metrics) {
@@ -31,7 +32,6 @@ std::optional<FileRecord> findFile(FileCatalog& catalog, const std::string& user
         writeError(response, makeError(ErrorCode::NotFound, "no such file"), metrics);
     return *found;
 }
-} // namespace
 
 void forbidCaching(ServerResponse& response) {
     response.headers.emplace_back("Cache-Control", "no-store");

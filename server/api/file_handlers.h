@@ -13,6 +13,12 @@ namespace hoist {
 void registerFileRoutes(HttpServer& server, FileCatalog& catalog, StorageBackend& backend,
                         const TokenAuthenticator& auth, Metrics& metrics, Logger& logger);
 
+// Looks up the user's file; answers 404 (none, or another user's) or 500 itself and
+// returns nullopt when there is none.
+std::optional<FileRecord> findFile(FileCatalog& catalog, const std::string& user,
+                                   const std::string& fileId, ServerResponse& response,
+                                   Metrics& metrics);
+
 // Marks an answer that carries private bytes or a capability as never to be stored by
 // a cache or proxy on the way (docs/protocol.md, "Caching").
 void forbidCaching(ServerResponse& response);

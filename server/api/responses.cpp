@@ -1,6 +1,7 @@
 #include "responses.h"
 
 #include "http_status.h"
+#include "json_body.h"
 
 namespace hoist {
 
@@ -15,6 +16,28 @@ void writeError(ServerResponse& response, const ApiError& error, Metrics& metric
         response.headers.emplace_back("Retry-After", "1");
     if (const auto it = error.extra.find("uploadedBytes"); it != error.extra.end())
         response.headers.emplace_back("X-Upload-Offset", std::to_string(it->get<std::int64_t>()));
+}
+
+std::optional<nlohmann::json> readJsonBody(const ServerRequest& request, ServerResponse& response,
+                                           Metrics& metrics, bool allowEmpty) {
+    if (request.contentLength && *request.contentLength > kMaxJsonBody) {
+        writeError(response,
+                   makeError(ErrorCode::PayloadTooLarge, "the JSON body is larger than 64 KiB"),
+                   metrics);
+        return std::nullopt;
+    }
+    const auto body = request.readSmallBody(kMaxJsonBody);
+    if (!body) {
+        writeError(response, makeError(ErrorCode::BadRequest, "the body could not be read"),
+                   metrics);
+        return std::nullopt;
+    }
+    auto parsed = parseJsonObject(*body, allowEmpty);
+    if (!parsed) {
+        writeError(response, parsed.error(), metrics);
+        return std::nullopt;
+    }
+    return std::move(*parsed);
 }
 
 std::optional<std::string> authenticate(const TokenAuthenticator& auth,

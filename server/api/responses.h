@@ -16,6 +16,11 @@ void writeJson(ServerResponse& response, int status, const nlohmann::json& body)
 // The error JSON of docs/protocol.md, plus X-Upload-Offset beside an uploadedBytes field.
 void writeError(ServerResponse& response, const ApiError& error, Metrics& metrics);
 
+// Reads a small JSON object body (docs/protocol.md: at most 64 KiB); answers the error
+// itself and returns nullopt when it cannot. An empty body is {} when allowEmpty.
+std::optional<nlohmann::json> readJsonBody(const ServerRequest& request, ServerResponse& response,
+                                           Metrics& metrics, bool allowEmpty = false);
+
 // The user of the request's bearer token; otherwise answers 401 and returns nullopt.
 // Runs before any body is read (DESIGN: authenticate first).
 std::optional<std::string> authenticate(const TokenAuthenticator& auth,

@@ -35,29 +35,6 @@ void writeCompletion(ServerResponse& response, const Session& s) {
                {"detectedMimeType", s.detectedMimeType}});
 }
 
-// Reads a small JSON object body; answers the error itself when it cannot.
-std::optional<nlohmann::json> readJsonBody(const ServerRequest& request, ServerResponse& response,
-                                           Metrics& metrics, bool allowEmpty = false) {
-    if (request.contentLength && *request.contentLength > kMaxJsonBody) {
-        writeError(response,
-                   makeError(ErrorCode::PayloadTooLarge, "the JSON body is larger than 64 KiB"),
-                   metrics);
-        return std::nullopt;
-    }
-    const auto body = request.readSmallBody(kMaxJsonBody);
-    if (!body) {
-        writeError(response, makeError(ErrorCode::BadRequest, "the body could not be read"),
-                   metrics);
-        return std::nullopt;
-    }
-    auto parsed = parseJsonObject(*body, allowEmpty);
-    if (!parsed) {
-        writeError(response, parsed.error(), metrics);
-        return std::nullopt;
-    }
-    return std::move(*parsed);
-}
-
 template <typename T>
 bool take(tl::expected<T, ApiError> field, T& out, ServerResponse& response, Metrics& metrics) {
     if (!field) {

@@ -149,6 +149,8 @@ Result applyOption(Config& config, const std::string& key, const std::string& va
         {"body-timeout", &Config::bodyTimeoutSeconds},
         {"body-rate-window", &Config::bodyRateWindowSeconds},
         {"finalize-timeout", &Config::finalizeTimeoutSeconds},
+        {"share-link-ttl", &Config::shareLinkTtlSeconds},
+        {"share-link-max-ttl", &Config::shareLinkMaxTtlSeconds},
     };
     if (const auto it = seconds.find(key); it != seconds.end()) {
         const auto n = parseOffset(value);
@@ -283,6 +285,8 @@ Result validate(Config& config) {
         return tl::unexpected("hoistd would listen on " + config.listenHost +
                               ", beyond loopback, with /metrics open to anyone: give "
                               "--metrics-token TOKEN, or --metrics-public to serve it without one");
+    if (config.shareLinkTtlSeconds > config.shareLinkMaxTtlSeconds)
+        return tl::unexpected(std::string("--share-link-ttl must not exceed --share-link-max-ttl"));
     if (config.storage == "s3" && (config.s3Endpoint.empty() || config.s3Bucket.empty()))
         return tl::unexpected(std::string("--storage s3 needs --s3-endpoint and --s3-bucket"));
     if (config.s3AccessKeyId.empty())
@@ -366,7 +370,8 @@ The Hoist upload server: resumable chunked uploads (see docs/protocol.md).
                             hand finished uploads to an application server by a signed
                             callback (Standard Webhooks) instead of the built-in library
   --public-url URL          base of the download links given to that server, and of
-                            tus Location URLs (default: the address the client used)
+                            share links and tus Location URLs (default: the address
+                            the client used)
   --allow-types TYPE,...    only these detected types may be finalized
   --cors-origin ORIGIN,...  browser origins (or *) that may use the tus face at /tus/
   --tls-cert FILE --tls-key FILE
@@ -386,6 +391,11 @@ The Hoist upload server: resumable chunked uploads (see docs/protocol.md).
                             is dropped (default 1024; 0: no minimum)
   --body-rate-window SECONDS
                             the window of --body-min-rate (default 10)
+  --share-link-ttl SECONDS  lifetime of a share link created without expiresIn
+                            (default 604800, 7 days)
+  --share-link-max-ttl SECONDS
+                            the longest lifetime a share link may ask for
+                            (default 2592000, 30 days)
   --log-level debug|info|warn|error
   --config FILE             "key = value" lines with the keys above (flags win)
   --help, --version

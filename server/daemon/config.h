@@ -56,6 +56,10 @@ struct Config {
     std::int64_t bodyTimeoutSeconds = 300;
     std::int64_t bodyMinRate = 1024; // bytes/s averaged over bodyRateWindowSeconds
     std::int64_t bodyRateWindowSeconds = 10;
+    // Share links (docs/protocol.md, "Share links"): the lifetime of a link created
+    // without expiresIn, and the longest one may ask for.
+    std::int64_t shareLinkTtlSeconds = 7 * 86400;
+    std::int64_t shareLinkMaxTtlSeconds = 30 * 86400;
 };
 
 // What the command line asked for.

@@ -13,12 +13,15 @@
 #include "responses.h"
 #include "s3_backend.h"
 #include "session_census.h"
+#include "share_link_handlers.h"
 #include "sqlite_database.h"
 #include "sqlite_file_catalog.h"
 #include "sqlite_session_store.h"
+#include "sqlite_share_link_store.h"
 #include "staged_handlers.h"
 #include "storage_health.h"
 #include "sweeper.h"
+#include "time_format.h"
 #include "tus_handlers.h"
 #include "upload_handlers.h"
 #include "upload_service.h"
@@ -127,6 +130,9 @@ int serve(hoist::Config config) {
     auto catalog = SqliteFileCatalog::open(**database);
     if (!catalog)
         return failIo(catalog.error().message);
+    auto shareLinks = SqliteShareLinkStore::open(**database);
+    if (!shareLinks)
+        return failIo(shareLinks.error().message);
 
     auto backend = openBackend(config, logger);
     if (!backend)
@@ -188,16 +194,23 @@ int serve(hoist::Config config) {
     TusHandlers tus(uploads, auth, metrics,
                     TusOptions{config.maxSize, config.publicUrl, server.tls(), config.corsOrigins});
     tus.registerRoutes(server);
+    ShareLinkPolicy sharePolicy{config.shareLinkTtlSeconds, config.shareLinkMaxTtlSeconds, {}};
+    registerShareLinkRoutes(server, **shareLinks, **catalog, **backend, auth, metrics, logger,
+                            sharePolicy);
 
     const auto port = server.bind();
     if (!port)
         return refuse(port.error());
     const std::string url = listenUrl(config, server.tls(), *port);
-    links.setBaseUrl(config.publicUrl.empty() ? url : config.publicUrl);
+    const std::string publicUrl = config.publicUrl.empty() ? url : config.publicUrl;
+    links.setBaseUrl(publicUrl);
+    sharePolicy.baseUrl = publicUrl.substr(0, publicUrl.find_last_not_of('/') + 1);
 
     Sweeper sweeper(std::chrono::seconds(config.sweepIntervalSeconds), [&] {
         if (const std::size_t n = uploads.sweep())
             logger.info("sweep expired " + std::to_string(n) + " sessions");
+        if (auto n = (*shareLinks)->removeExpired(nowSeconds()); !n)
+            logger.warn("sweep of share links: " + n.error().message);
     });
     finalization.start();
     sweeper.start();

@@ -19,6 +19,11 @@ void Metrics::countError(const std::string& code) {
     ++m_errors[code];
 }
 
+void Metrics::countShareLink(const std::string& event) {
+    std::lock_guard lock(m_mutex);
+    ++m_shareLinks[event];
+}
+
 void Metrics::setSessionsByState(std::map<std::string, std::int64_t> sessionsByState) {
     std::lock_guard lock(m_mutex);
     m_sessionsByState = std::move(sessionsByState);
@@ -53,6 +58,13 @@ std::string Metrics::render() const {
         << "# TYPE hoistd_errors_total counter\n";
     for (const auto& [code, count] : m_errors)
         out << "hoistd_errors_total{code=\"" << code << "\"} " << count << "\n";
+    out << "# HELP hoistd_share_links_total Share link events: created, revoked, served, page.\n"
+        << "# TYPE hoistd_share_links_total counter\n";
+    for (const char* event : {"created", "revoked", "served", "page"}) {
+        const auto it = m_shareLinks.find(event);
+        out << "hoistd_share_links_total{event=\"" << event << "\"} "
+            << (it == m_shareLinks.end() ? 0 : it->second) << "\n";
+    }
     return out.str();
 }
 

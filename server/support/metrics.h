@@ -18,6 +18,8 @@ class Metrics final {
     void countChunk() { ++m_chunksCommitted; }
     void countFinalization(const std::string& outcome);
     void countError(const std::string& code);
+    // Share links (docs/protocol.md, "Metrics"): created, revoked, served, page.
+    void countShareLink(const std::string& event);
 
     void setSessionsByState(std::map<std::string, std::int64_t> sessionsByState);
 
@@ -31,6 +33,7 @@ class Metrics final {
     std::map<std::string, std::int64_t> m_finalizations;
     std::map<std::string, std::int64_t> m_errors;
     std::map<std::string, std::int64_t> m_sessionsByState;
+    std::map<std::string, std::int64_t> m_shareLinks;
 };
 
 } // namespace hoist

@@ -10,7 +10,8 @@
 // short delay (so jobs really suspend). `failNextChunks` makes chunks fail with a
 // transient error; `serverAhead` makes the first chunk meet a 409; `finalizingPolls`
 // keeps the session finalizing for that many status answers after complete();
-// an empty `fileId` completes like tus, naming no file.
+// an empty `fileId` completes like tus, naming no file. Share links: `shareRequests` logs
+// (fileId, expiresIn) of each request; `refuseShares` answers them 404 not_found.
 class FakeProtocolClient final : public hoist::ProtocolClient {
   public:
     qint64 chunkSize = 1024;
@@ -22,6 +23,8 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     int finalizingPolls = 0;
     QString fileId = QStringLiteral("file-1");
     std::chrono::milliseconds latency{5};
+    QList<QPair<QString, std::optional<qint64>>> shareRequests;
+    bool refuseShares = false;
 
     QCoro::Task<hoist::Result<void>> checkHealth() override {
         co_await QCoro::sleepFor(latency);
@@ -77,6 +80,22 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     QCoro::Task<hoist::Result<void>> abortSession(QString) override {
         co_await QCoro::sleepFor(latency);
         co_return hoist::Result<void>{};
+    }
+
+    QCoro::Task<hoist::Result<hoist::ShareLink>>
+    createShareLink(QString file, std::optional<qint64> expiresIn) override {
+        co_await QCoro::sleepFor(latency);
+        shareRequests.append({file, expiresIn});
+        if (refuseShares) {
+            auto refused = error(hoist::ProtocolError::Kind::NotFound, 404);
+            refused.message = QStringLiteral("no such file");
+            co_return tl::make_unexpected(refused);
+        }
+        const qint64 lifetime = expiresIn.value_or(7 * 86400);
+        co_return hoist::ShareLink{
+            QStringLiteral("link-%1").arg(shareRequests.size()),
+            QUrl(QStringLiteral("https://files.example.org/s/token-%1").arg(shareRequests.size())),
+            QDateTime::fromSecsSinceEpoch(1'800'000'000 + lifetime, Qt::UTC)};
     }
 
   private:

@@ -1,11 +1,14 @@
 // The `hoist` command line against a real hoistd: result lines and exit status,
-// and kill -9 of `hoist upload` mid-file followed by `hoist resume`.
+// and kill -9 of `hoist upload` mid-file followed by `hoist resume`; `hoist share`.
 
 #include "hoistd_process.h"
+#include "test_http_client.h"
 #include "test_support.h"
 
 #include "queue_store.h"
 
+#include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -28,6 +31,7 @@ class TestCli final : public QObject {
     void uploadPrintsOneResultLinePerFile();
     void missingFileFails();
     void killedThenResumed();
+    void sharePrintsALinkThatServesTheFile();
 
   private:
     std::unique_ptr<QProcess> hoist(const QStringList& arguments, const QString& dataHome);
@@ -124,6 +128,57 @@ void TestCli::killedThenResumed() {
     const auto stored =
         test_support::download(m_server->url(), "tokA", QString::fromUtf8(fields[2]));
     QVERIFY2(stored && *stored == bytes, errors.constData());
+}
+
+void TestCli::sharePrintsALinkThatServesTheFile() {
+    TestHttpClient alice(m_server->url(), "tokA");
+    const QByteArray data = testBytes(5000, 21);
+    const QString fileId = alice.upload("shared.bin", data)["fileId"].toString();
+    QVERIFY(!fileId.isEmpty());
+    const QString dataHome = m_dir.filePath("xdg-share");
+
+    const qint64 before = QDateTime::currentSecsSinceEpoch();
+    auto run = hoist({"share", fileId, "--server", server(), "--token", "tokA", "--expires", "2h"},
+                     dataHome);
+    QVERIFY(run->waitForFinished(30000));
+    const QByteArray errors = run->readAllStandardError();
+    QCOMPARE(run->exitCode(), 0);
+    const QString url = QString::fromUtf8(run->readAllStandardOutput().trimmed());
+    QVERIFY2(url.startsWith(server() + "/s/"), errors.constData());
+    QCOMPARE(TestHttpClient(m_server->url(), "").get(url).body, data);
+    const QJsonArray links = alice.get("/files/" + fileId + "/links").json()["links"].toArray();
+    QCOMPARE(links.size(), 1);
+    const qint64 expires =
+        QDateTime::fromString(links[0].toObject()["expiresAt"].toString(), Qt::ISODate)
+            .toSecsSinceEpoch();
+    QVERIFY(expires >= before + 7200 && expires <= before + 7260);
+
+    auto json =
+        hoist({"share", fileId, "--server", server(), "--token", "tokA", "--json"}, dataHome);
+    QVERIFY(json->waitForFinished(30000));
+    QCOMPARE(json->exitCode(), 0);
+    const QJsonObject printed = QJsonDocument::fromJson(json->readAllStandardOutput()).object();
+    QVERIFY(printed["url"].toString().startsWith(server() + "/s/"));
+    QVERIFY(!printed["linkId"].toString().isEmpty());
+    QVERIFY(!printed["expiresAt"].toString().isEmpty());
+
+    // Another user's file is no file: the server's 404, exit status 1.
+    auto foreign = hoist({"share", fileId, "--server", server(), "--token", "tokB"}, dataHome);
+    QVERIFY(foreign->waitForFinished(30000));
+    QCOMPARE(foreign->exitCode(), 1);
+    QVERIFY(foreign->readAllStandardOutput().isEmpty());
+    QVERIFY(foreign->readAllStandardError().contains("404"));
+
+    for (const QStringList& usage :
+         {QStringList{"share", "--server", server(), "--token", "tokA"},
+          QStringList{"share", fileId, "--server", server(), "--token", "tokA", "--expires", "0"},
+          QStringList{"share", fileId, "--server", server(), "--token", "tokA", "--expires", "3x"},
+          QStringList{"share", fileId, "--server", server()}}) {
+        auto refused = hoist(usage, dataHome);
+        QVERIFY(refused->waitForFinished(30000));
+        QVERIFY2(refused->exitCode() == 2, qPrintable(usage.join(' ')));
+    }
+    QCOMPARE(alice.get("/files/" + fileId + "/links").json()["links"].toArray().size(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

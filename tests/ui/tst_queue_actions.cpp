@@ -6,6 +6,7 @@
 #include "queue_actions.h"
 #include "queue_model.h"
 #include "queue_view.h"
+#include "test_http_client.h"
 #include "tray_icon.h"
 #include "ui_test_support.h"
 #include "upload_engine.h"
@@ -16,6 +17,7 @@
 #include <QClipboard>
 #include <QDesktopServices>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -207,6 +209,30 @@ class TestQueueActions final : public QObject {
         QDesktopServices::unsetUrlHandler("file");
         QCOMPARE(catcher.opened,
                  QList<QUrl>({QUrl::fromLocalFile(QFileInfo(path).absolutePath())}));
+    }
+
+    // "Copy Share Link" on a done row: the engine asks the server, the window copies the
+    // URL it answers (docs/protocol.md, "Share links").
+    void copyShareLinkOfADoneRow() {
+        Setup setup(folder(), m_server->url());
+        setup.engine().limiter().setLimit(32 * kKiB);
+        QVERIFY(setup.add({file("shared.bin", 256 * kKiB)}));
+        setup.select(0);
+        QTRY_COMPARE_WITH_TIMEOUT(setup.state(0), JobState::Uploading, kTimeout);
+        QVERIFY(!setup.actions().copyShareLink()->isEnabled());
+        setup.engine().limiter().setLimit(0);
+        QTRY_COMPARE_WITH_TIMEOUT(setup.state(0), JobState::Done, kTimeout);
+        QTRY_VERIFY(setup.actions().copyShareLink()->isEnabled());
+
+        QApplication::clipboard()->clear();
+        setup.actions().copyShareLink()->trigger();
+        const QString prefix = m_server->url().toString() + "/s/";
+        QTRY_VERIFY_WITH_TIMEOUT(QApplication::clipboard()->text().startsWith(prefix), kTimeout);
+        QVERIFY(setup.window.statusBar()->currentMessage().contains("shared.bin"));
+        const TestReply served =
+            TestHttpClient(m_server->url(), "").get(QApplication::clipboard()->text());
+        QCOMPARE(served.status, 200);
+        QCOMPARE(served.body.size(), 256 * kKiB);
     }
 };
 

@@ -1,5 +1,7 @@
 #include "s3_xml.h"
 
+#include "markup_escape.h"
+
 #include <charconv>
 
 namespace hoist::s3xml {
@@ -108,27 +110,7 @@ std::string unescape(std::string_view text) {
 }
 
 std::string escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
+    return escapeMarkup(text);
 }
 
 std::optional<std::string> text(std::string_view xml, std::string_view name) {

@@ -83,6 +83,8 @@ void TestConfig::defaults() {
     QVERIFY(c.tlsCert.empty());
     QVERIFY(c.metricsToken.empty());
     QCOMPARE(c.logLevel, LogLevel::Info);
+    QCOMPARE(c.shareLinkTtlSeconds, std::int64_t{7 * 86400});
+    QCOMPARE(c.shareLinkMaxTtlSeconds, std::int64_t{30 * 86400});
 }
 
 void TestConfig::dataDirFallsBackToHome() {
@@ -130,7 +132,11 @@ void TestConfig::everyFlag() {
                              "--finalize-timeout",
                              "4",
                              "--finalize-workers",
-                             "3"});
+                             "3",
+                             "--share-link-ttl",
+                             "600",
+                             "--share-link-max-ttl",
+                             "86400"});
     QCOMPARE(c.listenHost, "0.0.0.0");
     QCOMPARE(c.listenPort, 0);
     QCOMPARE(c.dataDir, "/srv/hoist");
@@ -148,6 +154,8 @@ void TestConfig::everyFlag() {
     QCOMPARE(c.publicUrl, "https://files.example");
     QCOMPARE(c.threads, std::size_t(8));
     QCOMPARE(c.readTimeoutSeconds, std::int64_t{7});
+    QCOMPARE(c.shareLinkTtlSeconds, std::int64_t{600});
+    QCOMPARE(c.shareLinkMaxTtlSeconds, std::int64_t{86400});
 }
 
 void TestConfig::equalsForm() {
@@ -315,6 +323,11 @@ void TestConfig::refusals_data() {
         << QStringList{"--finalize-timeout", "0"} << "--finalize-timeout";
     QTest::newRow("finalize workers zero")
         << QStringList{"--finalize-workers", "0"} << "--finalize-workers";
+    QTest::newRow("share link ttl zero")
+        << QStringList{"--share-link-ttl", "0"} << "--share-link-ttl";
+    QTest::newRow("share link default past the maximum")
+        << QStringList{"--share-link-ttl", "7200", "--share-link-max-ttl", "3600"}
+        << "--share-link-max-ttl";
     QTest::newRow("missing config file")
         << QStringList{"--config", "/nonexistent/hoistd.conf"} << "/nonexistent/hoistd.conf";
     QTest::newRow("missing tokens file")
