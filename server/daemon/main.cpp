@@ -3,16 +3,22 @@
 #include "callback_finalizer.h"
 #include "capability_links.h"
 #include "config.h"
+#include "crypto.h"
 #include "disk_backend.h"
 #include "file_handlers.h"
 #include "finalization.h"
 #include "in_process_session_locker.h"
 #include "library_finalizer.h"
 #include "ops_handlers.h"
+#include "postgres_file_catalog.h"
+#include "postgres_session_locker.h"
+#include "postgres_session_store.h"
 #include "private_file.h"
 #include "responses.h"
 #include "s3_backend.h"
+#include "schema_migrator.h"
 #include "session_census.h"
+#include "shared_keys.h"
 #include "sqlite_database.h"
 #include "sqlite_file_catalog.h"
 #include "sqlite_session_store.h"
@@ -104,6 +110,65 @@ openBackend(const hoist::Config& config, hoist::Logger& logger) {
     return makeS3Backend(s3);
 }
 
+// The durable records and the session locks: SQLite in the data directory and an
+// in-process locker (one node), or PostgreSQL with leases (several nodes).
+struct Databases {
+    std::unique_ptr<hoist::SqliteDatabase> sqlite;
+    std::unique_ptr<hoist::PostgresDatabase> postgres;
+    std::unique_ptr<hoist::SessionStore> sessions;
+    std::unique_ptr<hoist::FileCatalog> catalog;
+    std::unique_ptr<hoist::SessionLocker> locker;
+};
+
+// A schema newer than this binary is a configuration error (exit status 2: restarting
+// the same binary cannot help); anything else an I/O failure (exit status 1).
+int refuseSchema(const hoist::SchemaError& error) {
+    return error.kind == hoist::SchemaError::Kind::TooNew ? refuse(error.message)
+                                                          : failIo(error.message);
+}
+
+// The schema first (so that a newer one is refused before anything reads it), then
+// the stores on it.
+template <typename Store, typename Catalog, typename Database>
+int openStores(Database& db, Databases& out) {
+    if (auto migrated = hoist::SchemaMigrator::migrate(db); !migrated)
+        return refuseSchema(migrated.error());
+    auto store = Store::open(db);
+    if (!store)
+        return failIo(store.error().message);
+    out.sessions = std::move(*store);
+    auto catalog = Catalog::open(db);
+    if (!catalog)
+        return failIo(catalog.error().message);
+    out.catalog = std::move(*catalog);
+    return 0;
+}
+
+int openDatabases(const hoist::Config& config, hoist::Logger& logger, Databases& out) {
+    using namespace hoist;
+    if (config.database.empty()) {
+        auto database = SqliteDatabase::open(config.dataDir + "/hoistd.db");
+        if (!database)
+            return failIo(database.error());
+        out.sqlite = std::move(*database);
+        out.locker = std::make_unique<InProcessSessionLocker>();
+        return openStores<SqliteSessionStore, SqliteFileCatalog>(*out.sqlite, out);
+    }
+    auto database = PostgresDatabase::open({config.database, config.databasePool});
+    if (!database)
+        return failIo(database.error().message);
+    out.postgres = std::move(*database);
+    if (config.storage == "disk")
+        logger.warn("--storage disk with --database: chunks are staged on this node's disk, so "
+                    "this is a single-node setup; several nodes need --storage s3 "
+                    "(docs/admin.md, \"Running several nodes\")");
+    if (const int status =
+            openStores<PostgresSessionStore, PostgresFileCatalog>(*out.postgres, out))
+        return status;
+    out.locker = std::make_unique<PostgresSessionLocker>(*out.postgres);
+    return 0;
+}
+
 int serve(hoist::Config config) {
     using namespace hoist;
     Logger logger(config.logLevel);
@@ -116,45 +181,48 @@ int serve(hoist::Config config) {
         config.tokens = std::move(*development);
     }
 
-    auto database = SqliteDatabase::open(config.dataDir + "/hoistd.db");
-    if (!database)
-        return failIo(database.error());
-    auto store = SqliteSessionStore::open(**database);
-    if (!store)
-        return failIo(store.error().message);
-    auto catalog = SqliteFileCatalog::open(**database);
-    if (!catalog)
-        return failIo(catalog.error().message);
+    Databases databases;
+    if (auto opened = openDatabases(config, logger, databases); opened != 0)
+        return opened;
+    SessionStore& store = *databases.sessions;
+    FileCatalog& catalog = *databases.catalog;
 
     auto backend = openBackend(config, logger);
     if (!backend)
         return config.storage == "disk" ? failIo(backend.error()) : refuse(backend.error());
 
     std::optional<CapabilityLinks> loadedLinks;
-    try {
-        loadedLinks = CapabilityLinks::loadOrCreate(config.dataDir + "/capability.key");
-    } catch (const std::runtime_error& error) {
-        return failIo(error.what());
+    if (databases.postgres) {
+        auto key = SharedKeys::get(*databases.postgres, "capability", randomBytes(32));
+        if (!key)
+            return failIo("cannot read the shared capability key: " + key.error().message);
+        loadedLinks.emplace(std::move(*key));
+    } else {
+        try {
+            loadedLinks = CapabilityLinks::loadOrCreate(config.dataDir + "/capability.key");
+        } catch (const std::runtime_error& error) {
+            return failIo(error.what());
+        }
     }
     CapabilityLinks& links = *loadedLinks;
     HttpClient callbackClient;
     std::unique_ptr<Finalizer> finalizer;
     if (config.finalizeUrl.empty())
-        finalizer = std::make_unique<LibraryFinalizer>(**catalog);
+        finalizer = std::make_unique<LibraryFinalizer>(catalog);
     else
         finalizer = std::make_unique<CallbackFinalizer>(
             CallbackSettings{config.finalizeUrl, config.finalizeSecret,
                              CallbackSettings{}.linkLifetime,
                              std::chrono::seconds(config.finalizeTimeoutSeconds)},
             callbackClient, **backend, links, logger);
-    InProcessSessionLocker locks;
+    SessionLocker& locks = *databases.locker;
     Metrics metrics;
-    SessionCensus sessions(**store, metrics);
+    SessionCensus sessions(store, metrics);
     if (auto counted = sessions.count(); !counted)
         return failIo(counted.error().message);
     FinalizationRunner finalization(sessions, *finalizer, locks, metrics, logger,
                                     config.finalizeWorkers);
-    UploadService uploads(sessions, **backend, **catalog, finalization, locks, metrics, logger,
+    UploadService uploads(sessions, **backend, catalog, finalization, locks, metrics, logger,
                           UploadPolicy{config.maxSize, config.sessionTtlSeconds, config.allowTypes,
                                        config.maxOpenSessions, config.quotaBytes});
     const std::size_t expired = uploads.sweep();
@@ -178,9 +246,12 @@ int serve(hoist::Config config) {
     installRequestLog(server, metrics, logger);
     renderRefusals(server, metrics);
     StorageHealth storageHealth(config.dataDir);
-    registerOpsRoutes(server, metrics, storageHealth, config.metricsToken);
-    registerUploadRoutes(server, uploads, **catalog, auth, metrics);
-    registerFileRoutes(server, **catalog, **backend, auth, metrics, logger);
+    DatabaseProbe databaseProbe;
+    if (databases.postgres)
+        databaseProbe = [&databases] { return databases.postgres->problem(); };
+    registerOpsRoutes(server, metrics, storageHealth, config.metricsToken, databaseProbe);
+    registerUploadRoutes(server, uploads, catalog, auth, metrics);
+    registerFileRoutes(server, catalog, **backend, auth, metrics, logger);
     registerStagedRoute(server, sessions, **backend, links);
 
     const auto port = server.bind();
