@@ -107,6 +107,8 @@ openBackend(const hoist::Config& config, hoist::Logger& logger) {
     s3.secretAccessKey = config.s3SecretAccessKey;
     s3.sessionToken = config.s3SessionToken;
     s3.warn = [&logger](const std::string& message) { logger.warn("s3: " + message); };
+    if (!config.database.empty())
+        s3.foreignUploadGrace = std::chrono::minutes(10);
     return makeS3Backend(s3);
 }
 
@@ -263,6 +265,8 @@ int serve(hoist::Config config) {
     Sweeper sweeper(std::chrono::seconds(config.sweepIntervalSeconds), [&] {
         if (const std::size_t n = uploads.sweep())
             logger.info("sweep expired " + std::to_string(n) + " sessions");
+        if (databases.postgres)
+            finalization.adoptBacklog();
     });
     finalization.start();
     sweeper.start();
