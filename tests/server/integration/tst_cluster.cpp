@@ -6,6 +6,7 @@
 #include "moto_server.h"
 #include "postgres_cluster.h"
 #include "raw_http_connection.h"
+#include "stub_app_server.h"
 #include "test_http_client.h"
 
 #include <QElapsedTimer>
@@ -42,9 +43,11 @@ class TestCluster final : public QObject {
     void filesAreTheSameOnEveryNode();
     void aLostDatabaseIs503AndThePoolRecovers();
     void aSchemaNewerThanTheBinaryRefusesToStart();
+    void expiryAndCallbacksHappenOncePerAttempt();
 
   private:
-    std::unique_ptr<HoistdProcess> node(const QString& name, const QString& database);
+    std::unique_ptr<HoistdProcess> node(const QString& name, const QString& database,
+                                        const QStringList& extra = {});
     bool startBalancer();
     // Init, every chunk and complete through the balancer, resuming from the server's
     // offset after any failure (a killed node, a 423 while its lease runs, a 502).
@@ -60,11 +63,13 @@ class TestCluster final : public QObject {
     quint16 m_balancerPort = 0;
 };
 
-std::unique_ptr<HoistdProcess> TestCluster::node(const QString& name, const QString& database) {
+std::unique_ptr<HoistdProcess> TestCluster::node(const QString& name, const QString& database,
+                                                 const QStringList& extra) {
     auto process = std::make_unique<HoistdProcess>(
         m_dir.filePath(name),
         QStringList{"--database", database, "--storage", "s3", "--s3-endpoint", m_moto.endpoint(),
-                    "--s3-bucket", "cluster", "--s3-region", m_moto.region()});
+                    "--s3-bucket", "cluster", "--s3-region", m_moto.region()} +
+            extra);
     process->setEnvironment(m_moto.credentialsEnvironment());
     return process;
 }
@@ -297,6 +302,42 @@ void TestCluster::aSchemaNewerThanTheBinaryRefusesToStart() {
     QVERIFY(old->waitForExit());
     QCOMPARE(old->exitCode(), 2);
     QVERIFY(old->stderrOutput().contains("newer than this hoistd knows"));
+}
+
+void TestCluster::expiryAndCallbacksHappenOncePerAttempt() {
+    // The first delivery fails, the retry succeeds: two attempts, made by whichever
+    // nodes claim them, never the same attempt twice.
+    StubAppServer app({{500, "{}"}, {200, R"({"fileId":"app-file"})"}});
+    QVERIFY(app.listen());
+    const QString database = m_postgres.createDatabase();
+    QVERIFY(!database.isEmpty());
+    const QStringList options{"--finalize-url", app.url(), "--finalize-secret", "cluster-secret",
+                              "--session-ttl",  "6",       "--sweep-interval",  "1"};
+    std::array<std::unique_ptr<HoistdProcess>, kNodes> nodes;
+    for (int i = 0; i < kNodes; ++i) {
+        nodes[static_cast<std::size_t>(i)] = node(QString("callback%1").arg(i), database, options);
+        QVERIFY(nodes[static_cast<std::size_t>(i)]->start());
+    }
+    TestHttpClient first(nodes[0]->url());
+    TestHttpClient second(nodes[1]->url());
+    const QByteArray data = testBytes(1000, 60);
+    const QString delivered = first.init("cb.bin", data.size())["sessionId"].toString();
+    QCOMPARE(first.putChunk(delivered, 0, data).status, 200);
+    QCOMPARE(second.complete(delivered, data).status, 202);
+    const QString abandoned = first.init("left.bin", data.size())["sessionId"].toString();
+    QCOMPARE(first.putChunk(abandoned, 0, data.left(10)).status, 200);
+
+    QTRY_COMPARE_WITH_TIMEOUT(first.get("/upload/" + delivered).json()["state"].toString(),
+                              QString("completed"), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(first.get("/upload/" + abandoned).status, 404, 20000);
+    QTest::qWait(3000); // time for a duplicate to show, if any node would make one
+    QCOMPARE(app.received().size(), 2);
+    for (const auto& delivery : app.received())
+        QCOMPARE(delivery.headers["webhook-id"], delivered.toUtf8());
+    int sweeps = 0;
+    for (auto& n : nodes)
+        sweeps += n->stderrOutput().count(("session " + abandoned + " expired").toUtf8());
+    QCOMPARE(sweeps, 1);
 }
 
 QTEST_GUILESS_MAIN(TestCluster)
