@@ -41,6 +41,7 @@ class TestCluster final : public QObject {
     void sameChunkToTwoNodesAtOnceHasOneWinner();
     void uploadsThroughTheBalancerWhileNodesDie();
     void filesAreTheSameOnEveryNode();
+    void everySessionResumesAfterAllNodesDied();
     void aLostDatabaseIs503AndThePoolRecovers();
     void aSchemaNewerThanTheBinaryRefusesToStart();
     void expiryAndCallbacksHappenOncePerAttempt();
@@ -274,6 +275,26 @@ void TestCluster::filesAreTheSameOnEveryNode() {
     QVERIFY(fresh->start());
     QCOMPARE(TestHttpClient(fresh->url()).get("/files/" + fileId + "/content").body, data);
     QVERIFY(!QFile::exists(m_dir.filePath("fresh/capability.key")));
+}
+
+void TestCluster::everySessionResumesAfterAllNodesDied() {
+    TestHttpClient client(m_nodes[0]->url());
+    const QByteArray data = testBytes(16 * kMiB + 9, 55);
+    const QJsonObject session = client.init("all-die.bin", data.size());
+    const QString id = session["sessionId"].toString();
+    const qint64 chunk = session["chunkSize"].toInteger();
+    QCOMPARE(client.putChunk(id, 0, data.left(chunk)).status, 200);
+    for (auto& n : m_nodes)
+        n->kill9();
+    for (auto& n : m_nodes)
+        QVERIFY(n->start());
+    TestHttpClient after(m_nodes[2]->url());
+    QCOMPARE(after.get("/upload/" + id).json()["uploadedBytes"].toInteger(), chunk);
+    for (qint64 offset = chunk; offset < data.size(); offset += chunk)
+        QCOMPARE(after.putChunk(id, offset, data.mid(offset, chunk)).status, 200);
+    const TestReply done = after.complete(id, data);
+    QCOMPARE(done.status, 200);
+    QVERIFY(TestHttpClient(m_nodes[1]->url()).fileContent(done) == data);
 }
 
 void TestCluster::aLostDatabaseIs503AndThePoolRecovers() {
