@@ -9,6 +9,12 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqt6svg6 qcoro-qt6-dev qtkeychain-qt6-dev
   libcpp-httplib-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libexpected-dev
 )
+# Several nodes (issue #10): the PostgreSQL client library to build, the server and a
+# load balancer for the tests that start their own.
+packages+=(libpq-dev)
+if [ "$purpose" = test ]; then
+  packages+=(postgresql haproxy)
+fi
 if [ "$purpose" = test ]; then
   packages+=(python3 xvfb xauth openssl clang-format clang-14 libclang-rt-14-dev nginx-light)
 fi

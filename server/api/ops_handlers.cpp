@@ -9,14 +9,28 @@
 namespace hoist {
 
 void registerOpsRoutes(HttpServer& server, Metrics& metrics, StorageHealth& health,
-                       const std::string& metricsToken) {
-    server.route("GET", "/healthz", [&health](const ServerRequest&, ServerResponse& response) {
-        const std::string problem = health.problem();
-        if (problem.empty())
-            return writeJson(response, http::Ok, {{"status", "ok"}});
-        writeJson(response, httpStatus(ErrorCode::StorageUnavailable),
-                  {{"status", "degraded"}, {"storage", problem}});
-    });
+                       const std::string& metricsToken, DatabaseProbe database) {
+    server.route("GET", "/healthz",
+                 [&health, database](const ServerRequest&, ServerResponse& response) {
+                     const std::string storage = health.problem();
+                     const std::string db = database ? database() : std::string();
+                     if (storage.empty() && db.empty())
+                         return writeJson(response, http::Ok, {{"status", "ok"}});
+                     nlohmann::json body{{"status", "degraded"}};
+                     if (!storage.empty())
+                         body["storage"] = storage;
+                     if (!db.empty())
+                         body["database"] = db;
+                     writeJson(response, httpStatus(ErrorCode::StorageUnavailable), body);
+                 });
+    // A load balancer sends requests only to nodes that can serve them: the data
+    // directory takes writes and the shared database answers (docs/protocol.md, "/readyz").
+    server.route(
+        "GET", "/readyz", [&health, database](const ServerRequest&, ServerResponse& response) {
+            const bool ready = health.problem().empty() && (!database || database().empty());
+            writeJson(response, ready ? http::Ok : httpStatus(ErrorCode::StorageUnavailable),
+                      {{"status", ready ? "ready" : "not ready"}});
+        });
     std::map<std::string, std::string> tokens;
     if (!metricsToken.empty())
         tokens.emplace(metricsToken, "metrics");

@@ -5,14 +5,20 @@
 #include "metrics.h"
 #include "storage_health.h"
 
+#include <functional>
 #include <string>
 
 namespace hoist {
 
-// /healthz (no token; 503 "degraded" when the data directory takes no writes) and
+// Empty when the shared database answers, otherwise why not (docs/admin.md, "Running
+// several nodes"); none without a shared database.
+using DatabaseProbe = std::function<std::string()>;
+
+// /healthz (no token; 503 "degraded" when the data directory takes no writes or the
+// database does not answer), /readyz (the same verdict, for load balancers) and
 // /metrics (Prometheus text from memory; behind metricsToken when set).
 void registerOpsRoutes(HttpServer& server, Metrics& metrics, StorageHealth& health,
-                       const std::string& metricsToken);
+                       const std::string& metricsToken, DatabaseProbe database = {});
 
 // One log line per request, and the request counters of /metrics.
 void installRequestLog(HttpServer& server, Metrics& metrics, Logger& logger);

@@ -181,6 +181,19 @@ Result applyOption(Config& config, const std::string& key, const std::string& va
         config.metricsPublic = value == "true";
         return {};
     }
+    if (key == "database") {
+        if (value.rfind("postgresql://", 0) != 0 && value.rfind("postgres://", 0) != 0)
+            return tl::unexpected(std::string("--database wants a postgresql:// URL"));
+        config.database = value;
+        return {};
+    }
+    if (key == "database-pool") {
+        const auto n = parseOffset(value);
+        if (!n || *n < 2 || *n > 1000)
+            return tl::unexpected(std::string("--database-pool wants a number from 2 to 1000"));
+        config.databasePool = static_cast<std::size_t>(*n);
+        return {};
+    }
     if (key == "storage") {
         if (value != "disk" && value != "s3")
             return tl::unexpected("--storage must be 'disk' or 's3', not '" + value + "'");
@@ -366,6 +379,11 @@ The Hoist upload server: resumable chunked uploads (see docs/protocol.md).
                             S3 addressing (default path style); credentials from
                             AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
                             or the config keys s3-access-key-id / s3-secret-access-key
+  --database URL            keep sessions, the file library and shared keys in
+                            PostgreSQL (postgresql://user:pass@host:port/db?sslmode=...),
+                            so that several hoistd share them (default: SQLite in
+                            --data-dir)
+  --database-pool N         PostgreSQL connections per node (default 16)
   --finalize-url URL --finalize-secret SECRET
                             hand finished uploads to an application server by a signed
                             callback (Standard Webhooks) instead of the built-in library

@@ -48,6 +48,10 @@ struct Config {
     // Base of capability URLs handed to the application server; default: the
     // listening address.
     std::string publicUrl;
+    // PostgreSQL shared by several nodes (libpq URI); empty: SQLite in dataDir
+    // (docs/admin.md, "Running several nodes").
+    std::string database;
+    std::size_t databasePool = 16; // connections per node
     LogLevel logLevel = LogLevel::Info;
     std::size_t threads = 256;
     std::int64_t readTimeoutSeconds = 20;

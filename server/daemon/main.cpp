@@ -3,17 +3,24 @@
 #include "callback_finalizer.h"
 #include "capability_links.h"
 #include "config.h"
+#include "crypto.h"
 #include "disk_backend.h"
 #include "file_handlers.h"
 #include "finalization.h"
 #include "in_process_session_locker.h"
 #include "library_finalizer.h"
 #include "ops_handlers.h"
+#include "postgres_file_catalog.h"
+#include "postgres_session_locker.h"
+#include "postgres_session_store.h"
+#include "postgres_share_link_store.h"
 #include "private_file.h"
 #include "responses.h"
 #include "s3_backend.h"
+#include "schema_migrator.h"
 #include "session_census.h"
 #include "share_link_handlers.h"
+#include "shared_keys.h"
 #include "sqlite_database.h"
 #include "sqlite_file_catalog.h"
 #include "sqlite_session_store.h"
@@ -106,7 +113,75 @@ openBackend(const hoist::Config& config, hoist::Logger& logger) {
     s3.secretAccessKey = config.s3SecretAccessKey;
     s3.sessionToken = config.s3SessionToken;
     s3.warn = [&logger](const std::string& message) { logger.warn("s3: " + message); };
+    if (!config.database.empty())
+        s3.foreignUploadGrace = std::chrono::minutes(10);
     return makeS3Backend(s3);
+}
+
+// The durable records and the session locks: SQLite in the data directory and an
+// in-process locker (one node), or PostgreSQL with leases (several nodes).
+struct Databases {
+    std::unique_ptr<hoist::SqliteDatabase> sqlite;
+    std::unique_ptr<hoist::PostgresDatabase> postgres;
+    std::unique_ptr<hoist::SessionStore> sessions;
+    std::unique_ptr<hoist::FileCatalog> catalog;
+    std::unique_ptr<hoist::ShareLinkStore> shareLinks;
+    std::unique_ptr<hoist::SessionLocker> locker;
+};
+
+// A schema newer than this binary is a configuration error (exit status 2: restarting
+// the same binary cannot help); anything else an I/O failure (exit status 1).
+int refuseSchema(const hoist::SchemaError& error) {
+    return error.kind == hoist::SchemaError::Kind::TooNew ? refuse(error.message)
+                                                          : failIo(error.message);
+}
+
+// The schema first (so that a newer one is refused before anything reads it), then
+// the stores on it.
+template <typename Store, typename Catalog, typename Links, typename Database>
+int openStores(Database& db, Databases& out) {
+    if (auto migrated = hoist::SchemaMigrator::migrate(db); !migrated)
+        return refuseSchema(migrated.error());
+    auto store = Store::open(db);
+    if (!store)
+        return failIo(store.error().message);
+    out.sessions = std::move(*store);
+    auto catalog = Catalog::open(db);
+    if (!catalog)
+        return failIo(catalog.error().message);
+    out.catalog = std::move(*catalog);
+    auto links = Links::open(db);
+    if (!links)
+        return failIo(links.error().message);
+    out.shareLinks = std::move(*links);
+    return 0;
+}
+
+int openDatabases(const hoist::Config& config, hoist::Logger& logger, Databases& out) {
+    using namespace hoist;
+    if (config.database.empty()) {
+        auto database = SqliteDatabase::open(config.dataDir + "/hoistd.db");
+        if (!database)
+            return failIo(database.error());
+        out.sqlite = std::move(*database);
+        out.locker = std::make_unique<InProcessSessionLocker>();
+        return openStores<SqliteSessionStore, SqliteFileCatalog, SqliteShareLinkStore>(*out.sqlite,
+                                                                                       out);
+    }
+    auto database = PostgresDatabase::open({config.database, config.databasePool});
+    if (!database)
+        return failIo(database.error().message);
+    out.postgres = std::move(*database);
+    if (config.storage == "disk")
+        logger.warn("--storage disk with --database: chunks are staged on this node's disk, so "
+                    "this is a single-node setup; several nodes need --storage s3 "
+                    "(docs/admin.md, \"Running several nodes\")");
+    if (const int status =
+            openStores<PostgresSessionStore, PostgresFileCatalog, PostgresShareLinkStore>(
+                *out.postgres, out))
+        return status;
+    out.locker = std::make_unique<PostgresSessionLocker>(*out.postgres);
+    return 0;
 }
 
 int serve(hoist::Config config) {
@@ -121,48 +196,48 @@ int serve(hoist::Config config) {
         config.tokens = std::move(*development);
     }
 
-    auto database = SqliteDatabase::open(config.dataDir + "/hoistd.db");
-    if (!database)
-        return failIo(database.error());
-    auto store = SqliteSessionStore::open(**database);
-    if (!store)
-        return failIo(store.error().message);
-    auto catalog = SqliteFileCatalog::open(**database);
-    if (!catalog)
-        return failIo(catalog.error().message);
-    auto shareLinks = SqliteShareLinkStore::open(**database);
-    if (!shareLinks)
-        return failIo(shareLinks.error().message);
+    Databases databases;
+    if (auto opened = openDatabases(config, logger, databases); opened != 0)
+        return opened;
+    SessionStore& store = *databases.sessions;
+    FileCatalog& catalog = *databases.catalog;
 
     auto backend = openBackend(config, logger);
     if (!backend)
         return config.storage == "disk" ? failIo(backend.error()) : refuse(backend.error());
 
     std::optional<CapabilityLinks> loadedLinks;
-    try {
-        loadedLinks = CapabilityLinks::loadOrCreate(config.dataDir + "/capability.key");
-    } catch (const std::runtime_error& error) {
-        return failIo(error.what());
+    if (databases.postgres) {
+        auto key = SharedKeys::get(*databases.postgres, "capability", randomBytes(32));
+        if (!key)
+            return failIo("cannot read the shared capability key: " + key.error().message);
+        loadedLinks.emplace(std::move(*key));
+    } else {
+        try {
+            loadedLinks = CapabilityLinks::loadOrCreate(config.dataDir + "/capability.key");
+        } catch (const std::runtime_error& error) {
+            return failIo(error.what());
+        }
     }
     CapabilityLinks& links = *loadedLinks;
     HttpClient callbackClient;
     std::unique_ptr<Finalizer> finalizer;
     if (config.finalizeUrl.empty())
-        finalizer = std::make_unique<LibraryFinalizer>(**catalog);
+        finalizer = std::make_unique<LibraryFinalizer>(catalog);
     else
         finalizer = std::make_unique<CallbackFinalizer>(
             CallbackSettings{config.finalizeUrl, config.finalizeSecret,
                              CallbackSettings{}.linkLifetime,
                              std::chrono::seconds(config.finalizeTimeoutSeconds)},
             callbackClient, **backend, links, logger);
-    InProcessSessionLocker locks;
+    SessionLocker& locks = *databases.locker;
     Metrics metrics;
-    SessionCensus sessions(**store, metrics);
+    SessionCensus sessions(store, metrics);
     if (auto counted = sessions.count(); !counted)
         return failIo(counted.error().message);
     FinalizationRunner finalization(sessions, *finalizer, locks, metrics, logger,
                                     config.finalizeWorkers);
-    UploadService uploads(sessions, **backend, **catalog, finalization, locks, metrics, logger,
+    UploadService uploads(sessions, **backend, catalog, finalization, locks, metrics, logger,
                           UploadPolicy{config.maxSize, config.sessionTtlSeconds, config.allowTypes,
                                        config.maxOpenSessions, config.quotaBytes});
     const std::size_t expired = uploads.sweep();
@@ -186,17 +261,20 @@ int serve(hoist::Config config) {
     installRequestLog(server, metrics, logger);
     renderRefusals(server, metrics);
     StorageHealth storageHealth(config.dataDir);
-    registerOpsRoutes(server, metrics, storageHealth, config.metricsToken);
-    registerUploadRoutes(server, uploads, **catalog, auth, metrics);
-    registerFileRoutes(server, **catalog, **backend, auth, metrics, logger);
+    DatabaseProbe databaseProbe;
+    if (databases.postgres)
+        databaseProbe = [&databases] { return databases.postgres->problem(); };
+    registerOpsRoutes(server, metrics, storageHealth, config.metricsToken, databaseProbe);
+    registerUploadRoutes(server, uploads, catalog, auth, metrics);
+    registerFileRoutes(server, catalog, **backend, auth, metrics, logger);
     registerStagedRoute(server, sessions, **backend, links);
     registerWebRoutes(server, webAssets());
     TusHandlers tus(uploads, auth, metrics,
                     TusOptions{config.maxSize, config.publicUrl, server.tls(), config.corsOrigins});
     tus.registerRoutes(server);
     ShareLinkPolicy sharePolicy{config.shareLinkTtlSeconds, config.shareLinkMaxTtlSeconds, {}};
-    registerShareLinkRoutes(server, **shareLinks, **catalog, **backend, auth, metrics, logger,
-                            sharePolicy);
+    registerShareLinkRoutes(server, *databases.shareLinks, catalog, **backend, auth, metrics,
+                            logger, sharePolicy);
 
     const auto port = server.bind();
     if (!port)
@@ -209,8 +287,10 @@ int serve(hoist::Config config) {
     Sweeper sweeper(std::chrono::seconds(config.sweepIntervalSeconds), [&] {
         if (const std::size_t n = uploads.sweep())
             logger.info("sweep expired " + std::to_string(n) + " sessions");
-        if (auto n = (*shareLinks)->removeExpired(nowSeconds()); !n)
+        if (auto n = databases.shareLinks->removeExpired(nowSeconds()); !n)
             logger.warn("sweep of share links: " + n.error().message);
+        if (databases.postgres)
+            finalization.adoptBacklog();
     });
     finalization.start();
     sweeper.start();

@@ -60,14 +60,18 @@ void FinalizationRunner::schedule(const std::string& sessionId, std::int64_t due
     m_wake.notify_one();
 }
 
-void FinalizationRunner::start() {
-    // The one read of the whole backlog, through the index on state: afterwards every
-    // failed attempt schedules its own retry.
+void FinalizationRunner::adoptBacklog() {
+    // A read of the whole backlog through the index on state: afterwards every failed
+    // attempt schedules its own retry.
     if (auto pending = m_store.inState(SessionState::Finalizing); !pending)
         m_logger.error("finalization: " + pending.error().message);
     else
         for (const Session& session : *pending)
             schedule(session.id, session.nextFinalizeAt);
+}
+
+void FinalizationRunner::start() {
+    adoptBacklog();
     for (std::size_t i = 0; i < m_workerCount; ++i)
         m_workers.emplace_back([this] { work(); });
 }

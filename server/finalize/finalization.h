@@ -37,6 +37,10 @@ class FinalizationRunner final {
     StoreResult<Session> attempt(Session session);
 
     void start();
+    // Schedules every session waiting for finalization in the store. start() does it
+    // once; with several nodes the sweep repeats it, so that the attempts of a node that
+    // died are taken over (each attempt still claims the session's lock first).
+    void adoptBacklog();
     // Waits for attempts in flight (each bounded by the finalizer's deadline).
     void stop();
 

@@ -1,44 +1,18 @@
 #include "sqlite_share_link_store.h"
 
+#include "schema_migrator.h"
+#include "share_link_row.h"
 #include "sqlite_store_error.h"
 
 namespace hoist {
 
 namespace {
-// Plain SQL that PostgreSQL reads the same way (BIGINT, TEXT, no SQLite-only clauses).
-constexpr const char* kSchema = R"(
-CREATE TABLE IF NOT EXISTS share_links (
-  link_id TEXT PRIMARY KEY,
-  token_hash TEXT NOT NULL UNIQUE,
-  user_id TEXT NOT NULL,
-  file_id TEXT NOT NULL,
-  created_at BIGINT NOT NULL,
-  expires_at BIGINT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS share_links_by_file ON share_links(user_id, file_id, expires_at);
-CREATE INDEX IF NOT EXISTS share_links_by_expiry ON share_links(expires_at);
-)";
-
-constexpr const char* kSelect = "SELECT link_id, token_hash, user_id, file_id, created_at, "
-                                "expires_at FROM share_links WHERE ";
-
-ShareLinkRecord readLink(const Statement& row) {
-    ShareLinkRecord r;
-    r.linkId = row.text(0);
-    r.tokenHash = row.text(1);
-    r.userId = row.text(2);
-    r.fileId = row.text(3);
-    r.createdAt = row.integer(4);
-    r.expiresAt = row.integer(5);
-    return r;
-}
+const std::string kSelect = std::string("SELECT ") + kShareLinkColumns + " FROM share_links WHERE ";
 } // namespace
 
 StoreResult<std::unique_ptr<SqliteShareLinkStore>> SqliteShareLinkStore::open(SqliteDatabase& db) {
-    auto lock = db.lock();
-    if (auto ok = db.exec(kSchema); !ok)
-        return tl::unexpected(StoreError{StoreError::Kind::Fatal,
-                                         "cannot create the share_links table: " + ok.error()});
+    if (auto migrated = SchemaMigrator::migrate(db); !migrated)
+        return tl::unexpected(StoreError{StoreError::Kind::Fatal, migrated.error().message});
     return std::unique_ptr<SqliteShareLinkStore>(new SqliteShareLinkStore(db));
 }
 
@@ -56,12 +30,12 @@ StoreResult<void> SqliteShareLinkStore::add(const ShareLinkRecord& r) {
 StoreResult<std::optional<ShareLinkRecord>>
 SqliteShareLinkStore::findLive(const std::string& tokenHash, std::int64_t now) {
     auto lock = m_db.lock();
-    const std::string sql = std::string(kSelect) + "token_hash = ?1 AND expires_at > ?2";
+    const std::string sql = kSelect + "token_hash = ?1 AND expires_at > ?2";
     Statement st(m_db, sql.c_str());
     st.bind(1, tokenHash).bind(2, now);
     const int rc = st.step();
     if (rc == SQLITE_ROW)
-        return std::optional<ShareLinkRecord>{readLink(st)};
+        return std::optional<ShareLinkRecord>{shareLinkFromRow(st)};
     if (rc != SQLITE_DONE)
         return tl::unexpected(sqliteStoreError(m_db, "cannot read share link"));
     return std::optional<ShareLinkRecord>{};
@@ -71,15 +45,14 @@ StoreResult<std::vector<ShareLinkRecord>> SqliteShareLinkStore::listLive(const s
                                                                          const std::string& fileId,
                                                                          std::int64_t now) {
     auto lock = m_db.lock();
-    const std::string sql = std::string(kSelect) +
-                            "user_id = ?1 AND file_id = ?2 AND expires_at > ?3 "
-                            "ORDER BY created_at, link_id";
+    const std::string sql = kSelect + "user_id = ?1 AND file_id = ?2 AND expires_at > ?3 "
+                                      "ORDER BY created_at, link_id";
     Statement st(m_db, sql.c_str());
     st.bind(1, userId).bind(2, fileId).bind(3, now);
     std::vector<ShareLinkRecord> out;
     int rc;
     while ((rc = st.step()) == SQLITE_ROW)
-        out.push_back(readLink(st));
+        out.push_back(shareLinkFromRow(st));
     if (rc != SQLITE_DONE)
         return tl::unexpected(sqliteStoreError(m_db, "cannot list share links"));
     return out;

@@ -1,97 +1,21 @@
 #include "sqlite_session_store.h"
 
+#include "schema_migrator.h"
+#include "session_row.h"
 #include "sqlite_store_error.h"
 
 namespace hoist {
 
 namespace {
-constexpr const char* kSchema = R"(
-CREATE TABLE IF NOT EXISTS sessions (
-  id TEXT PRIMARY KEY,
-  user_id TEXT NOT NULL,
-  file_name TEXT NOT NULL,
-  mime_type TEXT NOT NULL,
-  claimed_fingerprint TEXT NOT NULL,
-  size INTEGER NOT NULL,
-  chunk_size INTEGER NOT NULL,
-  uploaded_bytes INTEGER NOT NULL,
-  state TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL,
-  staging_key TEXT NOT NULL,
-  upload_id TEXT NOT NULL,
-  hash_state BLOB NOT NULL,
-  head BLOB NOT NULL,
-  fingerprint TEXT NOT NULL,
-  detected_mime_type TEXT NOT NULL,
-  file_id TEXT NOT NULL,
-  failure_reason TEXT NOT NULL,
-  finalize_attempts INTEGER NOT NULL,
-  next_finalize_at INTEGER NOT NULL,
-  tail_key TEXT NOT NULL DEFAULT ''
-);
-DROP INDEX IF EXISTS sessions_expiry;
-CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions(expires_at, id);
-CREATE INDEX IF NOT EXISTS sessions_by_state_due ON sessions(state, next_finalize_at);
-CREATE INDEX IF NOT EXISTS sessions_by_user_state ON sessions(user_id, state, size);
-CREATE INDEX IF NOT EXISTS sessions_by_staging ON sessions(staging_key, upload_id);
-CREATE TABLE IF NOT EXISTS chunk_receipts (
-  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-  chunk_index INTEGER NOT NULL,
-  etag TEXT NOT NULL,
-  PRIMARY KEY (session_id, chunk_index)
-);
-)";
-
-constexpr const char* kColumns =
-    "id, user_id, file_name, mime_type, claimed_fingerprint, size, chunk_size, uploaded_bytes, "
-    "state, created_at, expires_at, staging_key, upload_id, hash_state, head, fingerprint, "
-    "detected_mime_type, file_id, failure_reason, finalize_attempts, next_finalize_at, tail_key";
-
-Session readSession(const Statement& row) {
-    Session s;
-    s.id = row.text(0);
-    s.userId = row.text(1);
-    s.fileName = row.text(2);
-    s.mimeType = row.text(3);
-    s.claimedFingerprint = row.text(4);
-    s.size = row.integer(5);
-    s.chunkSize = row.integer(6);
-    s.uploadedBytes = row.integer(7);
-    s.state = sessionStateFromString(row.text(8)).value_or(SessionState::Failed);
-    s.createdAt = row.integer(9);
-    s.expiresAt = row.integer(10);
-    s.staging.key = row.text(11);
-    s.staging.uploadId = row.text(12);
-    s.hashState = row.blob(13);
-    s.head = row.blob(14);
-    s.fingerprint = row.text(15);
-    s.detectedMimeType = row.text(16);
-    s.fileId = row.text(17);
-    s.failureReason = row.text(18);
-    s.finalizeAttempts = static_cast<int>(row.integer(19));
-    s.nextFinalizeAt = row.integer(20);
-    s.tailKey = row.text(21);
-    return s;
-}
-
 StoreResult<void> fail(SqliteDatabase& db, const char* what) {
     return tl::unexpected(sqliteStoreError(db, what));
 }
 } // namespace
 
 StoreResult<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::open(SqliteDatabase& db) {
-    auto lock = db.lock();
-    if (auto ok = db.exec(kSchema); !ok)
-        return tl::unexpected(
-            StoreError{StoreError::Kind::Fatal, "cannot create the session tables: " + ok.error()});
-    // Databases made before tus kept tails lack the column (docs/admin.md, "tus clients").
-    if (!db.exec("SELECT tail_key FROM sessions LIMIT 0")) {
-        if (auto ok = db.exec("ALTER TABLE sessions ADD COLUMN tail_key TEXT NOT NULL DEFAULT ''");
-            !ok)
-            return tl::unexpected(
-                StoreError{StoreError::Kind::Fatal, "cannot add the tail column: " + ok.error()});
-    }
+    // Stores opened on their own (tests, tools) find the schema as hoistd leaves it.
+    if (auto migrated = SchemaMigrator::migrate(db); !migrated)
+        return tl::unexpected(StoreError{StoreError::Kind::Fatal, migrated.error().message});
     return std::unique_ptr<SqliteSessionStore>(new SqliteSessionStore(db));
 }
 
@@ -261,13 +185,14 @@ StoreResult<std::vector<Session>> SqliteSessionStore::select(const char* where,
                                                              const std::string& textArgument,
                                                              std::int64_t thirdArgument) {
     auto lock = m_db.lock();
-    const std::string sql = std::string("SELECT ") + kColumns + " FROM sessions WHERE " + where;
+    const std::string sql =
+        std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE " + where;
     Statement st(m_db, sql.c_str());
     st.bind(1, argument).bind(2, textArgument).bind(3, thirdArgument);
     std::vector<Session> out;
     int rc;
     while ((rc = st.step()) == SQLITE_ROW)
-        out.push_back(readSession(st));
+        out.push_back(sessionFromRow(st));
     if (rc != SQLITE_DONE)
         return tl::unexpected(sqliteStoreError(m_db, "cannot read sessions"));
     return out;

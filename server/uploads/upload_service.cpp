@@ -534,6 +534,11 @@ std::size_t UploadService::sweep() {
             auto guard = m_locker.tryAcquire(session.id);
             if (!guard)
                 continue;
+            // Re-read under the lock: with several nodes another one may have swept it
+            // (or a request renewed it) since the page was read.
+            auto fresh = m_store.find(session.id);
+            if (!fresh || !*fresh || (*fresh)->expiresAt > now)
+                continue;
             StorageResult<void> removed;
             if (session.state == SessionState::Uploading || session.state == SessionState::Failed)
                 removed = m_backend.abort(session);

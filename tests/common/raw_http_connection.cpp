@@ -29,7 +29,9 @@ bool RawHttpConnection::sendBytes(const QByteArray& bytes) {
 
 int RawHttpConnection::readStatus(int timeoutMs) {
     QDeadlineTimer deadline(timeoutMs);
-    QByteArray data;
+    // What arrived while the body was still being sent is already buffered, and
+    // waitForReadyRead waits only for more.
+    QByteArray data = m_socket.readAll();
     qsizetype headerEnd = -1;
     while ((headerEnd = data.indexOf("\r\n\r\n")) < 0) {
         if (deadline.hasExpired() || !m_socket.waitForReadyRead(int(deadline.remainingTime())))

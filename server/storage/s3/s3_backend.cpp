@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <ctime>
 #include <set>
 
 namespace hoist {
@@ -285,6 +286,20 @@ std::optional<std::string> S3Backend::presignGet(const std::string& key, std::ch
                                 std::chrono::system_clock::now());
 }
 
+namespace {
+// Whether S3's "Initiated" time (ISO 8601, UTC) lies less than `grace` ago; an
+// unreadable time counts as recent, so doubt never aborts an upload.
+bool initiatedWithin(const std::string& initiated, std::chrono::seconds grace) {
+    if (grace.count() == 0)
+        return false;
+    std::tm parts{};
+    if (!strptime(initiated.c_str(), "%Y-%m-%dT%H:%M:%S", &parts))
+        return true;
+    const auto at = std::chrono::system_clock::from_time_t(timegm(&parts));
+    return std::chrono::system_clock::now() - at < grace;
+}
+} // namespace
+
 void S3Backend::reconcile(const std::function<bool(const StagingRef&)>& isOwned) {
     std::set<std::string> recent;
     {
@@ -303,6 +318,7 @@ void S3Backend::reconcile(const std::function<bool(const StagingRef&)>& isOwned)
     }
     for (const S3Upload& upload : *uploads) {
         if (!isSessionKey(upload.key) || recent.count(upload.uploadId) > 0 ||
+            initiatedWithin(upload.initiated, m_config.foreignUploadGrace) ||
             isOwned(StagingRef{upload.key, upload.uploadId})) {
             continue;
         }

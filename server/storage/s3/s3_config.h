@@ -36,6 +36,11 @@ struct S3Config {
     std::chrono::milliseconds retryBaseDelay{200};
     std::chrono::milliseconds connectTimeout{5000};
     std::chrono::milliseconds ioTimeout{60000};
+    // reconcile() leaves multipart uploads initiated less than this long ago alone, by
+    // S3's own clock: with several nodes on one bucket, another node may have begun one
+    // and not yet recorded its session (docs/admin.md, "Running several nodes"). Zero
+    // for one node, whose own recent uploads are known in memory.
+    std::chrono::seconds foreignUploadGrace{0};
     // Problems the backend cannot return as a value (reconcile() runs in the sweeper).
     std::function<void(const std::string&)> warn;
 };

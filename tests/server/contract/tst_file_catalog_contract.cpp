@@ -4,7 +4,9 @@
 // 404). A new catalog gets every check by one line in implementations().
 #include "fake_file_catalog.h"
 #include "implementation_rows.h"
+#include "postgres_file_catalog.h"
 #include "sqlite_file_catalog.h"
+#include "temporary_postgres.h"
 #include "temporary_store.h"
 
 #include <QTest>
@@ -37,6 +39,14 @@ class SqliteUnderTest final : public CatalogUnderTest {
 
   private:
     hoist::test::TemporaryStore<SqliteFileCatalog> m_db;
+};
+
+class PostgresUnderTest final : public CatalogUnderTest {
+  public:
+    FileCatalog& catalog() override { return m_db.store(); }
+
+  private:
+    hoist::test::TemporaryPostgresStore<PostgresFileCatalog> m_db;
 };
 
 FileRecord record(const std::string& fileId, const std::string& userId, std::int64_t createdAt,
@@ -95,6 +105,7 @@ std::vector<Implementation<CatalogUnderTest>> TestFileCatalogContract::implement
     return {
         {"fake", [] { return Made(std::make_unique<FakeUnderTest>()); }},
         {"sqlite", [] { return Made(std::make_unique<SqliteUnderTest>()); }},
+        {"postgres", [] { return Made(std::make_unique<PostgresUnderTest>()); }},
     };
 }
 

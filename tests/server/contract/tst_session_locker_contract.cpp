@@ -4,10 +4,13 @@
 // session locked for ever. A database locker adds one row to lockers().
 #include "fake_session_locker.h"
 #include "in_process_session_locker.h"
+#include "postgres_session_locker.h"
+#include "temporary_postgres.h"
 
 #include <QTest>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -53,6 +56,27 @@ class LeaseUnderTest final : public LockerUnderTest {
     test::FakeSessionLocker m_locker;
 };
 
+// Leases in PostgreSQL: the vanished holder's node stops renewing (its locker is gone,
+// its guard never released) and the next request, on another node, waits out the lease.
+class PostgresUnderTest final : public LockerUnderTest {
+  public:
+    SessionLocker& locker() override { return *m_nodes.back(); }
+    void holderVanishes() override {
+        m_nodes.back().reset();
+        std::this_thread::sleep_for(kLease + std::chrono::milliseconds(200));
+        m_nodes.push_back(std::make_unique<PostgresSessionLocker>(m_database.db(), kLease));
+    }
+
+  private:
+    static constexpr std::chrono::milliseconds kLease{1500};
+    test::TemporaryPostgres m_database;
+    std::vector<std::unique_ptr<PostgresSessionLocker>> m_nodes = [this] {
+        std::vector<std::unique_ptr<PostgresSessionLocker>> one;
+        one.push_back(std::make_unique<PostgresSessionLocker>(m_database.db(), kLease));
+        return one;
+    }();
+};
+
 using LockerFactory = std::function<std::unique_ptr<LockerUnderTest>()>;
 
 void lockers() {
@@ -61,6 +85,8 @@ void lockers() {
         [] { return std::make_unique<InProcessUnderTest>(); });
     QTest::newRow("fake leases") << LockerFactory(
         [] { return std::make_unique<LeaseUnderTest>(); });
+    QTest::newRow("postgres leases")
+        << LockerFactory([] { return std::make_unique<PostgresUnderTest>(); });
 }
 } // namespace
 

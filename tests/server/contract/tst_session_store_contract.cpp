@@ -3,7 +3,9 @@
 // wins), errors are typed, expired sessions come in pages by (expiresAt, id), and the
 // counts the limits at init rely on. A PostgreSQL store adds one row to stores().
 #include "fake_session_store.h"
+#include "postgres_session_store.h"
 #include "sqlite_session_store.h"
+#include "temporary_postgres.h"
 #include "temporary_store.h"
 
 #include <QTest>
@@ -40,12 +42,21 @@ class SqliteUnderTest final : public StoreUnderTest {
     test::TemporaryStore<SqliteSessionStore> m_db;
 };
 
+class PostgresUnderTest final : public StoreUnderTest {
+  public:
+    SessionStore& store() override { return m_db.store(); }
+
+  private:
+    test::TemporaryPostgresStore<PostgresSessionStore> m_db;
+};
+
 using StoreFactory = std::function<std::unique_ptr<StoreUnderTest>()>;
 
 void stores() {
     QTest::addColumn<StoreFactory>("make");
     QTest::newRow("fake") << StoreFactory([] { return std::make_unique<FakeUnderTest>(); });
     QTest::newRow("sqlite") << StoreFactory([] { return std::make_unique<SqliteUnderTest>(); });
+    QTest::newRow("postgres") << StoreFactory([] { return std::make_unique<PostgresUnderTest>(); });
 }
 
 Session sampleSession(const std::string& id, const std::string& user = "alice",

@@ -1,10 +1,12 @@
 // The ShareLinkStore contract (share_link_store.h), run against every implementation:
-// the in-memory fake and SQLite. Links are per user (docs/protocol.md, "Share links":
+// the in-memory fake, SQLite and PostgreSQL. Links are per user (docs/protocol.md, "Share links":
 // foreign links are never listed or revoked) and an expired link is gone at once, swept
-// or not. A new store (PostgreSQL) gets every check by one line in implementations().
+// or not. A new store gets every check by one line in implementations().
 #include "fake_share_link_store.h"
 #include "implementation_rows.h"
+#include "postgres_share_link_store.h"
 #include "sqlite_share_link_store.h"
+#include "temporary_postgres.h"
 #include "temporary_store.h"
 
 #include <QTest>
@@ -39,6 +41,14 @@ class SqliteUnderTest final : public StoreUnderTest {
 
   private:
     hoist::test::TemporaryStore<SqliteShareLinkStore> m_db;
+};
+
+class PostgresUnderTest final : public StoreUnderTest {
+  public:
+    ShareLinkStore& store() override { return m_db.store(); }
+
+  private:
+    hoist::test::TemporaryPostgresStore<PostgresShareLinkStore> m_db;
 };
 
 constexpr std::int64_t kNow = 1'800'000'000;
@@ -95,6 +105,7 @@ std::vector<Implementation<StoreUnderTest>> TestShareLinkStoreContract::implemen
     return {
         {"fake", [] { return Made(std::make_unique<FakeUnderTest>()); }},
         {"sqlite", [] { return Made(std::make_unique<SqliteUnderTest>()); }},
+        {"postgres", [] { return Made(std::make_unique<PostgresUnderTest>()); }},
     };
 }
 
