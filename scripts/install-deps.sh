@@ -24,3 +24,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# tus client tests (issue #11): the real tus server hoist's tus client is tested
+# against, pinned by tests/integration/tus-peer/package-lock.json.
+if [ "$purpose" = test ]; then
+  command -v npm >/dev/null || { echo "install Node.js >= 20.19 with npm for the tus tests" >&2; exit 1; }
+  (cd "$(dirname "$0")/../tests/integration/tus-peer" && npm ci --no-audit --no-fund)
+fi
