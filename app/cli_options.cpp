@@ -11,6 +11,7 @@ namespace {
 
 const char* const kUsage = R"(Usage:
   hoist upload FILE|DIR... --server URL --token TOKEN [--parallel N] [--json]
+  hoist upload FILE|DIR... --protocol tus --server URL [--token TOKEN] [--json]
   hoist status [--json]
   hoist resume [--token TOKEN] [--parallel N] [--json]
   hoist share FILE_ID --server URL --token TOKEN [--expires 7d] [--json]
@@ -22,7 +23,10 @@ continues it (the token may also come from the HOIST_TOKEN environment variable)
 `hoist share` prints a link that lets anyone download the file until it expires.
 
 Options:
-  --server URL        the hoistd server, e.g. https://files.example.org
+  --server URL        the hoistd server, e.g. https://files.example.org; with --protocol tus
+                      the tus server's creation URL, e.g. https://tus.example.org/files/
+  --protocol NAME     native (hoistd's own, the default) or tus (tus 1.0.0: any tus server;
+                      no duplicate check, the token is optional)
   --token TOKEN       bearer token
   --ca-file FILE      extra PEM CA certificate(s) for a self-signed server
   --parallel N        files uploaded at once (default 2)
@@ -74,13 +78,15 @@ std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QStrin
     const QCommandLineOption help({"h", "help"}, "help");
     const QCommandLineOption version({"v", "version"}, "version");
     const QCommandLineOption server("server", "server", "URL");
+    const QCommandLineOption protocol("protocol", "protocol", "NAME");
     const QCommandLineOption token("token", "token", "TOKEN");
     const QCommandLineOption caFile("ca-file", "ca", "FILE");
     const QCommandLineOption parallel("parallel", "parallel", "N");
     const QCommandLineOption limit("limit", "limit", "BYTES");
     const QCommandLineOption json("json", "json");
     const QCommandLineOption expires("expires", "expires", "DURATION");
-    parser.addOptions({help, version, server, token, caFile, parallel, limit, json, expires});
+    parser.addOptions(
+        {help, version, server, protocol, token, caFile, parallel, limit, json, expires});
     if (!parser.parse(arguments)) {
         error = parser.errorText();
         return std::nullopt;
@@ -122,6 +128,14 @@ std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QStrin
         }
         options.parallel = static_cast<int>(*value);
     }
+    if (parser.isSet(protocol)) {
+        const auto named = hoist::protocolFromName(parser.value(protocol));
+        if (!named) {
+            error = QStringLiteral("--protocol wants native or tus");
+            return std::nullopt;
+        }
+        options.protocol = *named;
+    }
     if (parser.isSet(limit)) {
         const auto value = parseCount(parser.value(limit));
         if (!value) {
@@ -152,7 +166,7 @@ std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QStrin
             error = QStringLiteral("upload wants at least one FILE or DIR");
         else if (!isServerUrl(options.server))
             error = QStringLiteral("upload wants --server URL (http:// or https://)");
-        else if (options.token.isEmpty())
+        else if (options.token.isEmpty() && options.protocol == hoist::Protocol::Native)
             error = QStringLiteral("upload wants --token TOKEN");
     } else if (!options.paths.isEmpty()) {
         error = QStringLiteral("unexpected argument: %1").arg(options.paths.first());

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol.h"
+
 #include <QStringList>
 #include <QUrl>
 
@@ -13,6 +15,7 @@ struct CliOptions {
     Command command = Command::None;
     QStringList paths;
     QUrl server;
+    hoist::Protocol protocol = hoist::Protocol::Native;
     QString token;
     QString caFile;
     int parallel = 0;           // 0: the settings' default

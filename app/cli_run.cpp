@@ -26,16 +26,18 @@ void printLine(const QByteArray& line) {
 }
 
 QByteArray resultLine(const QString& path, const QString& state, const QString& fileId,
-                      const QString& error, qint64 size, bool json) {
+                      const QString& error, qint64 size, bool json, const QString& note = {}) {
     if (json) {
         QJsonObject object{{"path", path}, {"state", state}, {"size", size}};
         if (!fileId.isEmpty())
             object.insert(QStringLiteral("fileId"), fileId);
         if (!error.isEmpty())
             object.insert(QStringLiteral("error"), error);
+        if (!note.isEmpty())
+            object.insert(QStringLiteral("note"), note);
         return QJsonDocument(object).toJson(QJsonDocument::Compact);
     }
-    const QString detail = error.isEmpty() ? fileId : error;
+    const QString detail = !error.isEmpty() ? error : !fileId.isEmpty() ? fileId : note;
     return QStringList{state, path, detail}.join(QLatin1Char('\t')).toLocal8Bit();
 }
 
@@ -84,7 +86,7 @@ void CliRun::report(const UploadJob& job) {
     m_progress->clearLine();
     const auto& record = job.record();
     printLine(resultLine(record.path, hoist::jobStateName(job.state()), record.fileId, record.error,
-                         record.size, m_json));
+                         record.size, m_json, record.note));
 }
 
 void CliRun::interrupt() {

@@ -76,7 +76,7 @@ int runEngine(const CliOptions& options) {
         // belong to another server and token); this run uploads only what it names.
         for (int row = 0; row < restored; ++row)
             queue.pause(row);
-        rejected = queue.addPaths(options.paths, options.server);
+        rejected = queue.addPaths(options.paths, options.server, options.protocol);
         for (int row = restored; row < queue.count(); ++row)
             jobs << queue.job(row);
     } else {

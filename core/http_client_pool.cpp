@@ -1,5 +1,8 @@
 #include "http_client_pool.h"
 
+#include "http_protocol_client.h"
+#include "tus_protocol_client.h"
+
 #include <QSslCertificate>
 
 namespace hoist {
@@ -34,10 +37,12 @@ ProtocolClient* HttpClientPool::clientFor(const QUrl& server, Protocol protocol)
 
 std::unique_ptr<ProtocolClient> HttpClientPool::makeClient(const QUrl& server,
                                                            Protocol protocol) const {
-    const HttpProtocolClient::Options options{server, m_token, m_ssl, m_transferTimeout};
+    const HttpTransport::Options options{server, m_token, m_ssl, m_transferTimeout};
     switch (protocol) {
     case Protocol::Native:
         return std::make_unique<HttpProtocolClient>(m_network, options, m_limiter);
+    case Protocol::Tus:
+        return std::make_unique<TusProtocolClient>(m_network, options, m_limiter);
     }
     Q_UNREACHABLE();
 }

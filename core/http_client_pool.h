@@ -1,11 +1,12 @@
 #pragma once
 
-#include "http_protocol_client.h"
+#include "http_transport.h"
 #include "protocol_client_factory.h"
 #include "settings.h"
 
 #include <QHash>
 #include <QPair>
+#include <QSslConfiguration>
 
 #include <memory>
 

@@ -1,34 +1,12 @@
 #include "http_protocol_client.h"
 
-#include "bandwidth_limiter.h"
-#include "cancel_token.h"
-#include "throttled_body.h"
-
 #include <QJsonDocument>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
-
-#include <QCoroNetworkReply>
 
 namespace hoist {
 
 namespace {
 
 using Kind = ProtocolError::Kind;
-
-ProtocolError transportError(QNetworkReply::NetworkError code, const QString& text,
-                             bool cancelledByUs) {
-    ProtocolError error;
-    if (cancelledByUs)
-        error.kind = Kind::Cancelled;
-    else if (code == QNetworkReply::OperationCanceledError || code == QNetworkReply::TimeoutError)
-        error.kind = Kind::Timeout; // only the transfer timeout aborts a reply we did not
-    else
-        error.kind = Kind::Network;
-    error.message = text;
-    return error;
-}
 
 ProtocolError invalidResponse(const QString& what) {
     ProtocolError error;
@@ -71,65 +49,33 @@ QString sessionPath(const QString& sessionId) {
 
 HttpProtocolClient::HttpProtocolClient(QNetworkAccessManager& network, Options options,
                                        BandwidthLimiter* limiter)
-    : m_network(network), m_options(std::move(options)), m_limiter(limiter) {}
-
-QNetworkRequest HttpProtocolClient::makeRequest(const Request& request) const {
-    QUrl url = m_options.server;
-    url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) + request.path);
-    QNetworkRequest networkRequest(url);
-    if (request.authenticated)
-        networkRequest.setRawHeader("Authorization", "Bearer " + m_options.token.toUtf8());
-    networkRequest.setTransferTimeout(static_cast<int>(m_options.transferTimeout.count()));
-    if (url.scheme() == QLatin1String("https"))
-        networkRequest.setSslConfiguration(m_options.ssl);
-    if (!request.body.isEmpty() || request.verb != "GET")
-        networkRequest.setHeader(QNetworkRequest::ContentTypeHeader, request.contentType);
-    for (const auto& [name, value] : request.headers)
-        networkRequest.setRawHeader(name, value);
-    return networkRequest;
-}
+    : m_transport(network, std::move(options), limiter) {}
 
 QCoro::Task<Result<HttpProtocolClient::Response>> HttpProtocolClient::perform(Request request,
                                                                               CancelToken* cancel) {
-    QNetworkRequest networkRequest = makeRequest(request);
-    QNetworkReply* reply = nullptr;
-    if (request.throttled && m_limiter && m_limiter->isLimited()) {
-        networkRequest.setHeader(QNetworkRequest::ContentLengthHeader, request.body.size());
-        networkRequest.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
-        auto* body = new ThrottledBody(request.body, m_limiter);
-        reply = m_network.sendCustomRequest(networkRequest, request.verb, body);
-        body->setParent(reply);
-    } else {
-        reply = m_network.sendCustomRequest(networkRequest, request.verb, request.body);
-    }
-    QPointer<CancelToken> token(cancel);
-    QMetaObject::Connection abortOnCancel;
-    if (token) {
-        if (token->isCancelled())
-            reply->abort();
-        else
-            abortOnCancel =
-                QObject::connect(token, &CancelToken::cancelled, reply, &QNetworkReply::abort);
-    }
-
-    co_await reply;
+    QUrl url = m_transport.options().server;
+    url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) + request.path);
+    HttpTransport::Request exchange{request.verb,
+                                    url,
+                                    std::move(request.body),
+                                    {},
+                                    std::move(request.headers),
+                                    request.throttled,
+                                    request.authenticated};
+    if (!exchange.body.isEmpty() || request.verb != "GET")
+        exchange.contentType = request.contentType;
+    const auto reply = co_await m_transport.send(std::move(exchange), cancel);
     // From here on, `this` may be gone (see ProtocolClient's contract): only locals.
-    QObject::disconnect(abortOnCancel);
-    reply->deleteLater();
-    const bool cancelledByUs = cancel && (!token || token->isCancelled());
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status == 0)
-        co_return tl::make_unexpected(
-            transportError(reply->error(), reply->errorString(), cancelledByUs));
-
-    const QByteArray body = reply->readAll();
+    if (!reply)
+        co_return tl::make_unexpected(reply.error());
+    const int status = reply->status;
     Response response;
     response.status = status;
-    const QJsonDocument document = QJsonDocument::fromJson(body);
+    const QJsonDocument document = QJsonDocument::fromJson(reply->body);
     response.json = document.object();
     if (status >= 400)
-        co_return tl::make_unexpected(ProtocolError::fromResponse(
-            status, response.json, reply->rawHeader("X-Upload-Offset")));
+        co_return tl::make_unexpected(
+            ProtocolError::fromResponse(status, response.json, reply->header("X-Upload-Offset")));
     if (status < 200 || status >= 300)
         co_return tl::make_unexpected(ProtocolError::fromResponse(status, {}, {}));
     if (status != 204 && !document.isObject())

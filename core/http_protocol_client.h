@@ -1,35 +1,18 @@
 #pragma once
 
+#include "http_transport.h"
 #include "protocol_client.h"
 
-#include <QList>
-#include <QNetworkRequest>
-#include <QPair>
-#include <QPointer>
-#include <QSslConfiguration>
-#include <QUrl>
-
-#include <chrono>
-
-class QNetworkAccessManager;
+#include <QJsonObject>
 
 namespace hoist {
-
-class BandwidthLimiter;
 
 // Hoist's own protocol (docs/protocol.md, version 1) over HTTP(S). Uses the injected
 // QNetworkAccessManager of its thread; chunk bodies go through the shared
 // BandwidthLimiter when one is given.
 class HttpProtocolClient final : public ProtocolClient {
   public:
-    struct Options {
-        QUrl server;
-        QString token;
-        // Used for https: the system CAs plus any the engine was told to trust.
-        QSslConfiguration ssl;
-        // No bytes moving for this long aborts a request (QNetworkRequest::setTransferTimeout).
-        std::chrono::milliseconds transferTimeout{30000};
-    };
+    using Options = HttpTransport::Options;
 
     HttpProtocolClient(QNetworkAccessManager& network, Options options,
                        BandwidthLimiter* limiter = nullptr);
@@ -63,11 +46,8 @@ class HttpProtocolClient final : public ProtocolClient {
     };
 
     QCoro::Task<Result<Response>> perform(Request request, CancelToken* cancel = nullptr);
-    QNetworkRequest makeRequest(const Request& request) const;
 
-    QNetworkAccessManager& m_network;
-    Options m_options;
-    QPointer<BandwidthLimiter> m_limiter;
+    HttpTransport m_transport;
 };
 
 } // namespace hoist

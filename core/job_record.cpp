@@ -16,6 +16,7 @@ QJsonObject JobRecord::toJson() const {
         {"confirmedBytes", confirmedBytes},
         {"fileId", fileId},
         {"error", error},
+        {"note", note},
     };
 }
 
@@ -39,6 +40,7 @@ std::optional<JobRecord> JobRecord::fromJson(const QJsonObject& json) {
     record.confirmedBytes = json.value(QLatin1String("confirmedBytes")).toInteger();
     record.fileId = json.value(QLatin1String("fileId")).toString();
     record.error = json.value(QLatin1String("error")).toString();
+    record.note = json.value(QLatin1String("note")).toString();
     return record;
 }
 

@@ -6,13 +6,17 @@ QString protocolName(Protocol protocol) {
     switch (protocol) {
     case Protocol::Native:
         return QStringLiteral("native");
+    case Protocol::Tus:
+        return QStringLiteral("tus");
     }
     return {};
 }
 
 std::optional<Protocol> protocolFromName(const QString& name) {
-    if (name == protocolName(Protocol::Native))
-        return Protocol::Native;
+    for (const Protocol protocol : {Protocol::Native, Protocol::Tus}) {
+        if (name == protocolName(protocol))
+            return protocol;
+    }
     return std::nullopt;
 }
 

@@ -11,6 +11,7 @@ namespace hoist {
 // here, its name, and one line in the factory that builds its ProtocolClient.
 enum class Protocol {
     Native, // hoist's own protocol, docs/protocol.md
+    Tus,    // tus 1.0.0 (https://tus.io/protocols/resumable-upload), any tus server
 };
 
 // The name kept in the queue file.

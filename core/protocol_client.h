@@ -20,6 +20,9 @@ struct DedupResult {
     bool exists = false;
     QString fileId;
     QString fileName;
+    // False when the protocol has no duplicate check (tus): nothing was asked, and
+    // `exists` says nothing.
+    bool checked = true;
 };
 
 struct NewSession {
@@ -31,7 +34,7 @@ struct NewSession {
 
 // A session as the server reports it (init answers a subset: state is then empty).
 struct SessionStatus {
-    QString sessionId;
+    QString sessionId; // the server's session id; for tus, the upload's absolute URL
     qint64 size = 0;
     qint64 uploadedBytes = 0;
     qint64 chunkSize = 0;
@@ -55,7 +58,7 @@ struct ShareLink {
 };
 
 // The wire contract as the upload job sees it: one implementation per protocol
-// (hoist's own, later tus 1.0.0), each bound to one server and one token.
+// (hoist's own, tus 1.0.0), each bound to one server and one token.
 //
 // Contract: all calls run on the caller's thread and never throw; failures are
 // values. Parameters are taken by value because they live in coroutine frames.

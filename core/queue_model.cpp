@@ -56,7 +56,9 @@ QVariant QueueModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
         return display(*job, index.column());
     case Qt::ToolTipRole:
-        return record.error.isEmpty() ? record.path : record.error;
+        if (!record.error.isEmpty())
+            return record.error;
+        return record.note.isEmpty() ? record.path : record.path + QLatin1Char('\n') + record.note;
     case StateRole:
         return static_cast<int>(job->state());
     case SizeRole:

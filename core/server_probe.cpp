@@ -64,7 +64,8 @@ QCoro::Task<ServerProbe::Report> ServerProbe::check(QUrl server, QString token, 
     if (!clients.isConfigured(&problem))
         co_return Report{Outcome::UnusableCaFile, {}, problem};
     ServerProbe probe(*clients.clientFor(server, protocol));
-    co_return co_await probe.run(!token.isEmpty());
+    // A tus server may be open to anybody: its request is worth making without a token.
+    co_return co_await probe.run(!token.isEmpty() || protocol == Protocol::Tus);
 }
 
 } // namespace hoist

@@ -34,6 +34,8 @@ delaysFromString(const QString& text, const QList<std::chrono::milliseconds>& fa
 Settings Settings::load(const QSettings& store) {
     Settings settings;
     settings.serverUrl = QUrl(store.value("server/url").toString());
+    settings.serverProtocol =
+        protocolFromName(store.value("server/protocol").toString()).value_or(Protocol::Native);
     settings.caFile = store.value("server/caFile").toString();
     settings.maxConcurrent =
         std::max(1, store.value("queue/maxConcurrent", settings.maxConcurrent).toInt());
@@ -50,6 +52,7 @@ Settings Settings::load(const QSettings& store) {
 
 void Settings::save(QSettings& store) const {
     store.setValue("server/url", serverUrl.toString());
+    store.setValue("server/protocol", protocolName(serverProtocol));
     store.setValue("server/caFile", caFile);
     store.setValue("server/transferTimeoutMs", qint64(transferTimeout.count()));
     store.setValue("queue/maxConcurrent", maxConcurrent);

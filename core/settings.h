@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol.h"
+
 #include <QList>
 #include <QString>
 #include <QUrl>
@@ -14,6 +16,7 @@ namespace hoist {
 // belongs in a keychain, or is given again on the command line.
 struct Settings {
     QUrl serverUrl;
+    Protocol serverProtocol = Protocol::Native; // what serverUrl speaks
     QString token;
     QString caFile; // extra PEM trust anchors for a self-signed server
     int maxConcurrent = 2;

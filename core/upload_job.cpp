@@ -233,6 +233,9 @@ QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
         fail(found.error().describe());
         co_return false;
     }
+    if (!found->checked)
+        m_record.note = tr("Not checked for duplicates: the server's protocol (%1) has none.")
+                            .arg(protocolName(m_record.protocol));
     if (found->exists) {
         m_record.fileId = found->fileId;
         m_record.confirmedBytes = m_record.size;

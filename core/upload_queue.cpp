@@ -49,7 +49,7 @@ int UploadQueue::rowOf(const UploadJob* job) const {
     return m_rows.value(job, -1);
 }
 
-QStringList UploadQueue::addPaths(const QStringList& paths, const QUrl& server) {
+QStringList UploadQueue::addPaths(const QStringList& paths, const QUrl& server, Protocol protocol) {
     QStringList rejected;
     std::vector<JobRecord> records;
     const auto addFile = [&](const QString& path) {
@@ -63,6 +63,7 @@ QStringList UploadQueue::addPaths(const QStringList& paths, const QUrl& server) 
         record.size = identity->size;
         record.modifiedMs = identity->modifiedMs;
         record.server = server;
+        record.protocol = protocol;
         records.push_back(std::move(record));
     };
     for (const QString& path : paths) {

@@ -32,8 +32,10 @@ class UploadQueue final : public QObject {
     // -1 when the job is not (any more) in the queue.
     int rowOf(const UploadJob* job) const;
 
-    // Adds files, and every file below each folder. Answers the paths it could not add.
-    QStringList addPaths(const QStringList& paths, const QUrl& server);
+    // Adds files, and every file below each folder, for `server` spoken to in `protocol`.
+    // Answers the paths it could not add.
+    QStringList addPaths(const QStringList& paths, const QUrl& server,
+                         Protocol protocol = Protocol::Native);
     // Loads the persisted queue: jobs that were running are queued again, paused
     // ones stay paused, finished ones keep their file id. Appends to the queue.
     void restore();

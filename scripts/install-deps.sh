@@ -55,4 +55,6 @@ npm_ci web
 if [ "$purpose" = test ]; then
   # The pinned tus-js-client that tests/server/tus drives against hoistd's /tus/.
   npm_ci tests/server/tus
+  # The real tus server (@tus/server) hoist's tus client is tested against.
+  npm_ci tests/integration/tus-peer
 fi

@@ -41,6 +41,8 @@ FirstRunDialog::FirstRunDialog(QString devTokenFile, QWidget* parent)
     intro->setTextFormat(Qt::RichText);
     m_server->setServerUrl(localServer());
     m_server->setCaFileVisible(false);
+    // The first run sets up a hoistd server; a tus server is chosen in the settings.
+    m_server->setProtocolVisible(false);
     m_useDevToken->setVisible(false);
     m_useDevToken->setToolTip(devTokenFile);
     connect(m_useDevToken, &QPushButton::clicked, this, [this] {

@@ -196,7 +196,8 @@ void MainWindow::addPaths(const QStringList& paths) {
 
 void MainWindow::queueFiles(const QStringList& files) {
     const int before = m_host.model().rowCount();
-    const QStringList rejected = m_host.queue().addPaths(files, m_host.settings().serverUrl);
+    const QStringList rejected = m_host.queue().addPaths(files, m_host.settings().serverUrl,
+                                                         m_host.settings().serverProtocol);
     const int added = m_host.model().rowCount() - before;
     statusBar()->setToolTip(rejected.join(QLatin1Char('\n')));
     if (rejected.isEmpty()) {

@@ -12,7 +12,7 @@ QString tr(const char* text) {
 
 } // namespace
 
-QString probeSentence(const ServerProbe::Report& report, const QUrl& server) {
+QString probeSentence(const ServerProbe::Report& report, const QUrl& server, Protocol protocol) {
     using Outcome = ServerProbe::Report::Outcome;
     switch (report.outcome) {
     case Outcome::Ready:
@@ -24,7 +24,10 @@ QString probeSentence(const ServerProbe::Report& report, const QUrl& server) {
     case Outcome::Unreachable:
         return tr("Cannot reach %1: %2.").arg(server.toDisplayString(), report.error.describe());
     case Outcome::NotAServer:
-        return tr("%1 answered a health check with %2: is this a hoistd server?")
+        return (protocol == Protocol::Tus
+                    ? tr("%1 answered a tus OPTIONS request with %2: is this a tus server's "
+                         "upload address?")
+                    : tr("%1 answered a health check with %2: is this a hoistd server?"))
             .arg(server.toDisplayString(), report.error.describe());
     case Outcome::NoToken:
         return tr("The server is up. Enter a token to check it too.");

@@ -8,6 +8,7 @@
 namespace hoist {
 
 // What a connection test found, in one sentence for a person.
-QString probeSentence(const ServerProbe::Report& report, const QUrl& server);
+QString probeSentence(const ServerProbe::Report& report, const QUrl& server,
+                      Protocol protocol = Protocol::Native);
 
 } // namespace hoist

@@ -3,6 +3,7 @@
 #include "probe_presentation.h"
 #include "server_probe.h"
 
+#include <QComboBox>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -14,12 +15,19 @@
 namespace hoist {
 
 ServerForm::ServerForm(QWidget* parent)
-    : QWidget(parent), m_url(new QLineEdit(this)), m_token(new QLineEdit(this)),
+    : QWidget(parent), m_url(new QLineEdit(this)), m_protocol(new QComboBox(this)),
+      m_protocolLabel(new QLabel(tr("&Protocol:"), this)), m_token(new QLineEdit(this)),
       m_caFile(new QLineEdit(this)), m_caRow(new QWidget(this)),
       m_caLabel(new QLabel(tr("CA certificate:"), this)),
       m_test(new QPushButton(tr("&Test connection"), this)), m_result(new QLabel(this)) {
     m_url->setPlaceholderText(QStringLiteral("http://127.0.0.1:8080"));
     m_url->setClearButtonEnabled(true);
+    m_protocol->addItem(tr("hoistd (its own protocol)"), protocolName(Protocol::Native));
+    m_protocol->addItem(tr("tus 1.0.0 (any tus server; no duplicate check)"),
+                        protocolName(Protocol::Tus));
+    m_protocol->setToolTip(tr("For tus, the address is the server's upload (creation) URL, "
+                              "e.g. https://example.org/files/"));
+    m_protocolLabel->setBuddy(m_protocol);
     m_token->setEchoMode(QLineEdit::Password);
     m_token->setPlaceholderText(tr("Bearer token from the server's administrator"));
     QAction* reveal = m_token->addAction(QIcon::fromTheme(QStringLiteral("view-visible")),
@@ -47,6 +55,7 @@ ServerForm::ServerForm(QWidget* parent)
     auto* form = new QFormLayout(this);
     form->setContentsMargins(0, 0, 0, 0);
     form->addRow(tr("&Server:"), m_url);
+    form->addRow(m_protocolLabel, m_protocol);
     form->addRow(tr("&Token:"), m_token);
     form->addRow(m_caLabel, m_caRow);
     form->addRow(testRow);
@@ -57,6 +66,16 @@ QUrl ServerForm::serverUrl() const {
 }
 void ServerForm::setServerUrl(const QUrl& url) {
     m_url->setText(url.toString());
+}
+Protocol ServerForm::protocol() const {
+    return protocolFromName(m_protocol->currentData().toString()).value_or(Protocol::Native);
+}
+void ServerForm::setProtocol(Protocol protocol) {
+    m_protocol->setCurrentIndex(m_protocol->findData(protocolName(protocol)));
+}
+void ServerForm::setProtocolVisible(bool visible) {
+    m_protocolLabel->setVisible(visible);
+    m_protocol->setVisible(visible);
 }
 QString ServerForm::token() const {
     return m_token->text().trimmed();
@@ -91,11 +110,12 @@ void ServerForm::testConnection() {
     m_result->setText(tr("Testing…"));
     QPointer<ServerForm> self(this);
     const QUrl server = serverUrl();
-    ServerProbe::check(server, token(), caFile()).then([self, server](auto report) {
+    const Protocol spoken = protocol();
+    ServerProbe::check(server, token(), caFile(), spoken).then([self, server, spoken](auto report) {
         if (!self)
             return;
         self->m_test->setEnabled(true);
-        self->m_result->setText(probeSentence(report, server));
+        self->m_result->setText(probeSentence(report, server, spoken));
         emit self->testFinished(report.ok());
     });
 }

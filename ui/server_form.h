@@ -2,15 +2,18 @@
 
 #include <QWidget>
 
+#include "protocol.h"
+
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
 
 namespace hoist {
 
-// The server part of both the first-run and the settings dialog: address,
-// token, an optional CA file for a self-signed server, and "Test connection"
-// with its result in words.
+// The server part of both the first-run and the settings dialog: address, the
+// protocol it speaks (hoistd's own or tus), token, an optional CA file for a self-signed server,
+// and "Test connection" with its result in words.
 class ServerForm final : public QWidget {
     Q_OBJECT
   public:
@@ -18,6 +21,9 @@ class ServerForm final : public QWidget {
 
     QUrl serverUrl() const;
     void setServerUrl(const QUrl& url);
+    Protocol protocol() const;
+    void setProtocol(Protocol protocol);
+    void setProtocolVisible(bool visible);
     QString token() const;
     void setToken(const QString& token);
     QString caFile() const;
@@ -35,6 +41,8 @@ class ServerForm final : public QWidget {
     void chooseCaFile();
 
     QLineEdit* m_url;
+    QComboBox* m_protocol;
+    QLabel* m_protocolLabel;
     QLineEdit* m_token;
     QLineEdit* m_caFile;
     QWidget* m_caRow;

@@ -52,6 +52,7 @@ SettingsDialog::SettingsDialog(const Settings& settings, const UiPreferences& pr
           tr("Keep the token in the settings file when no keychain is available"), this)) {
     setWindowTitle(tr("Hoist Settings"));
     m_server->setServerUrl(settings.serverUrl);
+    m_server->setProtocol(settings.serverProtocol);
     m_server->setToken(settings.token);
     m_server->setCaFile(settings.caFile);
 
@@ -106,6 +107,7 @@ SettingsDialog::SettingsDialog(const Settings& settings, const UiPreferences& pr
 Settings SettingsDialog::settings() const {
     Settings settings = m_settings;
     settings.serverUrl = m_server->serverUrl();
+    settings.serverProtocol = m_server->protocol();
     settings.token = m_server->token();
     settings.caFile = m_server->caFile();
     settings.maxConcurrent = m_concurrency->value();

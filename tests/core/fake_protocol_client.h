@@ -20,6 +20,7 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     int failNextChunks = 0;
     qint64 serverAhead = 0;
     bool dedupHit = false;
+    bool dedupChecked = true; // false: a protocol without a duplicate check (tus)
     int finalizingPolls = 0;
     QString fileId = QStringLiteral("file-1");
     std::chrono::milliseconds latency{5};
@@ -32,7 +33,8 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     }
     QCoro::Task<hoist::Result<hoist::DedupResult>> dedup(QString, qint64) override {
         co_await QCoro::sleepFor(latency);
-        co_return hoist::DedupResult{dedupHit, dedupHit ? QStringLiteral("known") : QString(), {}};
+        co_return hoist::DedupResult{
+            dedupHit, dedupHit ? QStringLiteral("known") : QString(), {}, dedupChecked};
     }
     QCoro::Task<hoist::Result<hoist::SessionStatus>>
     createSession(hoist::NewSession session) override {

@@ -44,6 +44,16 @@ class TestUploadJob final : public QObject {
         QCOMPARE(job->record().fileId, QStringLiteral("known"));
         QCOMPARE(m_client.bytesReceived, 0);
     }
+    void saysWhenNoDuplicateCheckWasMade() {
+        m_client.dedupChecked = false; // as a tus server
+        auto job = makeJob();
+        job->start();
+        QTRY_COMPARE(job->state(), JobState::Done);
+        QVERIFY2(job->record().note.contains("Not checked for duplicates"),
+                 qPrintable(job->record().note));
+        QCOMPARE(m_client.bytesReceived, 10000);
+        QVERIFY(JobRecord::fromJson(job->record().toJson())->note == job->record().note);
+    }
     void completesWithoutAFileId() {
         m_client.fileId.clear(); // as a tus server does
         auto job = makeJob();

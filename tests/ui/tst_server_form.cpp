@@ -49,6 +49,18 @@ class TestServerForm final : public QObject {
         QVERIFY2(m_lastResult.contains("refused the token"), qPrintable(m_lastResult));
     }
 
+    // The protocol is the settings' per-server choice; a tus address is asked about as one.
+    void protocolChoice() {
+        hoist::ServerForm form;
+        QCOMPARE(form.protocol(), hoist::Protocol::Native);
+        form.setProtocol(hoist::Protocol::Tus);
+        QCOMPARE(form.protocol(), hoist::Protocol::Tus);
+        ServerProbe::Report report;
+        report.outcome = Outcome::NotAServer;
+        const QString text = hoist::probeSentence(report, QUrl("http://h:1"), hoist::Protocol::Tus);
+        QVERIFY2(text.contains("a tus server's upload address?"), qPrintable(text));
+    }
+
     // Every outcome reads as a sentence that names what to do or what went wrong.
     void sentences_data() {
         QTest::addColumn<Outcome>("outcome");
