@@ -4,6 +4,7 @@
 #include "http_client_pool.h"
 #include "queue_store.h"
 #include "scheduler.h"
+#include "server_watch.h"
 #include "settings.h"
 #include "upload_queue.h"
 
@@ -24,6 +25,7 @@ class UploadEngine final {
     UploadQueue& queue() { return m_queue; }
     Scheduler& scheduler() { return m_scheduler; }
     BandwidthLimiter& limiter() { return m_limiter; }
+    ServerWatch& serverWatch() { return m_watch; }
     const QueueStore& store() const { return m_store; }
     // False with the reason when the settings cannot work (an unreadable CA file).
     bool isConfigured(QString* reason = nullptr) const;
@@ -33,6 +35,7 @@ class UploadEngine final {
     BandwidthLimiter m_limiter;
     HttpClientPool m_clients;
     QueueStore m_store;
+    ServerWatch m_watch;
     UploadQueue m_queue;
     Scheduler m_scheduler;
 };

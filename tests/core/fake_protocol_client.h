@@ -5,12 +5,15 @@
 #include <QCoroTimer>
 
 #include <chrono>
+#include <optional>
 
 // The protocol seam's fake: an in-memory server with one session, answering after a
 // short delay (so jobs really suspend). `failNextChunks` makes chunks fail with a
 // transient error; `serverAhead` makes the first chunk meet a 409; `finalizingPolls`
 // keeps the session finalizing for that many status answers after complete();
-// an empty `fileId` completes like tus, naming no file.
+// an empty `fileId` completes like tus, naming no file. `down` makes every call,
+// the health check included, fail as an unreachable server does; `initError`
+// refuses createSession with that error.
 class FakeProtocolClient final : public hoist::ProtocolClient {
   public:
     qint64 chunkSize = 1024;
@@ -22,9 +25,15 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     int finalizingPolls = 0;
     QString fileId = QStringLiteral("file-1");
     std::chrono::milliseconds latency{5};
+    bool down = false;
+    std::optional<hoist::ProtocolError> initError;
+    int healthChecks = 0;
 
     QCoro::Task<hoist::Result<void>> checkHealth() override {
         co_await QCoro::sleepFor(latency);
+        ++healthChecks;
+        if (down)
+            co_return unreachable();
         co_return hoist::Result<void>{};
     }
     QCoro::Task<hoist::Result<hoist::DedupResult>> dedup(QString, qint64) override {
@@ -34,12 +43,18 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     QCoro::Task<hoist::Result<hoist::SessionStatus>>
     createSession(hoist::NewSession session) override {
         co_await QCoro::sleepFor(latency);
+        if (down)
+            co_return unreachable();
+        if (initError)
+            co_return tl::make_unexpected(*initError);
         m_size = session.size;
         committed = serverAhead;
         co_return hoist::SessionStatus{QStringLiteral("s1"), m_size, 0, chunkSize, {}, {}};
     }
     QCoro::Task<hoist::Result<hoist::SessionStatus>> sessionStatus(QString id) override {
         co_await QCoro::sleepFor(latency);
+        if (down)
+            co_return unreachable();
         if (!m_completing)
             co_return hoist::SessionStatus{
                 id, m_size, committed, chunkSize, QStringLiteral("uploading"), {}};
@@ -54,6 +69,8 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     QCoro::Task<hoist::Result<qint64>> sendChunk(QString, qint64 offset, QByteArray bytes,
                                                  hoist::CancelToken*) override {
         co_await QCoro::sleepFor(latency);
+        if (down)
+            co_return unreachable();
         bytesReceived += bytes.size();
         if (failNextChunks > 0) {
             --failNextChunks;
@@ -69,6 +86,8 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     }
     QCoro::Task<hoist::Result<hoist::Completion>> complete(QString, QString) override {
         co_await QCoro::sleepFor(latency);
+        if (down)
+            co_return unreachable();
         m_completing = true;
         if (finalizingPolls > 0)
             co_return hoist::Completion{true, {}};
@@ -80,6 +99,9 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     }
 
   private:
+    static tl::unexpected<hoist::ProtocolError> unreachable() {
+        return tl::make_unexpected(error(hoist::ProtocolError::Kind::Network, 0));
+    }
     static hoist::ProtocolError error(hoist::ProtocolError::Kind kind, int status) {
         hoist::ProtocolError e;
         e.kind = kind;
