@@ -4,22 +4,42 @@
 
 #include <QCommandLineParser>
 
+#include <algorithm>
+
 namespace {
 
 const char* const kUsage = R"(Usage:
-  hoist upload FILE|DIR... --server URL --token TOKEN [--parallel N] [--json]
+  hoist login --server URL [--token-file FILE] [--token-in-file]
+  hoist upload FILE|DIR... [--server URL] [--parallel N] [--max-wait DURATION] [--json]
   hoist status [--json]
-  hoist resume [--token TOKEN] [--parallel N] [--json]
+  hoist resume [--parallel N] [--max-wait DURATION] [--json]
+  hoist ls [--json]
+  hoist get FILE_ID [-o PATH] [--json]
+  hoist rm FILE_ID... [--json]
   hoist --help | --version
 
 Uploads files to a hoistd server, resumably. Progress goes to stderr, one result
 line per file to stdout. Ctrl-C pauses and keeps the queue; `hoist resume`
-continues it (the token may also come from the HOIST_TOKEN environment variable).
+continues it. A server that goes away is waited for (--max-wait, 10 minutes by
+default), and the uploads continue when it is back. `ls`, `get` and `rm` list,
+download (resumable, verified by SHA-256) and delete the files on the server.
+
+The token never needs to be on the command line (where every local user sees it
+in `ps`): `hoist login` reads it from a prompt or stdin and keeps it in the
+keychain (or, with --token-in-file, in the settings file); otherwise it comes
+from --token-file FILE or the HOIST_TOKEN environment variable.
 
 Options:
   --server URL        the hoistd server, e.g. https://files.example.org
-  --token TOKEN       bearer token
+                      (default: the one of `hoist login`)
+  --token-file FILE   read the bearer token from FILE
+  --token TOKEN       bearer token (visible in `ps`: prefer the ways above)
+  --token-in-file     login: keep the token in the settings file when there is
+                      no keychain
   --ca-file FILE      extra PEM CA certificate(s) for a self-signed server
+  --max-wait DURATION how long to wait for a server that went away before
+                      giving up: 90s, 10m, 2h; 0 waits forever (default 10m)
+  -o, --output PATH   get: where to write the file (default: its name)
   --parallel N        files uploaded at once (default 2)
   --limit BYTES       bandwidth limit in bytes per second across all files (0: none)
   --json              result lines as JSON
@@ -27,6 +47,18 @@ Options:
 Exit status: 0 when every file is done, 1 when some failed, 2 for a usage error,
 130 when interrupted (the queue is paused and saved).
 )";
+
+struct NamedCommand {
+    const char* name;
+    CliOptions::Command command;
+};
+
+constexpr NamedCommand kCommands[] = {
+    {"upload", CliOptions::Command::Upload}, {"status", CliOptions::Command::Status},
+    {"resume", CliOptions::Command::Resume}, {"login", CliOptions::Command::Login},
+    {"ls", CliOptions::Command::List},       {"get", CliOptions::Command::Get},
+    {"rm", CliOptions::Command::Remove},
+};
 
 std::optional<qint64> parseCount(const QString& text) {
     bool ok = false;
@@ -42,6 +74,26 @@ QString CliOptions::helpText() {
     return QString::fromUtf8(kUsage);
 }
 
+std::optional<std::chrono::milliseconds> CliOptions::parseDuration(const QString& text) {
+    static const QList<QPair<QChar, qint64>> kUnits{{QLatin1Char('s'), 1},
+                                                    {QLatin1Char('m'), 60},
+                                                    {QLatin1Char('h'), 3600},
+                                                    {QLatin1Char('d'), 86400}};
+    QString number = text.trimmed();
+    qint64 unit = 1;
+    for (const auto& [suffix, seconds] : kUnits) {
+        if (number.endsWith(suffix)) {
+            number.chop(1);
+            unit = seconds;
+            break;
+        }
+    }
+    const auto value = parseCount(number);
+    if (!value)
+        return std::nullopt;
+    return std::chrono::seconds(*value * unit);
+}
+
 std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QString& error,
                                             QString& earlyOutput) {
     QCommandLineParser parser;
@@ -50,11 +102,16 @@ std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QStrin
     const QCommandLineOption version({"v", "version"}, "version");
     const QCommandLineOption server("server", "server", "URL");
     const QCommandLineOption token("token", "token", "TOKEN");
+    const QCommandLineOption tokenFile("token-file", "token file", "FILE");
+    const QCommandLineOption tokenInFile("token-in-file", "token in the settings file");
+    const QCommandLineOption maxWait("max-wait", "max wait", "DURATION");
+    const QCommandLineOption output({"o", "output"}, "output", "PATH");
     const QCommandLineOption caFile("ca-file", "ca", "FILE");
     const QCommandLineOption parallel("parallel", "parallel", "N");
     const QCommandLineOption limit("limit", "limit", "BYTES");
     const QCommandLineOption json("json", "json");
-    parser.addOptions({help, version, server, token, caFile, parallel, limit, json});
+    parser.addOptions({help, version, server, token, caFile, parallel, limit, json, tokenFile,
+                       tokenInFile, maxWait, output});
     if (!parser.parse(arguments)) {
         error = parser.errorText();
         return std::nullopt;
@@ -71,19 +128,29 @@ std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QStrin
     CliOptions options;
     QStringList positional = parser.positionalArguments();
     const QString command = positional.isEmpty() ? QString() : positional.takeFirst();
-    if (command == QLatin1String("upload"))
-        options.command = Command::Upload;
-    else if (command == QLatin1String("status"))
-        options.command = Command::Status;
-    else if (command == QLatin1String("resume"))
-        options.command = Command::Resume;
-    else if (!command.isEmpty()) {
+    const auto named = std::find_if(
+        std::begin(kCommands), std::end(kCommands),
+        [&command](const NamedCommand& entry) { return command == QLatin1String(entry.name); });
+    if (named != std::end(kCommands)) {
+        options.command = named->command;
+    } else if (!command.isEmpty()) {
         error = QStringLiteral("unknown command: %1").arg(command);
         return std::nullopt;
     }
     options.paths = positional;
     options.server = QUrl(parser.value(server));
     options.token = parser.value(token);
+    options.tokenFile = parser.value(tokenFile);
+    options.tokenInFile = parser.isSet(tokenInFile);
+    options.output = parser.value(output);
+    if (parser.isSet(maxWait)) {
+        const auto value = parseDuration(parser.value(maxWait));
+        if (!value) {
+            error = QStringLiteral("--max-wait wants a duration such as 90s, 10m or 2h");
+            return std::nullopt;
+        }
+        options.maxWait = *value;
+    }
     options.caFile = parser.value(caFile);
     options.json = parser.isSet(json);
     if (parser.isSet(parallel)) {
@@ -103,14 +170,23 @@ std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QStrin
         options.bandwidthLimit = *value;
     }
 
-    if (options.command == Command::Upload) {
+    const bool serverGiven = parser.isSet(server);
+    const bool serverValid = options.server.isValid() && !options.server.scheme().isEmpty() &&
+                             !options.server.host().isEmpty();
+    if (serverGiven && !serverValid) {
+        error = QStringLiteral("--server wants a URL (http:// or https://)");
+    } else if (options.command == Command::Upload) {
         if (options.paths.isEmpty())
             error = QStringLiteral("upload wants at least one FILE or DIR");
-        else if (!options.server.isValid() || options.server.scheme().isEmpty() ||
-                 options.server.host().isEmpty())
-            error = QStringLiteral("upload wants --server URL (http:// or https://)");
-        else if (options.token.isEmpty())
-            error = QStringLiteral("upload wants --token TOKEN");
+    } else if (options.command == Command::Login) {
+        if (!serverGiven)
+            error = QStringLiteral("login wants --server URL");
+    } else if (options.command == Command::Get) {
+        if (options.paths.size() != 1)
+            error = QStringLiteral("get wants one FILE_ID");
+    } else if (options.command == Command::Remove) {
+        if (options.paths.isEmpty())
+            error = QStringLiteral("rm wants at least one FILE_ID");
     } else if (!options.paths.isEmpty()) {
         error = QStringLiteral("unexpected argument: %1").arg(options.paths.first());
     }

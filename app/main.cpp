@@ -1,6 +1,8 @@
 // The composition root of `hoist`: builds the engine from the command line. With
 // no subcommand it opens the window instead (gui_main.cpp).
 
+#include "cli_credentials.h"
+#include "cli_library.h"
 #include "cli_options.h"
 #include "cli_run.h"
 #include "gui_main.h"
@@ -10,7 +12,6 @@
 
 #include <QCoreApplication>
 #include <QJsonDocument>
-#include <QProcessEnvironment>
 
 #include <cstdio>
 
@@ -23,11 +24,9 @@ void configureApplication() {
     QCoreApplication::setApplicationName(QStringLiteral("hoist"));
 }
 
-hoist::Settings settingsFrom(const CliOptions& options) {
-    hoist::Settings settings;
-    settings.serverUrl = options.server;
-    settings.token = options.token;
-    settings.caFile = options.caFile;
+// The engine's settings: the resolved server and token, the command line's choices.
+hoist::Settings settingsFrom(hoist::Settings settings, const CliOptions& options) {
+    settings.retry.maxWait = options.maxWait;
     if (options.parallel > 0)
         settings.maxConcurrent = options.parallel;
     if (options.bandwidthLimit >= 0)
@@ -54,8 +53,9 @@ int printStatus(bool json) {
     return 0;
 }
 
-int runEngine(const CliOptions& options) {
-    hoist::UploadEngine engine(settingsFrom(options), hoist::QueueStore::defaultDirectory());
+int runEngine(const CliOptions& options, const hoist::Settings& credentials) {
+    hoist::UploadEngine engine(settingsFrom(credentials, options),
+                               hoist::QueueStore::defaultDirectory());
     QString problem;
     if (!engine.isConfigured(&problem)) {
         std::fprintf(stderr, "hoist: %s\n", qPrintable(problem));
@@ -71,7 +71,7 @@ int runEngine(const CliOptions& options) {
         // belong to another server and token); this run uploads only what it names.
         for (int row = 0; row < restored; ++row)
             queue.pause(row);
-        rejected = queue.addPaths(options.paths, options.server);
+        rejected = queue.addPaths(options.paths, credentials.serverUrl);
         for (int row = restored; row < queue.count(); ++row)
             jobs << queue.job(row);
     } else {
@@ -117,16 +117,25 @@ int main(int argc, char* argv[]) {
         return 0;
     case CliOptions::Command::Status:
         return printStatus(options->json);
-    case CliOptions::Command::Resume:
-        if (options->token.isEmpty())
-            options->token = QProcessEnvironment::systemEnvironment().value("HOIST_TOKEN");
-        if (options->token.isEmpty()) {
-            std::fputs("hoist: resume wants --token TOKEN (or HOIST_TOKEN)\n", stderr);
-            return kUsageError;
-        }
-        return runEngine(*options);
-    case CliOptions::Command::Upload:
-        return runEngine(*options);
+    case CliOptions::Command::Login:
+        return runLogin(*options);
+    default:
+        break;
     }
-    return kUsageError;
+    const auto credentials = resolveCredentials(*options, error);
+    if (!credentials) {
+        std::fprintf(stderr, "hoist: %s\n", qPrintable(error));
+        return kUsageError;
+    }
+    CliLibrary library(*credentials, options->json);
+    switch (options->command) {
+    case CliOptions::Command::List:
+        return QCoro::waitFor(library.list());
+    case CliOptions::Command::Get:
+        return QCoro::waitFor(library.get(options->paths.first(), options->output));
+    case CliOptions::Command::Remove:
+        return QCoro::waitFor(library.remove(options->paths));
+    default:
+        return runEngine(*options, *credentials);
+    }
 }
