@@ -37,7 +37,7 @@ void TestServerOutage::uploadsWaitOutARestartAndFinishOnTheirOwn() {
     QList<QByteArray> contents;
     for (int i = 0; i < kJobs; ++i) {
         files << dir.filePath(QStringLiteral("outage-%1.bin").arg(i));
-        contents << test_support::writeRandomFile(files.last(), 16 * kMiB);
+        contents << test_support::writeRandomFile(files.last(), 12 * kMiB);
     }
     Settings settings = test_support::fastSettings(server.url());
     settings.maxConcurrent = kJobs;
