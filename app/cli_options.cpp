@@ -3,32 +3,50 @@
 #include "hoist_version.h"
 
 #include <QCommandLineParser>
-#include <QHash>
 
 #include <limits>
+
+#include <algorithm>
 
 namespace {
 
 const char* const kUsage = R"(Usage:
-  hoist upload FILE|DIR... --server URL --token TOKEN [--parallel N] [--json]
-  hoist upload FILE|DIR... --protocol tus --server URL [--token TOKEN] [--json]
+  hoist login --server URL [--token-file FILE] [--token-in-file]
+  hoist upload FILE|DIR... [--server URL] [--protocol tus] [--parallel N] [--max-wait DURATION] [--json]
   hoist status [--json]
-  hoist resume [--token TOKEN] [--parallel N] [--json]
-  hoist share FILE_ID --server URL --token TOKEN [--expires 7d] [--json]
+  hoist resume [--parallel N] [--max-wait DURATION] [--json]
+  hoist ls [--json]
+  hoist get FILE_ID [-o PATH] [--json]
+  hoist rm FILE_ID... [--json]
+  hoist share FILE_ID [--server URL] [--expires 7d] [--json]
   hoist --help | --version
 
 Uploads files to a hoistd server, resumably. Progress goes to stderr, one result
 line per file to stdout. Ctrl-C pauses and keeps the queue; `hoist resume`
-continues it (the token may also come from the HOIST_TOKEN environment variable).
-`hoist share` prints a link that lets anyone download the file until it expires.
+continues it. A server that goes away is waited for (--max-wait, 10 minutes by
+default), and the uploads continue when it is back. `ls`, `get` and `rm` list,
+download (resumable, verified by SHA-256) and delete the files on the server;
+`hoist share` prints a link that lets anyone download a file until it expires.
+
+The token never needs to be on the command line (where every local user sees it
+in `ps`): `hoist login` reads it from a prompt or stdin and keeps it in the
+keychain (or, with --token-in-file, in the settings file); otherwise it comes
+from --token-file FILE or the HOIST_TOKEN environment variable.
 
 Options:
-  --server URL        the hoistd server, e.g. https://files.example.org; with --protocol tus
+  --server URL        the hoistd server, e.g. https://files.example.org
+                      (default: the one of `hoist login`); with --protocol tus
                       the tus server's creation URL, e.g. https://tus.example.org/files/
   --protocol NAME     native (hoistd's own, the default) or tus (tus 1.0.0: any tus server;
                       no duplicate check, the token is optional)
-  --token TOKEN       bearer token
+  --token-file FILE   read the bearer token from FILE
+  --token TOKEN       bearer token (visible in `ps`: prefer the ways above)
+  --token-in-file     login: keep the token in the settings file when there is
+                      no keychain
   --ca-file FILE      extra PEM CA certificate(s) for a self-signed server
+  --max-wait DURATION how long to wait for a server that went away before
+                      giving up: 90s, 10m, 2h; 0 waits forever (default 10m)
+  -o, --output PATH   get: where to write the file (default: its name)
   --parallel N        files uploaded at once (default 2)
   --limit BYTES       bandwidth limit in bytes per second across all files (0: none)
   --expires DURATION  how long a share link works: seconds, or a number with s, m,
@@ -38,6 +56,18 @@ Options:
 Exit status: 0 when every file is done, 1 when some failed, 2 for a usage error,
 130 when interrupted (the queue is paused and saved).
 )";
+
+struct NamedCommand {
+    const char* name;
+    CliOptions::Command command;
+};
+
+constexpr NamedCommand kCommands[] = {
+    {"upload", CliOptions::Command::Upload}, {"status", CliOptions::Command::Status},
+    {"resume", CliOptions::Command::Resume}, {"login", CliOptions::Command::Login},
+    {"ls", CliOptions::Command::List},       {"get", CliOptions::Command::Get},
+    {"rm", CliOptions::Command::Remove},     {"share", CliOptions::Command::Share},
+};
 
 std::optional<qint64> parseCount(const QString& text) {
     bool ok = false;
@@ -51,24 +81,31 @@ bool isServerUrl(const QUrl& url) {
     return url.isValid() && !url.scheme().isEmpty() && !url.host().isEmpty();
 }
 
-// "90", "90s", "15m", "12h", "7d", "2w": seconds.
-std::optional<qint64> parseDuration(const QString& text) {
-    static const QHash<QChar, qint64> kUnits{{QLatin1Char('s'), 1},
-                                             {QLatin1Char('m'), 60},
-                                             {QLatin1Char('h'), 3600},
-                                             {QLatin1Char('d'), 86400},
-                                             {QLatin1Char('w'), 7 * 86400}};
-    const qint64 unit = text.isEmpty() ? 0 : kUnits.value(text.back(), 0);
-    const auto count = parseCount(unit == 0 ? text : text.chopped(1));
-    if (!count || *count == 0 || *count > std::numeric_limits<qint64>::max() / 604800)
-        return std::nullopt;
-    return *count * (unit == 0 ? 1 : unit);
-}
-
 } // namespace
 
 QString CliOptions::helpText() {
     return QString::fromUtf8(kUsage);
+}
+
+std::optional<std::chrono::milliseconds> CliOptions::parseDuration(const QString& text) {
+    static const QList<QPair<QChar, qint64>> kUnits{{QLatin1Char('s'), 1},
+                                                    {QLatin1Char('m'), 60},
+                                                    {QLatin1Char('h'), 3600},
+                                                    {QLatin1Char('d'), 86400},
+                                                    {QLatin1Char('w'), 7 * 86400}};
+    QString number = text.trimmed();
+    qint64 unit = 1;
+    for (const auto& [suffix, seconds] : kUnits) {
+        if (number.endsWith(suffix)) {
+            number.chop(1);
+            unit = seconds;
+            break;
+        }
+    }
+    const auto value = parseCount(number);
+    if (!value)
+        return std::nullopt;
+    return std::chrono::seconds(*value * unit);
 }
 
 std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QString& error,
@@ -80,13 +117,17 @@ std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QStrin
     const QCommandLineOption server("server", "server", "URL");
     const QCommandLineOption protocol("protocol", "protocol", "NAME");
     const QCommandLineOption token("token", "token", "TOKEN");
+    const QCommandLineOption tokenFile("token-file", "token file", "FILE");
+    const QCommandLineOption tokenInFile("token-in-file", "token in the settings file");
+    const QCommandLineOption maxWait("max-wait", "max wait", "DURATION");
+    const QCommandLineOption output({"o", "output"}, "output", "PATH");
     const QCommandLineOption caFile("ca-file", "ca", "FILE");
     const QCommandLineOption parallel("parallel", "parallel", "N");
     const QCommandLineOption limit("limit", "limit", "BYTES");
     const QCommandLineOption json("json", "json");
     const QCommandLineOption expires("expires", "expires", "DURATION");
-    parser.addOptions(
-        {help, version, server, protocol, token, caFile, parallel, limit, json, expires});
+    parser.addOptions({help, version, server, protocol, token, caFile, parallel, limit, json,
+                       tokenFile, tokenInFile, maxWait, output, expires});
     if (!parser.parse(arguments)) {
         error = parser.errorText();
         return std::nullopt;
@@ -103,21 +144,29 @@ std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QStrin
     CliOptions options;
     QStringList positional = parser.positionalArguments();
     const QString command = positional.isEmpty() ? QString() : positional.takeFirst();
-    if (command == QLatin1String("upload"))
-        options.command = Command::Upload;
-    else if (command == QLatin1String("status"))
-        options.command = Command::Status;
-    else if (command == QLatin1String("resume"))
-        options.command = Command::Resume;
-    else if (command == QLatin1String("share"))
-        options.command = Command::Share;
-    else if (!command.isEmpty()) {
+    const auto named = std::find_if(
+        std::begin(kCommands), std::end(kCommands),
+        [&command](const NamedCommand& entry) { return command == QLatin1String(entry.name); });
+    if (named != std::end(kCommands)) {
+        options.command = named->command;
+    } else if (!command.isEmpty()) {
         error = QStringLiteral("unknown command: %1").arg(command);
         return std::nullopt;
     }
     options.paths = positional;
     options.server = QUrl(parser.value(server));
     options.token = parser.value(token);
+    options.tokenFile = parser.value(tokenFile);
+    options.tokenInFile = parser.isSet(tokenInFile);
+    options.output = parser.value(output);
+    if (parser.isSet(maxWait)) {
+        const auto value = parseDuration(parser.value(maxWait));
+        if (!value) {
+            error = QStringLiteral("--max-wait wants a duration such as 90s, 10m or 2h");
+            return std::nullopt;
+        }
+        options.maxWait = *value;
+    }
     options.caFile = parser.value(caFile);
     options.json = parser.isSet(json);
     if (parser.isSet(parallel)) {
@@ -146,28 +195,35 @@ std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QStrin
     }
 
     if (parser.isSet(expires)) {
-        options.expiresIn = parseDuration(parser.value(expires));
-        if (!options.expiresIn || options.command != Command::Share) {
+        const auto value = parseDuration(parser.value(expires));
+        if (!value || value->count() == 0 || options.command != Command::Share) {
             error =
                 QStringLiteral("--expires wants a duration such as 3600, 12h or 7d, with share");
             return std::nullopt;
         }
+        options.expiresIn = std::chrono::duration_cast<std::chrono::seconds>(*value).count();
     }
 
-    if (options.command == Command::Share) {
-        if (options.paths.size() != 1)
-            error = QStringLiteral("share wants one FILE_ID");
-        else if (!isServerUrl(options.server))
-            error = QStringLiteral("share wants --server URL (http:// or https://)");
-        options.fileId = options.paths.value(0);
-        options.paths.clear();
+    const bool serverGiven = parser.isSet(server);
+    if (serverGiven && !isServerUrl(options.server)) {
+        error = QStringLiteral("--server wants a URL (http:// or https://)");
     } else if (options.command == Command::Upload) {
         if (options.paths.isEmpty())
             error = QStringLiteral("upload wants at least one FILE or DIR");
-        else if (!isServerUrl(options.server))
-            error = QStringLiteral("upload wants --server URL (http:// or https://)");
-        else if (options.token.isEmpty() && options.protocol == hoist::Protocol::Native)
-            error = QStringLiteral("upload wants --token TOKEN");
+    } else if (options.command == Command::Login) {
+        if (!serverGiven)
+            error = QStringLiteral("login wants --server URL");
+    } else if (options.command == Command::Get) {
+        if (options.paths.size() != 1)
+            error = QStringLiteral("get wants one FILE_ID");
+    } else if (options.command == Command::Remove) {
+        if (options.paths.isEmpty())
+            error = QStringLiteral("rm wants at least one FILE_ID");
+    } else if (options.command == Command::Share) {
+        if (options.paths.size() != 1)
+            error = QStringLiteral("share wants one FILE_ID");
+        options.fileId = options.paths.value(0);
+        options.paths.clear();
     } else if (!options.paths.isEmpty()) {
         error = QStringLiteral("unexpected argument: %1").arg(options.paths.first());
     }

@@ -8,6 +8,7 @@
 #include "main_window.h"
 #include "queue_model.h"
 #include "queue_store.h"
+#include "single_instance.h"
 #include "token_store.h"
 #include "upload_engine.h"
 
@@ -96,8 +97,8 @@ int saveScreenshot(hoist::MainWindow& window, hoist::EngineHost& host, const QSt
 
 bool wantsGui(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
-        for (const char* cli :
-             {"upload", "status", "resume", "share", "-h", "--help", "-v", "--version"}) {
+        for (const char* cli : {"upload", "status", "resume", "login", "ls", "get", "rm", "share",
+                                "-h", "--help", "-v", "--version"}) {
             if (std::strcmp(argv[i], cli) == 0)
                 return false;
         }
@@ -131,6 +132,11 @@ int runGui(int argc, char** argv) {
     }
     const bool screenshot = !options->screenshot.isEmpty();
 
+    hoist::SingleInstance instance;
+    if (!screenshot && instance.handOver(options->paths))
+        return 0; // the running window took the files
+    instance.listen();
+
     QSettings store;
     hoist::TokenStore tokens(store, QStringLiteral("hoist"));
     hoist::Configuration configuration(store, tokens, askTokenFallback);
@@ -148,6 +154,13 @@ int runGui(int argc, char** argv) {
         configuration.settings());
     hoist::MainWindow window(host, configuration, store);
     window.addPaths(options->paths);
+    QObject::connect(&instance, &hoist::SingleInstance::filesReceived, &window,
+                     [&window](const QStringList& paths) {
+                         window.addPaths(paths);
+                         window.showNormal();
+                         window.raise();
+                         window.activateWindow();
+                     });
     if (screenshot)
         return saveScreenshot(window, host, options->screenshot, options->screenshotDelayMs);
     window.show();

@@ -1,6 +1,8 @@
 // The composition root of `hoist`: builds the engine from the command line. With
 // no subcommand it opens the window instead (gui_main.cpp).
 
+#include "cli_credentials.h"
+#include "cli_library.h"
 #include "cli_options.h"
 #include "cli_run.h"
 #include "gui_main.h"
@@ -13,7 +15,6 @@
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
-#include <QProcessEnvironment>
 
 #include <QCoroTask>
 
@@ -28,11 +29,9 @@ void configureApplication() {
     QCoreApplication::setApplicationName(QStringLiteral("hoist"));
 }
 
-hoist::Settings settingsFrom(const CliOptions& options) {
-    hoist::Settings settings;
-    settings.serverUrl = options.server;
-    settings.token = options.token;
-    settings.caFile = options.caFile;
+// The engine's settings: the resolved server and token, the command line's choices.
+hoist::Settings settingsFrom(hoist::Settings settings, const CliOptions& options) {
+    settings.retry.maxWait = options.maxWait;
     if (options.parallel > 0)
         settings.maxConcurrent = options.parallel;
     if (options.bandwidthLimit >= 0)
@@ -59,8 +58,9 @@ int printStatus(bool json) {
     return 0;
 }
 
-int runEngine(const CliOptions& options) {
-    hoist::UploadEngine engine(settingsFrom(options), hoist::QueueStore::defaultDirectory());
+int runEngine(const CliOptions& options, const hoist::Settings& credentials) {
+    hoist::UploadEngine engine(settingsFrom(credentials, options),
+                               hoist::QueueStore::defaultDirectory());
     QString problem;
     if (!engine.isConfigured(&problem)) {
         std::fprintf(stderr, "hoist: %s\n", qPrintable(problem));
@@ -76,7 +76,7 @@ int runEngine(const CliOptions& options) {
         // belong to another server and token); this run uploads only what it names.
         for (int row = 0; row < restored; ++row)
             queue.pause(row);
-        rejected = queue.addPaths(options.paths, options.server, options.protocol);
+        rejected = queue.addPaths(options.paths, credentials.serverUrl, options.protocol);
         for (int row = restored; row < queue.count(); ++row)
             jobs << queue.job(row);
     } else {
@@ -96,16 +96,16 @@ int runEngine(const CliOptions& options) {
 }
 
 // `hoist share`: one link, printed on stdout; 1 when the server refused or was not reached.
-int runShare(const CliOptions& options) {
+int runShare(const CliOptions& options, const hoist::Settings& credentials) {
     QNetworkAccessManager network;
-    hoist::HttpClientPool clients(network, nullptr, settingsFrom(options));
+    hoist::HttpClientPool clients(network, nullptr, settingsFrom(credentials, options));
     QString problem;
     if (!clients.isConfigured(&problem)) {
         std::fprintf(stderr, "hoist: %s\n", qPrintable(problem));
         return kUsageError;
     }
-    const auto link = QCoro::waitFor(
-        hoist::ShareLinks::create(clients, options.server, options.fileId, options.expiresIn));
+    const auto link = QCoro::waitFor(hoist::ShareLinks::create(clients, credentials.serverUrl,
+                                                               options.fileId, options.expiresIn));
     if (!link) {
         std::fprintf(stderr, "hoist: %s\n", qPrintable(link.error().describe()));
         return 1;
@@ -121,16 +121,6 @@ int runShare(const CliOptions& options) {
         std::printf("%s\n", qPrintable(link->url.toString()));
     std::fprintf(stderr, "hoist: the link works until %s\n", qPrintable(expires));
     return 0;
-}
-
-// A subcommand that talks to the server needs a token: --token, or HOIST_TOKEN.
-bool takeToken(CliOptions& options, const char* command) {
-    if (options.token.isEmpty())
-        options.token = QProcessEnvironment::systemEnvironment().value("HOIST_TOKEN");
-    if (!options.token.isEmpty())
-        return true;
-    std::fprintf(stderr, "hoist: %s wants --token TOKEN (or HOIST_TOKEN)\n", command);
-    return false;
 }
 
 } // namespace
@@ -160,16 +150,27 @@ int main(int argc, char* argv[]) {
         return 0;
     case CliOptions::Command::Status:
         return printStatus(options->json);
-    case CliOptions::Command::Resume:
-        if (!takeToken(*options, "resume"))
-            return kUsageError;
-        return runEngine(*options);
-    case CliOptions::Command::Share:
-        if (!takeToken(*options, "share"))
-            return kUsageError;
-        return runShare(*options);
-    case CliOptions::Command::Upload:
-        return runEngine(*options);
+    case CliOptions::Command::Login:
+        return runLogin(*options);
+    default:
+        break;
     }
-    return kUsageError;
+    const auto credentials = resolveCredentials(*options, error);
+    if (!credentials) {
+        std::fprintf(stderr, "hoist: %s\n", qPrintable(error));
+        return kUsageError;
+    }
+    CliLibrary library(*credentials, options->json);
+    switch (options->command) {
+    case CliOptions::Command::List:
+        return QCoro::waitFor(library.list());
+    case CliOptions::Command::Get:
+        return QCoro::waitFor(library.get(options->paths.first(), options->output));
+    case CliOptions::Command::Remove:
+        return QCoro::waitFor(library.remove(options->paths));
+    case CliOptions::Command::Share:
+        return runShare(*options, *credentials);
+    default:
+        return runEngine(*options, *credentials);
+    }
 }

@@ -73,9 +73,13 @@ QCoro::Task<Result<HttpProtocolClient::Response>> HttpProtocolClient::perform(Re
     response.status = status;
     const QJsonDocument document = QJsonDocument::fromJson(reply->body);
     response.json = document.object();
-    if (status >= 400)
-        co_return tl::make_unexpected(
-            ProtocolError::fromResponse(status, response.json, reply->header("X-Upload-Offset")));
+    if (status >= 400) {
+        ProtocolError error =
+            ProtocolError::fromResponse(status, response.json, reply->header("X-Upload-Offset"));
+        error.retryAfter = ProtocolError::parseRetryAfter(reply->header("Retry-After"),
+                                                          QDateTime::currentDateTimeUtc());
+        co_return tl::make_unexpected(std::move(error));
+    }
     if (status < 200 || status >= 300)
         co_return tl::make_unexpected(ProtocolError::fromResponse(status, {}, {}));
     if (status != 204 && !document.isObject())

@@ -6,12 +6,13 @@
 namespace hoist {
 
 namespace {
-constexpr std::array<std::pair<JobState, const char*>, 9> kNames{{
+constexpr std::array<std::pair<JobState, const char*>, 10> kNames{{
     {JobState::Queued, "queued"},
     {JobState::Hashing, "hashing"},
     {JobState::Checking, "checking"},
     {JobState::Uploading, "uploading"},
     {JobState::Finalizing, "finalizing"},
+    {JobState::Waiting, "waiting"},
     {JobState::Done, "done"},
     {JobState::DoneDuplicate, "done-already-on-server"},
     {JobState::Paused, "paused"},
@@ -41,6 +42,8 @@ bool isActive(JobState state) {
     case JobState::Checking:
     case JobState::Uploading:
     case JobState::Finalizing:
+    // Waiting keeps its slot: its run is alive, between two tries.
+    case JobState::Waiting:
         return true;
     default:
         return false;

@@ -14,6 +14,7 @@ enum class JobState {
     Checking,
     Uploading,
     Finalizing,
+    Waiting, // a transient failure: backing off until the server answers again
     Done,
     DoneDuplicate, // the dedup preflight found the file on the server
     Paused,

@@ -1,5 +1,11 @@
 #include "protocol_error.h"
 
+#include <QLocale>
+#include <QObject>
+#include <QTimeZone>
+
+#include <algorithm>
+
 namespace hoist {
 
 namespace {
@@ -89,6 +95,14 @@ std::optional<qint64> integerField(const QJsonObject& body, const char* name) {
 
 } // namespace
 
+QString formatSize(qint64 bytes) {
+    // Whole units read as "64 MiB", others with one decimal ("1.5 GiB").
+    qint64 unit = 1;
+    while (unit <= bytes / 1024)
+        unit *= 1024;
+    return QLocale::c().formattedDataSize(bytes, bytes % unit == 0 ? 0 : 1);
+}
+
 ProtocolError ProtocolError::fromResponse(int status, const QJsonObject& body,
                                           const QByteArray& offsetHeader) {
     ProtocolError error;
@@ -127,15 +141,83 @@ bool ProtocolError::isRetryable() const {
     }
 }
 
+bool ProtocolError::isUnreachable() const {
+    return kind == Kind::Network || kind == Kind::Timeout;
+}
+
+std::optional<std::chrono::seconds> ProtocolError::parseRetryAfter(const QByteArray& value,
+                                                                   const QDateTime& now) {
+    const QByteArray text = value.trimmed();
+    if (text.isEmpty())
+        return std::nullopt;
+    bool ok = false;
+    const qint64 seconds = text.toLongLong(&ok);
+    if (ok)
+        return seconds < 0 ? std::nullopt : std::optional(std::chrono::seconds(seconds));
+    // An IMF-fixdate ("Wed, 02 Dec 2026 10:01:30 GMT"), the form HTTP sends; Qt's
+    // RFC 2822 parser does not take the "GMT" zone name.
+    QDateTime when = QLocale::c().toDateTime(QString::fromLatin1(text),
+                                             QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    when.setTimeZone(QTimeZone::utc());
+    if (!when.isValid())
+        return std::nullopt;
+    return std::chrono::seconds(std::max<qint64>(0, now.secsTo(when)));
+}
+
 QString ProtocolError::describe() const {
-    QString text = message;
-    if (text.isEmpty())
-        text = code;
+    const auto orMessage = [this](QString fallback) {
+        return message.isEmpty() ? fallback : message;
+    };
+    switch (kind) {
+    case Kind::Cancelled:
+        return QObject::tr("Stopped.");
+    case Kind::Network:
+        return orMessage(QObject::tr("The server cannot be reached."));
+    case Kind::Timeout:
+        return QObject::tr("The server stopped answering.");
+    case Kind::Unauthorized:
+        return QObject::tr("The server refused the access token; check the token in the "
+                           "settings.");
+    case Kind::TooLarge:
+    case Kind::ExceedsSize:
+        if (maxSize)
+            return QObject::tr("The file is larger than this server accepts (at most %1).")
+                .arg(formatSize(*maxSize));
+        return QObject::tr("The file is larger than this server accepts.");
+    case Kind::QuotaExceeded:
+        return QObject::tr("Your storage space on the server is full; delete files there or "
+                           "ask its administrator for more.");
+    case Kind::TypeNotAllowed:
+        return QObject::tr("The server does not accept files of this type.");
+    case Kind::FingerprintMismatch:
+    case Kind::ChecksumMismatch:
+        return QObject::tr("The bytes the server received do not match the file; add it "
+                           "again.");
+    case Kind::SessionFailed:
+        return QObject::tr("The server gave up on this upload; add the file again.");
+    case Kind::TooManySessions:
+        return QObject::tr("The server is busy with other uploads of yours.");
+    case Kind::Locked:
+        return QObject::tr("The server is still busy with the previous piece.");
+    case Kind::Unavailable:
+    case Kind::StorageUnavailable:
+        return QObject::tr("The server is temporarily unavailable.");
+    case Kind::InsufficientStorage:
+        return QObject::tr("The server is out of disk space.");
+    case Kind::ServerError:
+        return QObject::tr("The server had an internal error.");
+    default:
+        break;
+    }
+    // A refusal we have no sentence for: a bug on one side, so the details help.
+    const QString detail = message.isEmpty() ? code : message;
     if (httpStatus == 0)
-        return text.isEmpty() ? QStringLiteral("network error") : text;
-    if (text.isEmpty())
-        return QStringLiteral("HTTP %1").arg(httpStatus);
-    return QStringLiteral("HTTP %1: %2").arg(httpStatus).arg(text);
+        return QObject::tr("The server's answer was not understood (%1).").arg(detail);
+    if (detail.isEmpty())
+        return QObject::tr("The server refused the request (status %1).").arg(httpStatus);
+    return QObject::tr("The server refused the request: %1 (status %2).")
+        .arg(detail)
+        .arg(httpStatus);
 }
 
 } // namespace hoist

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QJsonObject>
 #include <QString>
 
+#include <chrono>
 #include <optional>
 
 namespace hoist {
@@ -48,6 +50,8 @@ struct ProtocolError {
     QString message; // the body's "message", or the transport's error text
     std::optional<qint64> uploadedBytes;
     std::optional<qint64> maxSize;
+    // The answer's Retry-After (docs/protocol.md: 503 unavailable carries one).
+    std::optional<std::chrono::seconds> retryAfter;
 
     // Built from a non-2xx answer: the body's "error" code decides (docs/protocol.md's
     // table), the status only when the code is missing or unknown, because one status
@@ -55,10 +59,22 @@ struct ProtocolError {
     static ProtocolError fromResponse(int status, const QJsonObject& body,
                                       const QByteArray& offsetHeader);
 
+    // Retry-After as docs/protocol.md allows it: delay-seconds or an HTTP date
+    // (counted from `now`). Nothing for an empty or unreadable value.
+    static std::optional<std::chrono::seconds> parseRetryAfter(const QByteArray& value,
+                                                               const QDateTime& now);
+
     // Transient faults: backing off and asking again may succeed.
     bool isRetryable() const;
-    // One line for a person: the server's message when there is one.
+    // No answer at all (refused, reset, timed out, no such host): the server's health
+    // check tells when it is back, sooner than any backoff.
+    bool isUnreachable() const;
+    // One sentence for a person: what went wrong and, for what a retry cannot fix, what
+    // to do next. Sizes in MiB/GiB; the server's own words only where we have none.
     QString describe() const;
 };
+
+// A size for a person: binary units (KiB, MiB, GiB), no needless decimals.
+QString formatSize(qint64 bytes);
 
 } // namespace hoist

@@ -30,11 +30,17 @@ QueueModel::QueueModel(UploadQueue& queue, QObject* parent)
     connect(&m_queue, &UploadQueue::jobsAboutToBeAdded, this,
             [this](int first, int last) { beginInsertRows({}, first, last); });
     connect(&m_queue, &UploadQueue::jobsAdded, this, [this] { endInsertRows(); });
-    connect(&m_queue, &UploadQueue::jobAboutToBeRemoved, this, [this](int row) {
-        m_dirty.remove(m_queue.job(row));
-        beginRemoveRows({}, row, row);
+    connect(&m_queue, &UploadQueue::jobsAboutToBeRemoved, this, [this](int first, int last) {
+        for (int row = first; row <= last; ++row)
+            m_dirty.remove(m_queue.job(row));
+        beginRemoveRows({}, first, last);
     });
-    connect(&m_queue, &UploadQueue::jobRemoved, this, [this] { endRemoveRows(); });
+    connect(&m_queue, &UploadQueue::jobsRemoved, this, [this] { endRemoveRows(); });
+    connect(&m_queue, &UploadQueue::jobsAboutToBeReset, this, [this] {
+        m_dirty.clear();
+        beginResetModel();
+    });
+    connect(&m_queue, &UploadQueue::jobsReset, this, [this] { endResetModel(); });
     connect(&m_queue, &UploadQueue::jobStateChanged, this, &QueueModel::markDirty);
     connect(&m_queue, &UploadQueue::jobProgressChanged, this, &QueueModel::markDirty);
 }
@@ -101,6 +107,9 @@ QVariant QueueModel::display(const UploadJob& job, int column) const {
     case Eta:
         return formatEta(job.etaSeconds());
     case Error:
+        if (job.state() == JobState::Waiting && job.nextTry().isValid())
+            return tr("%1 Next try at %2.")
+                .arg(record.error, locale.toString(job.nextTry().time(), QLocale::ShortFormat));
         return record.error;
     case FileId:
         return record.fileId;

@@ -13,7 +13,8 @@ Scheduler::Scheduler(UploadQueue& queue, int maxConcurrent, QObject* parent)
     connect(&m_pending, &QTimer::timeout, this, &Scheduler::schedule);
     connect(&m_queue, &UploadQueue::jobStateChanged, this, &Scheduler::scheduleSoon);
     connect(&m_queue, &UploadQueue::jobsAdded, this, &Scheduler::scheduleSoon);
-    connect(&m_queue, &UploadQueue::jobRemoved, this, &Scheduler::scheduleSoon);
+    connect(&m_queue, &UploadQueue::jobsRemoved, this, &Scheduler::scheduleSoon);
+    connect(&m_queue, &UploadQueue::jobsReset, this, &Scheduler::scheduleSoon);
     scheduleSoon();
 }
 

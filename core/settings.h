@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol.h"
+#include "retry_policy.h"
 
 #include <QList>
 #include <QString>
@@ -20,8 +21,7 @@ struct Settings {
     QString token;
     QString caFile; // extra PEM trust anchors for a self-signed server
     int maxConcurrent = 2;
-    QList<std::chrono::milliseconds> retryDelays{std::chrono::seconds(1), std::chrono::seconds(3),
-                                                 std::chrono::seconds(9)};
+    RetryPolicy retry;
     qint64 bandwidthLimit = 0; // bytes per second across all jobs; 0 = unlimited
     std::chrono::milliseconds transferTimeout{30000};
 

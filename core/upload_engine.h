@@ -4,6 +4,7 @@
 #include "http_client_pool.h"
 #include "queue_store.h"
 #include "scheduler.h"
+#include "server_watch.h"
 #include "settings.h"
 #include "share_links.h"
 #include "upload_queue.h"
@@ -26,6 +27,7 @@ class UploadEngine final {
     Scheduler& scheduler() { return m_scheduler; }
     ShareLinks& shareLinks() { return m_shareLinks; }
     BandwidthLimiter& limiter() { return m_limiter; }
+    ServerWatch& serverWatch() { return m_watch; }
     const QueueStore& store() const { return m_store; }
     // False with the reason when the settings cannot work (an unreadable CA file).
     bool isConfigured(QString* reason = nullptr) const;
@@ -35,6 +37,7 @@ class UploadEngine final {
     BandwidthLimiter m_limiter;
     HttpClientPool m_clients;
     QueueStore m_store;
+    ServerWatch m_watch;
     UploadQueue m_queue;
     Scheduler m_scheduler;
     ShareLinks m_shareLinks;

@@ -4,6 +4,7 @@
 #include "chunk_reader.h"
 #include "file_hasher.h"
 #include "file_identity.h"
+#include "server_watch.h"
 
 #include <QFileInfo>
 #include <QMimeDatabase>
@@ -16,6 +17,20 @@
 namespace hoist {
 
 using Kind = ProtocolError::Kind;
+
+namespace {
+
+// How often a waiting job looks whether its server answered a probe.
+constexpr std::chrono::milliseconds kWaitSlice{200};
+
+QString formatDuration(std::chrono::milliseconds duration) {
+    const qint64 seconds = std::chrono::duration_cast<std::chrono::seconds>(duration).count();
+    if (seconds >= 120)
+        return QObject::tr("%1 min").arg(seconds / 60);
+    return QObject::tr("%1 s").arg(seconds);
+}
+
+} // namespace
 
 // Answers whether the run that holds it may still touch its job.
 class UploadJob::RunGuard final {
@@ -33,8 +48,8 @@ UploadJob::UploadJob(JobRecord record, Context context, QObject* parent)
     : QObject(parent), m_record(std::move(record)), m_context(std::move(context)),
       m_cancel(std::make_unique<CancelToken>()) {
     m_clock.start();
-    m_hashTicker.setInterval(250);
-    connect(&m_hashTicker, &QTimer::timeout, this, &UploadJob::progressChanged);
+    m_ticker.setInterval(250);
+    connect(&m_ticker, &QTimer::timeout, this, &UploadJob::progressChanged);
 }
 
 UploadJob::~UploadJob() {
@@ -54,17 +69,17 @@ qint64 UploadJob::hashedBytes() const {
 }
 
 double UploadJob::speed() const {
-    return state() == JobState::Uploading ? m_speed.bytesPerSecond() : 0.0;
+    return state() == JobState::Uploading ? m_speed.bytesPerSecondAt(m_clock.elapsed()) : 0.0;
 }
 
 qint64 UploadJob::etaSeconds() const {
     if (state() != JobState::Uploading)
         return -1;
-    return m_speed.etaSeconds(m_record.size - m_record.confirmedBytes);
+    return m_speed.etaSecondsAt(m_record.size - m_record.confirmedBytes, m_clock.elapsed());
 }
 
-void UploadJob::setRetryDelays(QList<std::chrono::milliseconds> delays) {
-    m_context.retryDelays = std::move(delays);
+void UploadJob::setRetryPolicy(const RetryPolicy& policy) {
+    m_context.retry = policy;
 }
 
 void UploadJob::start() {
@@ -106,10 +121,10 @@ void UploadJob::setState(JobState state) {
     if (m_record.state == state)
         return;
     m_record.state = state;
-    if (state == JobState::Hashing)
-        m_hashTicker.start();
+    if (state == JobState::Hashing || state == JobState::Uploading)
+        m_ticker.start();
     else
-        m_hashTicker.stop();
+        m_ticker.stop();
     if (state != JobState::Uploading)
         m_speed.reset();
     emit stateChanged(state);
@@ -121,12 +136,27 @@ void UploadJob::fail(QString reason) {
     setState(JobState::Failed);
 }
 
+void UploadJob::failOn(const ProtocolError& error) {
+    if (!error.isRetryable()) {
+        fail(error.describe());
+        return;
+    }
+    // Only an outage longer than the policy allows fails with a transient error.
+    fail(tr("Gave up after waiting %1 for the server: %2")
+             .arg(formatDuration(m_context.retry.maxWait), error.describe()));
+}
+
 void UploadJob::failUnreadable(const QString& reason) {
     fail(tr("Cannot read %1: %2; add it again once it is readable.").arg(m_record.path, reason));
 }
 
 void UploadJob::confirm(qint64 uploadedBytes) {
+    const qint64 before = m_record.confirmedBytes;
     m_record.confirmedBytes = std::clamp<qint64>(uploadedBytes, 0, m_record.size);
+    // Only bytes that moved end an outage: a server that answers the status but
+    // never takes a chunk is still one that a retry does not get past.
+    if (m_record.confirmedBytes > before)
+        recovered();
     m_speed.sample(m_record.confirmedBytes, m_clock.elapsed());
     emit progressChanged();
     emit recordChanged();
@@ -207,15 +237,59 @@ QCoro::Task<bool> UploadJob::ensureFingerprint(RunGuard guard) {
 // Callers pass a named Call, never a lambda written inside the co_await expression:
 // g++ 12 destroys such a lambda temporary twice (a double free of its captures).
 template <typename T> QCoro::Task<Result<T>> UploadJob::withRetries(Call<T> call, RunGuard guard) {
-    for (qsizetype attempt = 0;; ++attempt) {
+    while (true) {
         Result<T> result = co_await call();
-        if (!guard.current() || result || !result.error().isRetryable() ||
-            attempt >= m_context.retryDelays.size())
-            co_return result;
-        co_await QCoro::sleepFor(m_context.retryDelays[attempt]);
         if (!guard.current())
             co_return result;
+        if (result)
+            recovered();
+        if (result || !result.error().isRetryable() || !co_await backOff(guard, result.error()))
+            co_return result;
     }
+}
+
+void UploadJob::recovered() {
+    m_attempt = 0;
+    m_outageSinceMs.reset();
+    if (m_context.watch)
+        m_context.watch->answered(m_context.client, m_record.server);
+}
+
+QCoro::Task<bool> UploadJob::backOff(RunGuard guard, ProtocolError error) {
+    const RetryPolicy& policy = m_context.retry;
+    const qint64 now = m_clock.elapsed();
+    if (!m_outageSinceMs)
+        m_outageSinceMs = now;
+    qint64 delay = policy.randomDelay(m_attempt++).count();
+    // The server knows best when it will be back (docs/protocol.md, 503 unavailable).
+    if (error.retryAfter)
+        delay = std::max<qint64>(delay, std::chrono::milliseconds(*error.retryAfter).count());
+    if (policy.maxWait.count() > 0) {
+        const qint64 left = *m_outageSinceMs + policy.maxWait.count() - now;
+        if (left <= 0)
+            co_return false;
+        delay = std::min(delay, left); // one last try at the deadline
+    }
+
+    const JobState before = state();
+    m_record.error = error.describe();
+    m_nextTry = QDateTime::currentDateTime().addMSecs(delay);
+    setState(JobState::Waiting);
+    ServerWatch* watch = error.isUnreachable() ? m_context.watch : nullptr;
+    const quint64 epoch = watch ? watch->lost(m_context.client, m_record.server) : 0;
+    const qint64 until = now + delay;
+    while (m_clock.elapsed() < until) {
+        co_await QCoro::sleepFor(
+            std::min(kWaitSlice, std::chrono::milliseconds(until - m_clock.elapsed())));
+        if (!guard.current())
+            co_return false;
+        if (watch && watch->epoch(m_context.client) != epoch)
+            break;
+    }
+    m_nextTry = {};
+    m_record.error.clear();
+    setState(before);
+    co_return true;
 }
 
 QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
@@ -230,7 +304,7 @@ QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
     if (!guard.current())
         co_return false;
     if (!found) {
-        fail(found.error().describe());
+        failOn(found.error());
         co_return false;
     }
     if (!found->checked)
@@ -252,7 +326,7 @@ QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
     if (!guard.current())
         co_return false;
     if (!session) {
-        fail(session.error().describe());
+        failOn(session.error());
         co_return false;
     }
     m_record.sessionId = session->sessionId;
@@ -262,7 +336,6 @@ QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
 }
 
 QCoro::Task<UploadJob::Step> UploadJob::uploadChunks(RunGuard guard) {
-    qsizetype failures = 0;
     while (m_record.confirmedBytes < m_record.size) {
         if (!fileUnchanged())
             co_return Step::Stop;
@@ -281,7 +354,6 @@ QCoro::Task<UploadJob::Step> UploadJob::uploadChunks(RunGuard guard) {
             co_return Step::Stop;
         if (sent) {
             confirm(*sent);
-            failures = 0;
             continue;
         }
         const ProtocolError& error = sent.error();
@@ -296,13 +368,11 @@ QCoro::Task<UploadJob::Step> UploadJob::uploadChunks(RunGuard guard) {
             co_return Step::Next;
         if (error.kind == Kind::NotFound)
             co_return Step::SessionLost;
-        if (!error.isRetryable() || failures >= m_context.retryDelays.size()) {
-            fail(error.describe());
+        if (!error.isRetryable() || !co_await backOff(guard, error)) {
+            if (guard.current())
+                failOn(error);
             co_return Step::Stop;
         }
-        co_await QCoro::sleepFor(m_context.retryDelays[failures++]);
-        if (!guard.current())
-            co_return Step::Stop;
         // Whatever happened to the aborted chunk, ask where the server is before resending.
         const auto status = co_await m_context.client->sessionStatus(m_record.sessionId);
         if (!guard.current())
@@ -341,7 +411,7 @@ QCoro::Task<UploadJob::Step> UploadJob::finalize(RunGuard guard) {
             fail(tr("%1 changed while it was uploading; add it again.").arg(m_record.path));
             co_return Step::Stop;
         default:
-            fail(error.describe());
+            failOn(error);
             co_return Step::Stop;
         }
     }
@@ -359,7 +429,7 @@ QCoro::Task<UploadJob::Step> UploadJob::finalize(RunGuard guard) {
         if (!guard.current())
             co_return Step::Stop;
         if (!status) {
-            fail(status.error().describe());
+            failOn(status.error());
             co_return Step::Stop;
         }
         if (status->state == QLatin1String("failed")) {

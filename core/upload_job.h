@@ -2,8 +2,10 @@
 
 #include "job_record.h"
 #include "protocol_client.h"
+#include "retry_policy.h"
 #include "speed_meter.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QList>
 #include <QObject>
@@ -12,16 +14,24 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace hoist {
 
 class CancelToken;
+class ServerWatch;
 struct HashProgress;
 
 // One file's upload: a coroutine that walks queued → hashing → checking →
 // uploading → finalizing → done (or done-already-on-server), with paused and
 // failed reachable from every active state. Progress is the server's
 // uploadedBytes. Lives on the thread of its ProtocolClient.
+//
+// A transient failure (no answer, 5xx, 503 with Retry-After, 423, 429, 507) never
+// fails the job: it waits (JobState::Waiting, the reason in record().error and the
+// next try in nextTry()) with the RetryPolicy's backoff, and tries again at once
+// when the ServerWatch hears the server answer. Failed is for what no retry fixes,
+// or for an outage longer than the policy's maxWait.
 //
 // Every start() begins a new "run"; pause() and destruction end the current one
 // at once (the in-flight chunk is aborted). A run re-checks after every co_await
@@ -31,8 +41,8 @@ class UploadJob final : public QObject {
   public:
     struct Context {
         ProtocolClient* client = nullptr; // outlives the job
-        QList<std::chrono::milliseconds> retryDelays{
-            std::chrono::seconds(1), std::chrono::seconds(3), std::chrono::seconds(9)};
+        ServerWatch* watch = nullptr;     // outlives the job; may be null (backoff alone)
+        RetryPolicy retry;
         std::chrono::milliseconds finalizePollInterval{500};
     };
 
@@ -48,8 +58,10 @@ class UploadJob final : public QObject {
     double speed() const;
     // Seconds until done at the current speed; -1 when unknown.
     qint64 etaSeconds() const;
+    // While waiting: when the next try is due (sooner if the server answers a probe).
+    QDateTime nextTry() const { return m_nextTry; }
 
-    void setRetryDelays(QList<std::chrono::milliseconds> delays);
+    void setRetryPolicy(const RetryPolicy& policy);
 
     // Queued → running. The scheduler calls this; others use resume()/retry().
     void start();
@@ -79,6 +91,9 @@ class UploadJob final : public QObject {
     QCoro::Task<Step> finalize(RunGuard guard);
     template <typename T> using Call = std::function<QCoro::Task<Result<T>>()>;
     template <typename T> QCoro::Task<Result<T>> withRetries(Call<T> call, RunGuard guard);
+    QCoro::Task<bool> backOff(RunGuard guard, ProtocolError error);
+    void recovered();
+    void failOn(const ProtocolError& error);
 
     void stopRun();
     void setState(JobState state);
@@ -97,7 +112,10 @@ class UploadJob final : public QObject {
     std::shared_ptr<HashProgress> m_hashProgress;
     SpeedMeter m_speed;
     QElapsedTimer m_clock;
-    QTimer m_hashTicker;
+    QTimer m_ticker;   // refreshes the hashed bytes and the decaying speed
+    int m_attempt = 0; // tries since the last answer that moved the job on
+    std::optional<qint64> m_outageSinceMs;
+    QDateTime m_nextTry;
 };
 
 } // namespace hoist

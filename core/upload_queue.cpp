@@ -8,6 +8,8 @@
 #include <QDirIterator>
 #include <QFileInfo>
 
+#include <algorithm>
+
 namespace hoist {
 
 namespace {
@@ -15,21 +17,20 @@ namespace {
 // Fire and forget: the server may still hold the session's lock for the chunk just
 // aborted (423), so transient failures are retried; a final failure only leaves a
 // session that the server's sweeper expires.
-QCoro::Task<> deleteSession(ProtocolClient* client, QString sessionId,
-                            QList<std::chrono::milliseconds> delays) {
-    for (const auto delay : delays) {
+QCoro::Task<> deleteSession(ProtocolClient* client, QString sessionId, RetryPolicy policy) {
+    constexpr int kTries = 4;
+    for (int attempt = 0; attempt < kTries; ++attempt) {
         const auto deleted = co_await client->abortSession(sessionId);
         if (deleted || !deleted.error().isRetryable())
             co_return;
-        co_await QCoro::sleepFor(delay);
+        co_await QCoro::sleepFor(policy.randomDelay(attempt));
     }
 }
 
 } // namespace
 
 UploadQueue::UploadQueue(ProtocolClientFactory& clients, QueueStore* store, QObject* parent)
-    : QObject(parent), m_clients(clients), m_store(store),
-      m_retryDelays(UploadJob::Context().retryDelays) {
+    : QObject(parent), m_clients(clients), m_store(store) {
     m_saveTimer.setSingleShot(true);
     m_saveTimer.setInterval(0);
     connect(&m_saveTimer, &QTimer::timeout, this, [this] { saveNow(); });
@@ -105,7 +106,8 @@ void UploadQueue::append(std::vector<JobRecord> records) {
     for (JobRecord& record : records) {
         UploadJob::Context context;
         context.client = m_clients.clientFor(record.server, record.protocol);
-        context.retryDelays = m_retryDelays;
+        context.watch = m_watch;
+        context.retry = m_retryPolicy;
         auto job = std::make_unique<UploadJob>(std::move(record), context);
         UploadJob* raw = job.get();
         connect(raw, &UploadJob::stateChanged, this, [this, raw] { emit jobStateChanged(raw); });
@@ -125,10 +127,10 @@ void UploadQueue::rebuildRows() {
         m_rows.insert(m_jobs[static_cast<size_t>(row)].get(), row);
 }
 
-void UploadQueue::setRetryDelays(QList<std::chrono::milliseconds> delays) {
-    m_retryDelays = std::move(delays);
+void UploadQueue::setRetryPolicy(const RetryPolicy& policy) {
+    m_retryPolicy = policy;
     for (const auto& job : m_jobs)
-        job->setRetryDelays(m_retryDelays);
+        job->setRetryPolicy(m_retryPolicy);
 }
 
 void UploadQueue::pause(int row) {
@@ -147,18 +149,63 @@ void UploadQueue::retry(int row) {
 }
 
 void UploadQueue::remove(int row) {
-    UploadJob* target = job(row);
-    if (!target)
-        return;
-    const JobRecord record = target->record();
-    emit jobAboutToBeRemoved(row);
-    m_jobs.erase(m_jobs.begin() + row); // destroying the job aborts its run
-    rebuildRows();
-    emit jobRemoved(row);
-    if (!record.sessionId.isEmpty() && !isDone(record.state)) {
-        [[maybe_unused]] auto detached = deleteSession(
-            m_clients.clientFor(record.server, record.protocol), record.sessionId, m_retryDelays);
+    removeRows({row});
+}
+
+void UploadQueue::clearFinished() {
+    QList<int> rows;
+    for (int row = 0; row < count(); ++row) {
+        if (isDone(m_jobs[static_cast<size_t>(row)]->state()))
+            rows << row;
     }
+    removeRows(std::move(rows));
+}
+
+void UploadQueue::removeRows(QList<int> rows) {
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    rows.erase(std::remove_if(rows.begin(), rows.end(), [this](int row) { return !job(row); }),
+               rows.end());
+    if (rows.isEmpty())
+        return;
+    const int first = rows.first();
+    const int last = rows.last();
+    const bool contiguous = last - first + 1 == rows.size();
+    if (contiguous)
+        emit jobsAboutToBeRemoved(first, last);
+    else
+        emit jobsAboutToBeReset();
+
+    std::vector<std::unique_ptr<UploadJob>> removed;
+    removed.reserve(static_cast<size_t>(rows.size()));
+    std::vector<std::unique_ptr<UploadJob>> kept;
+    kept.reserve(m_jobs.size() - static_cast<size_t>(rows.size()));
+    auto next = rows.cbegin();
+    for (int row = 0; row < count(); ++row) {
+        auto& entry = m_jobs[static_cast<size_t>(row)];
+        if (next != rows.cend() && *next == row) {
+            removed.push_back(std::move(entry));
+            ++next;
+        } else {
+            kept.push_back(std::move(entry));
+        }
+    }
+    m_jobs = std::move(kept);
+    rebuildRows();
+    for (const auto& gone : removed) {
+        const JobRecord& record = gone->record();
+        if (!record.sessionId.isEmpty() && !isDone(record.state)) {
+            [[maybe_unused]] auto detached =
+                deleteSession(m_clients.clientFor(record.server, record.protocol), record.sessionId,
+                              m_retryPolicy);
+        }
+    }
+    removed.clear(); // destroying the jobs aborts their runs
+
+    if (contiguous)
+        emit jobsRemoved(first, last);
+    else
+        emit jobsReset();
     scheduleSave();
 }
 

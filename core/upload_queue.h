@@ -15,6 +15,7 @@ namespace hoist {
 
 class ProtocolClientFactory;
 class QueueStore;
+class ServerWatch;
 
 // The list of upload jobs and the actions on them (what a GUI's buttons call).
 // Owns the jobs; persists the queue through QueueStore on every change, coalesced
@@ -40,13 +41,20 @@ class UploadQueue final : public QObject {
     // ones stay paused, finished ones keep their file id. Appends to the queue.
     void restore();
 
-    void setRetryDelays(QList<std::chrono::milliseconds> delays);
+    void setRetryPolicy(const RetryPolicy& policy);
+    // Lets waiting jobs resume as soon as their server answers; `watch` outlives the jobs.
+    void setServerWatch(ServerWatch* watch) { m_watch = watch; }
 
     void pause(int row);
     void resume(int row);
     void retry(int row);
     // Stops the job, deletes its server session, and drops it from the queue.
     void remove(int row);
+    // remove() of many rows in one pass over the queue: linear, whatever their number
+    // and order, announced as one range when they are contiguous, else as a reset.
+    void removeRows(QList<int> rows);
+    // Drops every finished job (done, or already on the server).
+    void clearFinished();
     void pauseAll();
     void resumeAll();
 
@@ -56,8 +64,11 @@ class UploadQueue final : public QObject {
   signals:
     void jobsAboutToBeAdded(int first, int last);
     void jobsAdded(int first, int last);
-    void jobAboutToBeRemoved(int row);
-    void jobRemoved(int row);
+    void jobsAboutToBeRemoved(int first, int last);
+    void jobsRemoved(int first, int last);
+    // Rows went away in more than one range: every row may have moved.
+    void jobsAboutToBeReset();
+    void jobsReset();
     void jobStateChanged(hoist::UploadJob* job);
     void jobProgressChanged(hoist::UploadJob* job);
 
@@ -68,7 +79,8 @@ class UploadQueue final : public QObject {
 
     ProtocolClientFactory& m_clients;
     QueueStore* m_store;
-    QList<std::chrono::milliseconds> m_retryDelays;
+    RetryPolicy m_retryPolicy;
+    ServerWatch* m_watch = nullptr;
     std::vector<std::unique_ptr<UploadJob>> m_jobs;
     QHash<const UploadJob*, int> m_rows;
     QTimer m_saveTimer;

@@ -41,7 +41,7 @@ void EngineHost::apply(const Settings& settings) {
     if (!rebuild) {
         m_engine->scheduler().setMaxConcurrent(settings.maxConcurrent);
         m_engine->limiter().setLimit(settings.bandwidthLimit);
-        m_engine->queue().setRetryDelays(settings.retryDelays);
+        m_engine->queue().setRetryPolicy(settings.retry);
         return;
     }
     emit aboutToReplace();

@@ -2,6 +2,7 @@
 
 #include "configuration.h"
 #include "engine_host.h"
+#include "filter_sidebar.h"
 #include "queue_actions.h"
 #include "queue_model.h"
 #include "queue_view.h"
@@ -14,6 +15,7 @@
 #include <QCloseEvent>
 #include <QFile>
 #include <QFileDialog>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -52,11 +54,19 @@ bool hasLocalFiles(const QMimeData* mime) {
 MainWindow::MainWindow(EngineHost& host, Configuration& configuration, QSettings& windowState,
                        QWidget* parent)
     : QMainWindow(parent), m_host(host), m_configuration(configuration), m_windowState(windowState),
-      m_view(new QueueView(this)), m_actions(new QueueActions(m_host, *m_view, this)) {
+      m_view(new QueueView(this)), m_sidebar(new FilterSidebar(this)),
+      m_actions(new QueueActions(m_host, *m_view, this)) {
     setWindowIcon(applicationIcon());
     setAcceptDrops(true);
     m_view->setModel(&m_proxy);
-    setCentralWidget(m_view);
+    auto* central = new QWidget(this);
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_sidebar);
+    layout->addWidget(m_view, 1);
+    setCentralWidget(central);
+    connect(m_sidebar, &FilterSidebar::filterChosen, &m_proxy, &QueueSortProxy::setStateFilter);
+    connect(m_sidebar, &FilterSidebar::searchChanged, &m_proxy, &QueueSortProxy::setNameFilter);
     resize(1000, 560);
 
     buildMenusAndToolbar();
@@ -69,6 +79,8 @@ MainWindow::MainWindow(EngineHost& host, Configuration& configuration, QSettings
 
     connect(&m_collector, &FileCollector::collected, this, &MainWindow::queueFiles);
     connect(&m_summary, &QueueSummary::updated, this, &MainWindow::showTotals);
+    connect(&m_summary, &QueueSummary::updated, m_sidebar,
+            [this](const QueueTotals& totals) { m_sidebar->setCounts(totals.perFilter); });
     connect(&m_summary, &QueueSummary::sampled, m_graph, &ThroughputGraph::addSample);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, m_actions,
             &QueueActions::updateEnabled);
@@ -137,7 +149,9 @@ void MainWindow::buildMenusAndToolbar() {
 
     QToolBar* toolbar = addToolBar(tr("Queue"));
     toolbar->setObjectName(QStringLiteral("queueToolbar"));
-    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    // Labels under the icons: ten labelled actions fit the default width without
+    // an overflow arrow, where labels beside the icons did not.
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextUnderIcon);
     toolbar->setMovable(false);
     toolbar->addActions({m_addFiles, m_addFolder});
     toolbar->addSeparator();

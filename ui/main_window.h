@@ -16,6 +16,7 @@ namespace hoist {
 
 class Configuration;
 class EngineHost;
+class FilterSidebar;
 class QueueActions;
 class QueueView;
 class ThroughputGraph;
@@ -41,6 +42,7 @@ class MainWindow final : public QMainWindow {
     void saveWindowState();
 
     QueueView& view() { return *m_view; }
+    FilterSidebar& sidebar() { return *m_sidebar; }
     QueueActions& actions() { return *m_actions; }
     QueueSummary& summary() { return m_summary; }
     TrayIcon& tray() { return *m_tray; }
@@ -80,6 +82,7 @@ class MainWindow final : public QMainWindow {
     FileCollector m_collector;
     JobNotifier m_notifier;
     QueueView* m_view;
+    FilterSidebar* m_sidebar;
     QueueActions* m_actions;
     QAction* m_addFiles;
     QAction* m_addFolder;

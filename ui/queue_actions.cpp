@@ -151,9 +151,7 @@ void QueueActions::removeSelected() {
     const QList<int> rows = m_view.selectedSourceRows();
     if (rows.isEmpty() || !confirmRemoval(rows))
         return;
-    // From the bottom up, so every row still names the job it named.
-    for (auto row = rows.crbegin(); row != rows.crend(); ++row)
-        m_host.queue().remove(*row);
+    m_host.queue().removeRows(rows);
 }
 
 void QueueActions::pauseEverything() {
@@ -164,10 +162,7 @@ void QueueActions::resumeEverything() {
 }
 
 void QueueActions::removeFinished() {
-    for (int row = m_host.model().rowCount() - 1; row >= 0; --row) {
-        if (isDone(stateOf(row)))
-            m_host.queue().remove(row);
-    }
+    m_host.queue().clearFinished();
 }
 
 void QueueActions::openContainingFolder() {

@@ -36,6 +36,28 @@ QueueSortProxy::QueueSortProxy(QObject* parent) : QSortFilterProxyModel(parent) 
     setSortCaseSensitivity(Qt::CaseInsensitive);
 }
 
+void QueueSortProxy::setStateFilter(QueueFilter filter) {
+    if (filter == m_stateFilter)
+        return;
+    m_stateFilter = filter;
+    invalidateRowsFilter();
+}
+
+void QueueSortProxy::setNameFilter(const QString& text) {
+    if (text == m_nameFilter)
+        return;
+    m_nameFilter = text;
+    invalidateRowsFilter();
+}
+
+bool QueueSortProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
+    const QModelIndex index = sourceModel()->index(sourceRow, QueueModel::Name, sourceParent);
+    const auto state = static_cast<JobState>(index.data(QueueModel::StateRole).toInt());
+    return matches(m_stateFilter, state) &&
+           (m_nameFilter.isEmpty() ||
+            index.data(Qt::DisplayRole).toString().contains(m_nameFilter, Qt::CaseInsensitive));
+}
+
 QVariant QueueSortProxy::data(const QModelIndex& index, int role) const {
     if (!index.isValid())
         return {};

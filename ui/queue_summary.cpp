@@ -40,6 +40,7 @@ void QueueSummary::refresh() {
         const auto state = static_cast<JobState>(index.data(QueueModel::StateRole).toInt());
         const qint64 size = index.data(QueueModel::SizeRole).toLongLong();
         ++totals.jobs;
+        totals.perFilter.add(state);
         totals.totalBytes += size;
         if (isDone(state)) {
             // A file already on the server is all there, though none of it was sent.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "queue_filter.h"
+
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -17,6 +19,7 @@ struct QueueTotals {
     qint64 confirmedBytes = 0;
     qint64 totalBytes = 0;
     double bytesPerSecond = 0;
+    QueueFilterCounts perFilter; // the sidebar's counts
 };
 
 // Totals over a QueueModel for the status bar, the tray tooltip and the

@@ -14,12 +14,13 @@ struct Look {
     const char* icon;  // :/icons/ui/state-<icon>.svg
 };
 
-constexpr std::array<Look, 9> kLooks{{
+constexpr std::array<Look, 10> kLooks{{
     {JobState::Queued, QT_TRANSLATE_NOOP("JobState", "Queued"), "queued"},
     {JobState::Hashing, QT_TRANSLATE_NOOP("JobState", "Hashing"), "hashing"},
     {JobState::Checking, QT_TRANSLATE_NOOP("JobState", "Checking"), "checking"},
     {JobState::Uploading, QT_TRANSLATE_NOOP("JobState", "Uploading"), "uploading"},
     {JobState::Finalizing, QT_TRANSLATE_NOOP("JobState", "Finalizing"), "finalizing"},
+    {JobState::Waiting, QT_TRANSLATE_NOOP("JobState", "Waiting for server"), "waiting"},
     {JobState::Done, QT_TRANSLATE_NOOP("JobState", "Done"), "done"},
     {JobState::DoneDuplicate, QT_TRANSLATE_NOOP("JobState", "Already on server"), "duplicate"},
     {JobState::Paused, QT_TRANSLATE_NOOP("JobState", "Paused"), "paused"},

@@ -5,13 +5,16 @@
 #include <QCoroTimer>
 
 #include <chrono>
+#include <optional>
 
 // The protocol seam's fake: an in-memory server with one session, answering after a
 // short delay (so jobs really suspend). `failNextChunks` makes chunks fail with a
 // transient error; `serverAhead` makes the first chunk meet a 409; `finalizingPolls`
 // keeps the session finalizing for that many status answers after complete();
 // an empty `fileId` completes like tus, naming no file. Share links: `shareRequests` logs
-// (fileId, expiresIn) of each request; `refuseShares` answers them 404 not_found.
+// (fileId, expiresIn) of each request; `refuseShares` answers them 404 not_found. `down`
+// makes every call, the health check included, fail as an unreachable server does;
+// `initError` refuses createSession with that error.
 class FakeProtocolClient final : public hoist::ProtocolClient {
   public:
     qint64 chunkSize = 1024;
@@ -26,9 +29,15 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     std::chrono::milliseconds latency{5};
     QList<QPair<QString, std::optional<qint64>>> shareRequests;
     bool refuseShares = false;
+    bool down = false;
+    std::optional<hoist::ProtocolError> initError;
+    int healthChecks = 0;
 
     QCoro::Task<hoist::Result<void>> checkHealth() override {
         co_await QCoro::sleepFor(latency);
+        ++healthChecks;
+        if (down)
+            co_return unreachable();
         co_return hoist::Result<void>{};
     }
     QCoro::Task<hoist::Result<hoist::DedupResult>> dedup(QString, qint64) override {
@@ -39,12 +48,18 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     QCoro::Task<hoist::Result<hoist::SessionStatus>>
     createSession(hoist::NewSession session) override {
         co_await QCoro::sleepFor(latency);
+        if (down)
+            co_return unreachable();
+        if (initError)
+            co_return tl::make_unexpected(*initError);
         m_size = session.size;
         committed = serverAhead;
         co_return hoist::SessionStatus{QStringLiteral("s1"), m_size, 0, chunkSize, {}, {}};
     }
     QCoro::Task<hoist::Result<hoist::SessionStatus>> sessionStatus(QString id) override {
         co_await QCoro::sleepFor(latency);
+        if (down)
+            co_return unreachable();
         if (!m_completing)
             co_return hoist::SessionStatus{
                 id, m_size, committed, chunkSize, QStringLiteral("uploading"), {}};
@@ -59,6 +74,8 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     QCoro::Task<hoist::Result<qint64>> sendChunk(QString, qint64 offset, QByteArray bytes,
                                                  hoist::CancelToken*) override {
         co_await QCoro::sleepFor(latency);
+        if (down)
+            co_return unreachable();
         bytesReceived += bytes.size();
         if (failNextChunks > 0) {
             --failNextChunks;
@@ -74,6 +91,8 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     }
     QCoro::Task<hoist::Result<hoist::Completion>> complete(QString, QString) override {
         co_await QCoro::sleepFor(latency);
+        if (down)
+            co_return unreachable();
         m_completing = true;
         if (finalizingPolls > 0)
             co_return hoist::Completion{true, {}};
@@ -101,6 +120,9 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     }
 
   private:
+    static tl::unexpected<hoist::ProtocolError> unreachable() {
+        return tl::make_unexpected(error(hoist::ProtocolError::Kind::Network, 0));
+    }
     static hoist::ProtocolError error(hoist::ProtocolError::Kind kind, int status) {
         hoist::ProtocolError e;
         e.kind = kind;

@@ -14,6 +14,18 @@ using namespace hoist;
 class TestQueueModel final : public QObject {
     Q_OBJECT
 
+    // Files "0" … "count - 1", each holding its number; nothing on a failure.
+    static QStringList writeFiles(const QTemporaryDir& dir, int count) {
+        QStringList paths;
+        for (int i = 0; i < count; ++i) {
+            QFile file(dir.filePath(QString::number(i)));
+            if (!file.open(QIODevice::WriteOnly) || file.write(QByteArray::number(i)) <= 0)
+                return {};
+            paths << file.fileName();
+        }
+        return paths;
+    }
+
   private slots:
     void followsTheQueue() {
         QTemporaryDir dir;
@@ -63,13 +75,8 @@ class TestQueueModel final : public QObject {
 
     void coalescesUpdatesPerRow() {
         QTemporaryDir dir;
-        QStringList paths;
-        for (int i = 0; i < 200; ++i) {
-            paths << dir.filePath(QString::number(i));
-            QFile file(paths.last());
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write(QByteArray::number(i));
-        }
+        const QStringList paths = writeFiles(dir, 200);
+        QCOMPARE(paths.size(), 200);
         FakeProtocolClientFactory clients;
         UploadQueue queue(clients, nullptr);
         QueueModel model(queue);
@@ -94,6 +101,54 @@ class TestQueueModel final : public QObject {
         QCOMPARE(changes.size(), 1);
         QCOMPARE(changes[0][0].value<QModelIndex>().row(), 0);
         QCOMPARE(changes[0][1].value<QModelIndex>().row(), 199);
+    }
+
+    void removesManyRowsInOnePass() {
+        QTemporaryDir dir;
+        const QStringList paths = writeFiles(dir, 10);
+        QCOMPARE(paths.size(), 10);
+        FakeProtocolClientFactory clients;
+        UploadQueue queue(clients, nullptr);
+        QueueModel model(queue);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        queue.addPaths(paths, QUrl("http://127.0.0.1:1"));
+        QSignalSpy removals(&model, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+
+        // Contiguous rows, in any order and with repeats: one range.
+        queue.removeRows({3, 1, 2, 2});
+        QCOMPARE(removals.size(), 1);
+        QCOMPARE(resets.size(), 0);
+        QCOMPARE(model.rowCount(), 7);
+        // Scattered rows: one reset, never one signal per row.
+        queue.removeRows({0, 2, 4, 6, 99});
+        QCOMPARE(removals.size(), 1);
+        QCOMPARE(resets.size(), 1);
+        QStringList left;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            left << model.index(row, QueueModel::Name).data().toString();
+            QCOMPARE(queue.rowOf(queue.job(row)), row);
+        }
+        QCOMPARE(left, QStringList({"4", "6", "8"}));
+    }
+
+    void clearFinishedKeepsTheRest() {
+        QTemporaryDir dir;
+        const QStringList paths = writeFiles(dir, 4);
+        QCOMPARE(paths.size(), 4);
+        FakeProtocolClientFactory clients;
+        UploadQueue queue(clients, nullptr);
+        queue.addPaths(paths, QUrl("http://127.0.0.1:1"));
+        for (const int row : {0, 2}) {
+            clients.client.committed = 0;
+            queue.job(row)->start();
+            QTRY_VERIFY(isDone(queue.job(row)->state()));
+        }
+        queue.clearFinished();
+        QCOMPARE(queue.count(), 2);
+        QVERIFY(queue.job(0)->record().path.endsWith("/1"));
+        QVERIFY(queue.job(1)->record().path.endsWith("/3"));
     }
 };
 

