@@ -178,12 +178,12 @@ std::optional<CliOptions> CliOptions::parse(const QStringList& arguments, QStrin
         options.parallel = static_cast<int>(*value);
     }
     if (parser.isSet(protocol)) {
-        const auto named = hoist::protocolFromName(parser.value(protocol));
-        if (!named) {
+        const auto chosen = hoist::protocolFromName(parser.value(protocol));
+        if (!chosen) {
             error = QStringLiteral("--protocol wants native or tus");
             return std::nullopt;
         }
-        options.protocol = *named;
+        options.protocol = *chosen;
     }
     if (parser.isSet(limit)) {
         const auto value = parseCount(parser.value(limit));
