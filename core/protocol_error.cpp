@@ -48,6 +48,10 @@ constexpr CodeKind kCodes[] = {
     {"request_header_fields_too_large", Kind::BadRequest},
     // The request head came too slowly: a slow link, worth another try.
     {"request_timeout", Kind::Timeout},
+    // The tus face's own codes: an expired upload is as gone as an unknown one, and a
+    // protocol version the server does not speak is no retry's to fix.
+    {"gone", Kind::NotFound},
+    {"unsupported_version", Kind::BadRequest},
 };
 
 std::optional<Kind> kindOfCode(const QString& code) {

@@ -45,6 +45,9 @@ constexpr Row kByCode[] = {
     {414, "uri_too_long", Kind::BadRequest, false},
     {415, "unsupported_media_type", Kind::BadRequest, false},
     {431, "request_header_fields_too_large", Kind::BadRequest, false},
+    {410, "gone", Kind::NotFound, false},
+    {412, "unsupported_version", Kind::BadRequest, false},
+    {460, "checksum_mismatch", Kind::ChecksumMismatch, false},
     // docs/protocol.md, "Limits and overload"
     {429, "too_many_sessions", Kind::TooManySessions, true},
     {413, "quota_exceeded", Kind::QuotaExceeded, false},

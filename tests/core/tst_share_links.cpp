@@ -111,7 +111,8 @@ class TestShareLinks final : public QObject {
         QVERIFY(failed.wait());
         QCOMPARE(created.count(), 0);
         QCOMPARE(failed.first().at(0).toString(), QString("/data/done.bin"));
-        QCOMPARE(failed.first().at(1).toString(), QString("HTTP 404: no such file"));
+        QCOMPARE(failed.first().at(1).toString(),
+                 QString("The server refused the request: no such file (status 404)."));
     }
 
     void theAnswerOutlivesTheJob() {
