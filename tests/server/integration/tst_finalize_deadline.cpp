@@ -60,11 +60,14 @@ void TestFinalizeDeadline::slowCallbackAnswersFinalizingInTime() {
     QVERIFY2(held.elapsed() < 10000, qPrintable(QString::number(held.elapsed())));
     QCOMPARE(completion.status, 202);
     QCOMPARE(completion.json()["state"].toString(), QString("finalizing"));
-    QCOMPARE(app.received().size(), 1);
+    // The retry may already be on its way (its first delay is about a second, and a
+    // loaded or sanitized run answers slowly), so the count is checked at the end.
+    QVERIFY(!app.received().isEmpty());
 
     QTRY_COMPARE_WITH_TIMEOUT(client.get("/upload/" + id).json()["state"].toString(),
                               QString("completed"), 20000);
     QCOMPARE(client.get("/upload/" + id).json()["fileId"].toString(), QString("late-but-fine"));
+    QCOMPARE(app.received().size(), 2); // the held attempt, then the retry that won
 }
 
 void TestFinalizeDeadline::retriesForManySessionsKeepTheirSchedule() {
