@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -97,6 +98,8 @@ class GuardedStream final : public httplib::Stream {
     // Waits for bytes until the phase's deadline; false with m_failure set (or at EOF,
     // with m_eof set).
     bool fill();
+    // Makes room for `room` more bytes after m_size, keeping what is there.
+    void reserve(std::size_t room);
     std::optional<Failure> deadlineFailure(Clock::time_point now);
     Clock::time_point readDeadline() const;
     bool windowFailed();
@@ -107,7 +110,10 @@ class GuardedStream final : public httplib::Stream {
     Transport& m_transport;
     const StreamLimits& m_limits;
     const StopSignal& m_stop;
-    std::string m_buffer;
+    // Received bytes [m_position, m_size) not yet handed to httplib.
+    std::unique_ptr<char[]> m_buffer;
+    std::size_t m_capacity = 0;
+    std::size_t m_size = 0;
     std::size_t m_position = 0;
     Phase m_phase = Phase::Head;
     bool m_first = true;
