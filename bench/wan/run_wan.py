@@ -4,6 +4,7 @@ bench/results/. See bench/wan/README.md.
 
     python3 run_wan.py --hoist PATH --hoistd PATH [--rounds N] [--rtt-ms 10,50,150]
                        [--rate-mbit 400] [--size-mib 1024] [--s3-size-mib 256] [--skip-s3]
+    python3 run_wan.py --table bench/results/wan-TIME.jsonl   # the tables of a run cut short
 
 Each measurement gets a fresh server, data folder and emulator; each client is timed
 from launch to exit. Ratios are taken within a round (the machine is shared), then
@@ -134,7 +135,7 @@ class Bench:
         seconds, done = self.case(name, path)
         size = path.stat().st_size
         row = {"round": round_, "rttMs": self.rtt, "rateMbit": self.args.rate_mbit,
-               "case": name, "bytes": size, "seconds": seconds,
+               "case": name, "commit": self.args.commit, "bytes": size, "seconds": seconds,
                "mibPerSecond": size / 1048576 / seconds, "errors": int(done.returncode != 0)}
         if done.returncode:
             row["firstError"] = (done.stderr or done.stdout).strip()[-300:]
@@ -156,7 +157,7 @@ def table(rows, args, started):
     ok = [r for r in rows if not r["errors"]]
     lines = [f"Run of {started}, {args.rounds} rounds, {args.rate_mbit:g} Mbit/s, "
              f"hoist args: `{os.environ.get('HOIST_ARGS', '') or '(none)'}`, "
-             f"commit {args.commit}, load average at the end "
+             f"commit {rows[0].get('commit', args.commit)}, load average at the end "
              f"{' '.join(open('/proc/loadavg').read().split()[:3])}.", "",
              "| round trip | case | MiB/s, median (min–max) | failed |", "| --- | --- | --- | --- |"]
     for rtt in args.rtts:
@@ -186,8 +187,9 @@ def table(rows, args, started):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--hoist", required=True)
-    parser.add_argument("--hoistd", required=True)
+    parser.add_argument("--hoist")
+    parser.add_argument("--hoistd")
+    parser.add_argument("--table", help="print the tables of the measurements in this file")
     parser.add_argument("--wan-proxy", default=os.environ.get(
         "WAN_PROXY", str(ROOT.parent / "shared" / "tools" / "wan_proxy.py")))
     parser.add_argument("--rounds", type=int, default=3)
@@ -200,6 +202,16 @@ def main():
     args.rtts = [int(x) for x in args.rtt_ms.split(",")]
     args.commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                                  capture_output=True, text=True).stdout.strip()
+    if args.table:
+        rows = [json.loads(line) for line in open(args.table)]
+        args.rounds = max(r["round"] for r in rows)
+        args.rtts = sorted({r["rttMs"] for r in rows})
+        args.rate_mbit = rows[0]["rateMbit"]
+        args.commit = ""
+        print(table(rows, args, Path(args.table).stem))
+        return
+    if not args.hoist or not args.hoistd:
+        parser.error("--hoist and --hoistd are required")
     if not Path(args.wan_proxy).is_file():
         sys.exit(f"no link emulator at {args.wan_proxy} (set WAN_PROXY)")
 
