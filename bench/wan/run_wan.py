@@ -16,6 +16,7 @@ import datetime
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -215,6 +216,8 @@ def main():
     if not Path(args.wan_proxy).is_file():
         sys.exit(f"no link emulator at {args.wan_proxy} (set WAN_PROXY)")
 
+    # A stopped run stops its servers, emulators and clients on the way out (finally).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
