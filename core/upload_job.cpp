@@ -336,18 +336,21 @@ QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
 }
 
 QCoro::Task<UploadJob::Step> UploadJob::uploadChunks(RunGuard guard) {
+    ChunkReader reader(m_record.path);
     while (m_record.confirmedBytes < m_record.size) {
         if (!fileUnchanged())
             co_return Step::Stop;
         const qint64 offset = m_record.confirmedBytes;
         const qint64 length = std::min(m_record.chunkSize, m_record.size - offset);
-        auto bytes = co_await readChunk(m_record.path, offset, length);
+        auto bytes = co_await reader.read(offset, length);
         if (!guard.current())
             co_return Step::Stop;
         if (!bytes) {
             failUnreadable(bytes.error());
             co_return Step::Stop;
         }
+        reader.readAhead(offset + length,
+                         std::min(m_record.chunkSize, m_record.size - offset - length));
         const auto sent = co_await m_context.client->sendChunk(m_record.sessionId, offset,
                                                                std::move(*bytes), m_cancel.get());
         if (!guard.current())

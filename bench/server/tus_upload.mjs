@@ -1,7 +1,8 @@
 // Uploads one file to a tus server with tus-js-client in 8 MiB chunks (the size
 // hoistd's sessions use) and prints one JSON line with the timing, like upload_driver.
 // The file is given as a ReadStream with a path, so the client reads each chunk from
-// disk instead of buffering the whole file.
+// disk instead of buffering the whole file. TUS_CHUNK_SIZE=Infinity sends the whole
+// file as one PATCH (tus-js-client's default; bench/wan compares with it).
 //
 //   node tus_upload.mjs ENDPOINT FILE
 import { createReadStream, statSync } from 'node:fs'
@@ -16,7 +17,7 @@ const size = statSync(file).size
 const began = process.hrtime.bigint()
 const upload = new Upload(createReadStream(file), {
   endpoint,
-  chunkSize: 8 * 1024 * 1024,
+  chunkSize: Number(process.env.TUS_CHUNK_SIZE || 8 * 1024 * 1024),
   uploadSize: size,
   metadata: { filename: 'bench.bin' },
   // A failure must show as an error, not be hidden by a retry that slows the figure.
