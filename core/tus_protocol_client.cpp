@@ -14,7 +14,7 @@ using Reply = HttpTransport::Reply;
 struct TusClientState {
     HttpTransport transport;
     qint64 chunkSize;
-    std::optional<TusCapabilities> capabilities; // from the first OPTIONS answer
+    std::optional<TusCapabilities> capabilities; // from the latest OPTIONS answer
 };
 
 namespace {
@@ -153,6 +153,9 @@ QCoro::Task<Result<SessionStatus>> head(State state, QString id) {
 
 QCoro::Task<Result<void>> health(State state) {
     // No token: the health check is the one call a probe makes before it has one.
+    // It asks the server every time: an answer from the cache would tell the
+    // ServerWatch that a server that went away is back.
+    state->capabilities.reset();
     const auto capabilities = co_await fetchCapabilities(std::move(state), false);
     if (!capabilities)
         co_return tl::make_unexpected(capabilities.error());

@@ -3,10 +3,12 @@
 #include "file_identity.h"
 #include "protocol_client_factory.h"
 #include "queue_store.h"
+#include "server_watch.h"
 
 #include <QCoroTimer>
 #include <QDirIterator>
 #include <QFileInfo>
+#include <QSet>
 
 #include <algorithm>
 
@@ -119,6 +121,7 @@ void UploadQueue::append(std::vector<JobRecord> records) {
     }
     emit jobsAdded(first, last);
     scheduleSave();
+    trackServers();
 }
 
 void UploadQueue::rebuildRows() {
@@ -207,6 +210,28 @@ void UploadQueue::removeRows(QList<int> rows) {
     else
         emit jobsReset();
     scheduleSave();
+    trackServers();
+}
+
+void UploadQueue::trackServers() {
+    if (!m_watch)
+        return;
+    QList<ServerWatch::Tracked> servers;
+    QSet<ProtocolClient*> seen;
+    const JobRecord* previous = nullptr;
+    for (const auto& job : m_jobs) {
+        const JobRecord& record = job->record();
+        // Long queues are mostly runs of one server: skip the pool's lookup for those.
+        if (previous && previous->server == record.server && previous->protocol == record.protocol)
+            continue;
+        previous = &record;
+        ProtocolClient* client = m_clients.clientFor(record.server, record.protocol);
+        if (!seen.contains(client)) {
+            seen.insert(client);
+            servers.append({client, record.server});
+        }
+    }
+    m_watch->track(servers);
 }
 
 void UploadQueue::pauseAll() {

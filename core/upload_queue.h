@@ -76,6 +76,8 @@ class UploadQueue final : public QObject {
     void append(std::vector<JobRecord> records);
     void rebuildRows();
     void scheduleSave();
+    // Tells the watch which servers have jobs now.
+    void trackServers();
 
     ProtocolClientFactory& m_clients;
     QueueStore* m_store;

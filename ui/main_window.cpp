@@ -6,9 +6,11 @@
 #include "queue_actions.h"
 #include "queue_model.h"
 #include "queue_view.h"
+#include "server_indicators.h"
 #include "settings_dialog.h"
 #include "throughput_graph.h"
 #include "tray_icon.h"
+#include "upload_engine.h"
 #include "upload_queue.h"
 
 #include <QApplication>
@@ -87,6 +89,8 @@ MainWindow::MainWindow(EngineHost& host, Configuration& configuration, QSettings
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(&m_proxy, signal, m_actions, &QueueActions::updateEnabled);
     connect(&m_proxy, &QAbstractItemModel::modelReset, m_actions, &QueueActions::updateEnabled);
+    // Without a selection the actions count the shown rows, which a new filter changes.
+    connect(&m_proxy, &QAbstractItemModel::layoutChanged, m_actions, &QueueActions::updateEnabled);
     // The engine's model already coalesces job updates to a few per second.
     connect(&m_proxy, &QAbstractItemModel::dataChanged, m_actions, &QueueActions::updateEnabled);
     connect(m_view, &QWidget::customContextMenuRequested, this, &MainWindow::showContextMenu);
@@ -171,6 +175,8 @@ void MainWindow::buildStatusBar() {
     m_bytesLabel = new QLabel(this);
     m_speedLabel = new QLabel(this);
     m_graph = new ThroughputGraph(300, this);
+    m_servers = new ServerIndicators(this);
+    statusBar()->addPermanentWidget(m_servers);
     statusBar()->addPermanentWidget(m_filesLabel);
     statusBar()->addPermanentWidget(m_bytesLabel);
     statusBar()->addPermanentWidget(m_speedLabel);
@@ -181,10 +187,12 @@ void MainWindow::bindEngine() {
     m_proxy.setSourceModel(&m_host.model());
     m_summary.setModel(&m_host.model());
     m_notifier.setQueue(&m_host.queue());
+    m_servers->setWatch(&m_host.engine().serverWatch());
     m_actions->updateEnabled();
 }
 
 void MainWindow::unbindEngine() {
+    m_servers->setWatch(nullptr);
     m_notifier.setQueue(nullptr);
     m_summary.setModel(nullptr);
     m_proxy.setSourceModel(nullptr);

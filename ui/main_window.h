@@ -19,13 +19,14 @@ class EngineHost;
 class FilterSidebar;
 class QueueActions;
 class QueueView;
+class ServerIndicators;
 class ThroughputGraph;
 class TrayIcon;
 
 // The window people keep open: the queue table, its actions in a toolbar, menus
-// and a context menu, totals and a throughput graph in the status bar, and drops
-// of files and folders anywhere on it. It only shows and asks: the engine
-// (through EngineHost) decides what happens to a job.
+// and a context menu, totals, each server's reachability and a throughput graph in
+// the status bar, and drops of files and folders anywhere on it. It only shows and
+// asks: the engine (through EngineHost) decides what happens to a job.
 class MainWindow final : public QMainWindow {
     Q_OBJECT
   public:
@@ -47,6 +48,7 @@ class MainWindow final : public QMainWindow {
     QueueSummary& summary() { return m_summary; }
     TrayIcon& tray() { return *m_tray; }
     ThroughputGraph& graph() { return *m_graph; }
+    ServerIndicators& serverIndicators() { return *m_servers; }
 
   signals:
     // After addPaths() or a drop: how many files were queued, which paths not.
@@ -92,6 +94,7 @@ class MainWindow final : public QMainWindow {
     QLabel* m_filesLabel;
     QLabel* m_bytesLabel;
     QLabel* m_speedLabel;
+    ServerIndicators* m_servers;
     ThroughputGraph* m_graph;
     std::unique_ptr<TrayIcon> m_tray;
     bool m_quitting = false;

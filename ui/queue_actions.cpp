@@ -41,13 +41,13 @@ JobState QueueActions::stateOf(int row) const {
 QueueActions::QueueActions(EngineHost& host, QueueView& view, QObject* parent)
     : QObject(parent), m_host(host), m_view(view),
       m_pause(make(tr("&Pause"), QStringLiteral("media-playback-pause"), QStringLiteral("pause"),
-                   QKeySequence(tr("Ctrl+P")), &QueueActions::pauseSelected)),
+                   QKeySequence(tr("Ctrl+P")), &QueueActions::pauseTargets)),
       m_resume(make(tr("&Resume"), QStringLiteral("media-playback-start"), QStringLiteral("resume"),
-                    QKeySequence(tr("Ctrl+R")), &QueueActions::resumeSelected)),
+                    QKeySequence(tr("Ctrl+R")), &QueueActions::resumeTargets)),
       m_retry(make(tr("Re&try"), QStringLiteral("view-refresh"), QStringLiteral("retry"),
-                   QKeySequence(tr("Ctrl+T")), &QueueActions::retrySelected)),
+                   QKeySequence(tr("Ctrl+T")), &QueueActions::retryTargets)),
       m_remove(make(tr("Re&move"), QStringLiteral("list-remove"), QStringLiteral("remove"),
-                    QKeySequence::Delete, &QueueActions::removeSelected)),
+                    QKeySequence::Delete, &QueueActions::removeTargets)),
       m_pauseAll(make(tr("Pause &All"), QStringLiteral("media-playback-pause"),
                       QStringLiteral("pause"), QKeySequence(tr("Ctrl+Shift+P")),
                       &QueueActions::pauseEverything)),
@@ -64,10 +64,12 @@ QueueActions::QueueActions(EngineHost& host, QueueView& view, QObject* parent)
       m_copyShareLink(make(tr("Copy &Share Link"), QStringLiteral("emblem-shared"), QString(),
                            QKeySequence(tr("Ctrl+Shift+C")),
                            &QueueActions::copyShareLinkOfSelected)) {
-    m_pause->setToolTip(tr("Pause the selected uploads"));
-    m_resume->setToolTip(tr("Resume the selected paused uploads"));
-    m_retry->setToolTip(tr("Try the selected failed uploads again"));
-    m_remove->setToolTip(tr("Remove the selected uploads from the queue"));
+    // The toolbar keeps its short labels (it fits the default width); menus and
+    // tooltips say whether the selection or the shown rows are meant.
+    m_pause->setIconText(tr("Pause"));
+    m_resume->setIconText(tr("Resume"));
+    m_retry->setIconText(tr("Retry"));
+    m_remove->setIconText(tr("Remove"));
     m_clearFinished->setToolTip(tr("Remove every finished upload from the queue"));
     m_copyShareLink->setToolTip(
         tr("Copy a link that lets anyone download the selected file, for a limited time"));
@@ -92,64 +94,109 @@ QAction* QueueActions::make(const QString& text, const QString& themeIcon,
     return action;
 }
 
+QList<int> QueueActions::targetRows() const {
+    const QList<int> selected = m_view.selectedSourceRows();
+    return selected.isEmpty() ? m_view.shownSourceRows() : selected;
+}
+
 void QueueActions::updateEnabled() {
-    bool pause = false, resume = false, retry = false, fileId = false, share = false;
-    const QList<int> rows = m_view.selectedSourceRows();
-    for (const int row : rows) {
+    bool fileId = false, share = false;
+    const QList<int> selected = m_view.selectedSourceRows();
+    for (const int row : selected) {
         share = share || m_host.engine().shareLinks().canShare(row);
-        const JobState state = stateOf(row);
-        pause = pause || canPause(state);
-        resume = resume || canResume(state);
-        retry = retry || canRetry(state);
         fileId = fileId || !value(row, QueueModel::FileIdRole).toString().isEmpty();
     }
-    m_pause->setEnabled(pause);
-    m_resume->setEnabled(resume);
-    m_retry->setEnabled(retry);
-    m_remove->setEnabled(!rows.isEmpty());
-    m_openFolder->setEnabled(!rows.isEmpty());
+    m_openFolder->setEnabled(!selected.isEmpty());
     m_copyFileId->setEnabled(fileId);
     m_copyShareLink->setEnabled(share);
+
+    const bool shown = selected.isEmpty();
+    int pause = 0, resume = 0, retry = 0;
+    const QList<int> rows = shown ? m_view.shownSourceRows() : selected;
+    for (const int row : rows) {
+        const JobState state = stateOf(row);
+        pause += canPause(state) ? 1 : 0;
+        resume += canResume(state) ? 1 : 0;
+        retry += canRetry(state) ? 1 : 0;
+    }
+    const int removable = static_cast<int>(rows.size());
+    m_pause->setEnabled(pause > 0);
+    m_resume->setEnabled(resume > 0);
+    m_retry->setEnabled(retry > 0);
+    m_remove->setEnabled(removable > 0);
+    if (shown) {
+        m_pause->setText(tr("&Pause %1 Shown").arg(pause));
+        m_resume->setText(tr("&Resume %1 Shown").arg(resume));
+        m_retry->setText(tr("Re&try %1 Shown").arg(retry));
+        m_remove->setText(tr("Re&move %1 Shown").arg(removable));
+        m_pause->setToolTip(
+            tr("Nothing is selected: pause the %n upload(s) the list shows", nullptr, pause));
+        m_resume->setToolTip(tr("Nothing is selected: resume the %n paused upload(s) the list "
+                                "shows",
+                                nullptr, resume));
+        m_retry->setToolTip(tr("Nothing is selected: try the %n failed upload(s) the list shows "
+                               "again",
+                               nullptr, retry));
+        m_remove->setToolTip(tr("Nothing is selected: remove the %n upload(s) the list shows "
+                                "from the queue",
+                                nullptr, removable));
+    } else {
+        m_pause->setText(tr("&Pause"));
+        m_resume->setText(tr("&Resume"));
+        m_retry->setText(tr("Re&try"));
+        m_remove->setText(tr("Re&move"));
+        m_pause->setToolTip(tr("Pause the selected uploads"));
+        m_resume->setToolTip(tr("Resume the selected paused uploads"));
+        m_retry->setToolTip(tr("Try the selected failed uploads again"));
+        m_remove->setToolTip(tr("Remove the selected uploads from the queue"));
+    }
     const bool any = m_host.model().rowCount() > 0;
     m_pauseAll->setEnabled(any);
     m_resumeAll->setEnabled(any);
     m_clearFinished->setEnabled(any);
 }
 
-void QueueActions::pauseSelected() {
-    for (const int row : m_view.selectedSourceRows())
+void QueueActions::pauseTargets() {
+    for (const int row : targetRows())
         m_host.queue().pause(row);
 }
 
-void QueueActions::resumeSelected() {
-    for (const int row : m_view.selectedSourceRows())
+void QueueActions::resumeTargets() {
+    for (const int row : targetRows())
         m_host.queue().resume(row);
 }
 
-void QueueActions::retrySelected() {
-    for (const int row : m_view.selectedSourceRows())
+void QueueActions::retryTargets() {
+    for (const int row : targetRows())
         m_host.queue().retry(row);
 }
 
-bool QueueActions::confirmRemoval(const QList<int>& rows) {
+bool QueueActions::confirmRemoval(const QList<int>& rows, bool shown) {
     const auto losing = std::count_if(rows.begin(), rows.end(), [this](int row) {
         return removalLosesWork(stateOf(row),
                                 value(row, QueueModel::ConfirmedBytesRole).toLongLong());
     });
-    if (losing == 0)
+    QStringList text;
+    // Without a selection, Delete reaches rows the user may not have looked at.
+    if (shown)
+        text << tr("Nothing is selected: all %n upload(s) the list shows will be removed from "
+                   "the queue.",
+                   nullptr, static_cast<int>(rows.size()));
+    if (losing > 0)
+        text << tr("%n upload(s) in progress will be stopped, and what reached the server so far "
+                   "will be deleted there.",
+                   nullptr, static_cast<int>(losing));
+    if (text.isEmpty())
         return true;
-    const QString text =
-        tr("%n upload(s) in progress will be stopped, and what reached the server so far will "
-           "be deleted there.",
-           nullptr, static_cast<int>(losing));
-    return QMessageBox::question(&m_view, tr("Remove Uploads"), text,
+    return QMessageBox::question(&m_view, tr("Remove Uploads"), text.join(QLatin1Char(' ')),
                                  QMessageBox::Yes | QMessageBox::Cancel,
                                  QMessageBox::Cancel) == QMessageBox::Yes;
 }
 
-void QueueActions::removeSelected() {
-    const QList<int> rows = m_view.selectedSourceRows();
-    if (rows.isEmpty() || !confirmRemoval(rows))
+void QueueActions::removeTargets() {
+    const bool shown = m_view.selectedSourceRows().isEmpty();
+    const QList<int> rows = targetRows();
+    if (rows.isEmpty() || !confirmRemoval(rows, shown))
         return;
     m_host.queue().removeRows(rows);
 }

@@ -14,7 +14,8 @@ struct ShareLink;
 class QueueView;
 
 // The actions on jobs, for the toolbar, the menus, the context menu and the
-// tray: each one enabled only when the selection has a job it applies to, and
+// tray: each one enabled only when the selection has a job it applies to (Pause,
+// Resume, Retry and Remove: with nothing selected, the rows the list shows), and
 // each one calling the engine's queue, which decides what actually happens.
 class QueueActions final : public QObject {
     Q_OBJECT
@@ -43,10 +44,13 @@ class QueueActions final : public QObject {
   private:
     QAction* make(const QString& text, const QString& themeIcon, const QString& fallbackIcon,
                   const QKeySequence& shortcut, void (QueueActions::*slot)());
-    void pauseSelected();
-    void resumeSelected();
-    void retrySelected();
-    void removeSelected();
+    // The rows Pause, Resume, Retry and Remove act on: the selection, or with nothing
+    // selected every row the filter and the search show.
+    QList<int> targetRows() const;
+    void pauseTargets();
+    void resumeTargets();
+    void retryTargets();
+    void removeTargets();
     void pauseEverything();
     void resumeEverything();
     void removeFinished();
@@ -55,7 +59,7 @@ class QueueActions final : public QObject {
     void copyShareLinkOfSelected();
     void shareLinkCreated(const QString& path, const hoist::ShareLink& link);
     void shareLinkFailed(const QString& path, const QString& reason);
-    bool confirmRemoval(const QList<int>& rows);
+    bool confirmRemoval(const QList<int>& rows, bool shown);
     // A raw value of a row of the engine's model (source rows, not view rows).
     QVariant value(int row, int role) const;
     JobState stateOf(int row) const;

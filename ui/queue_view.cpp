@@ -36,15 +36,27 @@ QueueView::QueueView(QWidget* parent)
     setSortingEnabled(true);
 }
 
-QList<int> QueueView::selectedSourceRows() const {
+QList<int> QueueView::sourceRows(const QModelIndexList& shown) const {
     const auto* proxy = qobject_cast<const QSortFilterProxyModel*>(model());
     QList<int> rows;
-    if (!selectionModel())
-        return rows;
-    for (const QModelIndex& index : selectionModel()->selectedRows())
+    rows.reserve(shown.size());
+    for (const QModelIndex& index : shown)
         rows << (proxy ? proxy->mapToSource(index).row() : index.row());
     std::sort(rows.begin(), rows.end());
     return rows;
+}
+
+QList<int> QueueView::selectedSourceRows() const {
+    return selectionModel() ? sourceRows(selectionModel()->selectedRows()) : QList<int>{};
+}
+
+QList<int> QueueView::shownSourceRows() const {
+    QModelIndexList shown;
+    const int count = model() ? model()->rowCount() : 0;
+    shown.reserve(count);
+    for (int row = 0; row < count; ++row)
+        shown << model()->index(row, 0);
+    return sourceRows(shown);
 }
 
 void QueueView::paintEvent(QPaintEvent* event) {

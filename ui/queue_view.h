@@ -15,11 +15,15 @@ class QueueView final : public QTableView {
 
     // Rows of the source model behind the selection, in ascending order.
     QList<int> selectedSourceRows() const;
+    // Rows of the source model behind every row the view shows (the filter and the
+    // search applied), in ascending order.
+    QList<int> shownSourceRows() const;
 
   protected:
     void paintEvent(QPaintEvent* event) override;
 
   private:
+    QList<int> sourceRows(const QModelIndexList& shown) const;
     void paintEmptyHint();
 
     QIcon m_dropIcon;

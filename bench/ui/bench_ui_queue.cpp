@@ -1,14 +1,17 @@
 // Times the desktop app over a queue of N files (10,000 by default), offscreen:
 // adding them (and the longest stall of the GUI thread meanwhile), sorting by
-// several columns, repainting, scrolling, a whole-table model update, and the
-// status-bar totals. Jobs are paused as soon as they are queued, so what is
-// measured is the window, not uploads.
+// several columns, repainting, scrolling, a whole-table model update, the
+// status-bar totals, the sidebar's filters and search with their counts, removing
+// them all, and Clear Finished over N done rows. Jobs are paused as soon as they are queued, so
+// what is measured is the window, not uploads.
 
 #include "configuration.h"
 #include "engine_host.h"
+#include "filter_sidebar.h"
 #include "main_window.h"
 #include "queue_actions.h"
 #include "queue_model.h"
+#include "queue_store.h"
 #include "queue_summary.h"
 #include "queue_view.h"
 #include "token_store.h"
@@ -21,6 +24,8 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QScrollBar>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -171,6 +176,29 @@ int main(int argc, char** argv) {
            }));
     report("status-bar totals over all rows", milliseconds([&] { window.summary().refresh(); }));
 
+    // What the sidebar does: a state filter and a name search re-filter every row, and
+    // the counts per state are one pass of the totals.
+    auto* filters = window.sidebar().findChild<QListWidget*>(QStringLiteral("filters"));
+    auto* search = window.sidebar().findChild<QLineEdit*>(QStringLiteral("search"));
+    if (!filters || !search)
+        qFatal("the sidebar has no filters or search");
+    const QAbstractItemModel& shown = *window.view().model();
+    const auto filterAndCount = [&](const char* label, int filterRow, const QString& text) {
+        int count = 0;
+        report(label, milliseconds([&] {
+                   filters->setCurrentRow(filterRow);
+                   search->setText(text);
+                   count = shown.rowCount();
+                   window.summary().refresh();
+                   repaint();
+               }));
+        std::printf("%-46s %10d rows\n", "  shown", count);
+    };
+    filterAndCount("filter Paused + count + repaint", 3, QString());
+    filterAndCount("filter Done (none) + count + repaint", 5, QString());
+    filterAndCount("filter All, search \"file-01\" + count", 0, QStringLiteral("file-01"));
+    filterAndCount("filter All, no search + count + repaint", 0, QString());
+
     // Remove over a large selection, then over all the rest (UploadQueue::removeRows,
     // which Clear Finished uses too): the per-row cost of the second, nine times
     // larger, should match the first's when removal is linear (a ratio near 1; a
@@ -195,6 +223,35 @@ int main(int argc, char** argv) {
                     qPrintable(QStringLiteral("remove the other %1 rows").arg(rest)), all);
         std::printf("%-46s %10.2f\n", "  per-row cost ratio (1.0 = linear)",
                     (all / rest) / std::max(removal / removed, 1e-6));
+    }
+
+    // Clear Finished over a restored queue of N done rows (UploadQueue::clearFinished).
+    {
+        QList<hoist::JobRecord> records;
+        for (int i = 0; i < rows; ++i) {
+            hoist::JobRecord record;
+            record.path = QStringLiteral("%1/done-%2.bin").arg(folder).arg(i);
+            record.size = 1;
+            record.server = QUrl(QStringLiteral("http://127.0.0.1:9"));
+            record.state = hoist::JobState::Done;
+            records << record;
+        }
+        const QString doneFolder = root.filePath("queue-done");
+        if (!hoist::QueueStore(doneFolder).save(records))
+            qFatal("cannot save the done queue");
+        hoist::EngineHost doneHost(
+            [doneFolder](const hoist::Settings& settings) {
+                return std::make_unique<hoist::UploadEngine>(settings, doneFolder);
+            },
+            configuration.settings());
+        hoist::MainWindow doneWindow(doneHost, configuration, store);
+        doneWindow.show();
+        QCoreApplication::processEvents();
+        const double clear = milliseconds([&] { doneWindow.actions().clearFinished()->trigger(); });
+        if (doneHost.model().rowCount() != 0)
+            qFatal("clear finished left %d rows", doneHost.model().rowCount());
+        std::printf("%-46s %10.1f ms\n",
+                    qPrintable(QStringLiteral("clear finished: %1 done rows").arg(rows)), clear);
     }
 
     rusage usage{};

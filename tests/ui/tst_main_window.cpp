@@ -16,6 +16,7 @@
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -40,6 +41,23 @@ class TestMainWindow final : public QObject {
         const QString path = m_root + "/" + name;
         QDir().mkpath(path);
         return path;
+    }
+
+    // A saved queue of `count` jobs in `folder`: per ten, four paused, three failed and
+    // three done, named file-00000.bin and on.
+    static bool saveMixedQueue(const QString& folder, int count) {
+        QList<hoist::JobRecord> records;
+        for (int i = 0; i < count; ++i) {
+            hoist::JobRecord record;
+            record.path = QStringLiteral("%1/file-%2.bin").arg(folder).arg(i, 5, 10, QChar('0'));
+            record.size = 100;
+            record.server = kNowhere;
+            record.state = i % 10 < 4   ? hoist::JobState::Paused
+                           : i % 10 < 7 ? hoist::JobState::Failed
+                                        : hoist::JobState::Done;
+            records << record;
+        }
+        return hoist::QueueStore(folder + "/queue").save(records);
     }
 
     static QStringList paths(const QAbstractItemModel& model) {
@@ -186,17 +204,7 @@ class TestMainWindow final : public QObject {
 
     void filtersCountAndSearchATenThousandRowQueue() {
         const QString state = folder("filters");
-        QList<hoist::JobRecord> records;
-        for (int i = 0; i < 10000; ++i) {
-            hoist::JobRecord record;
-            record.path = QStringLiteral("%1/file-%2.bin").arg(state).arg(i, 5, 10, QChar('0'));
-            record.size = 100;
-            record.state = i % 10 < 4   ? hoist::JobState::Paused
-                           : i % 10 < 7 ? hoist::JobState::Failed
-                                        : hoist::JobState::Done;
-            records << record;
-        }
-        QVERIFY(hoist::QueueStore(state + "/queue").save(records));
+        QVERIFY(saveMixedQueue(state, 10000));
         Fixture fixture(state);
         MainWindow window(*fixture.host, fixture.configuration, fixture.settings);
         window.summary().refresh();
@@ -225,6 +233,60 @@ class TestMainWindow final : public QObject {
         window.summary().refresh();
         QCOMPARE(filters->item(5)->text(), QStringLiteral("Done (0)"));
         qInfo("Clear Finished over 3,000 of 10,000 rows: %lld ms", took);
+    }
+
+    // With nothing selected, Pause, Resume, Retry and Remove act on what the filter and
+    // the search show, and say how many rows that is.
+    void bulkActionsActOnTheShownRowsWithoutASelection() {
+        const QString state = folder("bulk");
+        QVERIFY(saveMixedQueue(state, 100));
+        Fixture fixture(state);
+        MainWindow window(*fixture.host, fixture.configuration, fixture.settings);
+        hoist::QueueActions& actions = window.actions();
+        auto* filters = window.sidebar().findChild<QListWidget*>("filters");
+        auto* search = window.sidebar().findChild<QLineEdit*>("search");
+        QVERIFY(filters && search);
+        const QAbstractItemModel& shown = *window.view().model();
+
+        filters->setCurrentRow(3); // Paused
+        QCOMPARE(shown.rowCount(), 40);
+        QCOMPARE(actions.resume()->text(), QStringLiteral("&Resume 40 Shown"));
+        QVERIFY(actions.resume()->toolTip().contains("Nothing is selected"));
+        QCOMPARE(actions.remove()->text(), QStringLiteral("Re&move 40 Shown"));
+        QVERIFY(!actions.pause()->isEnabled());
+        QVERIFY(!actions.retry()->isEnabled());
+        // The toolbar's label stays short.
+        QCOMPARE(actions.resume()->iconText(), QStringLiteral("Resume"));
+
+        search->setText("file-0001"); // file-00010 … file-00013 are paused
+        QCOMPARE(shown.rowCount(), 4);
+        QCOMPARE(actions.remove()->text(), QStringLiteral("Re&move 4 Shown"));
+        {
+            ui_test::MessageBoxAnswerer yes(QMessageBox::Yes);
+            actions.remove()->trigger();
+            QVERIFY(yes.answered());
+            QVERIFY2(yes.text().contains("all 4 upload"), qPrintable(yes.text()));
+        }
+        QCOMPARE(fixture.host->model().rowCount(), 96);
+        QCOMPARE(shown.rowCount(), 0);
+        QVERIFY(!paths(fixture.host->model()).contains(state + "/file-00010.bin"));
+        QVERIFY(paths(fixture.host->model()).contains(state + "/file-00014.bin")); // failed
+
+        search->clear();
+        filters->setCurrentRow(4); // Failed
+        QCOMPARE(actions.retry()->text(), QStringLiteral("Re&try 30 Shown"));
+        window.view().selectRow(0);
+        QCOMPARE(actions.retry()->text(), QStringLiteral("Re&try"));
+        QCOMPARE(actions.remove()->text(), QStringLiteral("Re&move"));
+        window.view().clearSelection();
+        QCOMPARE(actions.retry()->text(), QStringLiteral("Re&try 30 Shown"));
+
+        filters->setCurrentRow(3); // Paused
+        actions.resume()->trigger();
+        // Every shown paused row left Paused; the failed and done rows were not touched.
+        window.summary().refresh();
+        QCOMPARE(filters->item(3)->text(), QStringLiteral("Paused (0)"));
+        QCOMPARE(filters->item(5)->text(), QStringLiteral("Done (30)"));
     }
 };
 

@@ -1,7 +1,8 @@
 // The web app served by hoistd, in headless Chromium (playwright-core with Debian's
 // /usr/bin/chromium), against real hoistd processes: sign in, uploads checked by the
 // server's SHA-256, dedup, pause and resume, a reload and a server restart mid-upload,
-// an unreadable file, the library's download and delete, sign out, and the CSP.
+// an unreadable file, the library's download and delete, share links opened in a fresh
+// browser context, sign out, and the CSP.
 // HOISTD_LOG_LEVEL=info shows hoistd's request log while it runs.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -359,6 +360,9 @@ test('the library lists, downloads byte-identical files and deletes after confir
   ]);
   assert.equal(download.suggestedFilename(), 'c.bin');
   assert.ok(fs.readFileSync(await download.path()).equals(fs.readFileSync(path.join(work, 'c.bin'))));
+  // A navigation the browser streams to disk (through a short-lived share link), not a
+  // Blob the page assembled in memory.
+  assert.match(download.url(), /\/s\/[A-Za-z0-9_-]{43}\?download=1$/);
 
   await page.getByRole('button', { name: 'Delete b.bin' }).click();
   const dialog = page.getByRole('dialog');
@@ -366,6 +370,65 @@ test('the library lists, downloads byte-identical files and deletes after confir
   await dialog.getByRole('button', { name: 'Delete' }).click();
   await table.getByRole('cell', { name: 'b.bin', exact: true }).waitFor({ state: 'detached' });
   assert.deepEqual((await serverFiles()).filter((f) => f.fileName === 'b.bin'), []);
+});
+
+// The library's share panel: the address is shown once, when made; then the link is
+// listed by its dates. A fresh browser context (no token, nothing in sessionStorage)
+// downloads through it until it is revoked or expires.
+test('a share link made in the library works without a token until revoked or expired', async () => {
+  const c = fs.readFileSync(path.join(work, 'c.bin'));
+  await page.getByRole('button', { name: 'Share c.bin' }).click();
+  const panel = page.locator('.share-panel:not([hidden])');
+  const expiry = panel.getByLabel('Link expires in');
+  const created = panel.getByLabel('New share link');
+  await expiry.selectOption('3600');
+  await panel.getByRole('button', { name: 'Create link' }).click();
+  await created.waitFor();
+  const url = await created.inputValue();
+  assert.match(url, /\/s\/[A-Za-z0-9_-]{43}$/);
+  await panel.getByText('cannot be shown again').waitFor();
+  const listed = panel.locator('ul.links li');
+  await listed.first().waitFor();
+  const live = await listed.count();
+  assert.doesNotMatch(await panel.locator('ul.links').innerText(), /\/s\//, 'no address in the list');
+
+  const stranger = await browser.newContext();
+  try {
+    const visitor = await stranger.newPage();
+    await visitor.goto(url);
+    const [download] = await Promise.all([
+      visitor.waitForEvent('download'),
+      visitor.getByRole('link', { name: 'Download' }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'c.bin');
+    assert.ok(fs.readFileSync(await download.path()).equals(c), 'byte-identical without a token');
+
+    // The newest link is listed last (oldest first).
+    await listed.last().getByRole('button', { name: /^Revoke/ }).click();
+    await page.waitForFunction(
+      (count) => document.querySelectorAll('.share-panel:not([hidden]) ul.links li').length === count,
+      live - 1,
+    );
+    assert.equal((await stranger.request.get(url)).status(), 404, 'revoked');
+
+    // The app offers an hour at least: a 5-second choice is added to its list.
+    await expiry.evaluate((select) => select.append(new Option('5 seconds', '5')));
+    await expiry.selectOption('5');
+    const made = Date.now();
+    await panel.getByRole('button', { name: 'Create link' }).click();
+    await page.waitForFunction(
+      (previous) => document.querySelector('.share-panel:not([hidden]) .new-link input').value !== previous,
+      url,
+    );
+    const short = await created.inputValue();
+    const early = await stranger.request.get(short);
+    assert.equal(early.status(), 200);
+    assert.ok((await early.body()).equals(c));
+    await new Promise((resolve) => setTimeout(resolve, made + 6000 - Date.now()));
+    assert.equal((await stranger.request.get(short)).status(), 404, 'expired');
+  } finally {
+    await stranger.close();
+  }
 });
 
 test('sign out forgets the token', async () => {

@@ -10,6 +10,10 @@ export class ApiError extends Error {
   }
 }
 
+// Long enough for the browser to start the download, short enough that the address
+// left in its download history opens nothing.
+const DOWNLOAD_LINK_SECONDS = 60;
+
 // No answer at all: the server is down, restarting, or the network is gone.
 export class NetworkError extends Error {}
 
@@ -55,8 +59,11 @@ export class HoistApi {
     return this.request('POST', '/upload/dedup', { json: { fingerprint, size } });
   }
 
-  init(file, fingerprint) {
-    const json = { fileName: file.name, size: file.size, fingerprint };
+  // Asks for `parallelChunks` chunks in flight (docs/protocol.md "Parallel chunks"): the
+  // answer's `parallelChunks` is the window granted, absent from a server without the
+  // extension.
+  init(file, fingerprint, parallelChunks) {
+    const json = { fileName: file.name, size: file.size, fingerprint, parallelChunks };
     if (file.type) json.mimeType = file.type;
     return this.request('POST', '/upload/init', { json });
   }
@@ -89,19 +96,16 @@ export class HoistApi {
     return this.request('DELETE', `/files/${fileId}`);
   }
 
-  // The file's bytes as a Blob: a download needs the bearer token, which a plain link
-  // cannot carry.
-  async download(fileId) {
-    let response;
-    try {
-      response = await fetch(`/files/${fileId}/content`, {
-        headers: { Authorization: `Bearer ${this.token}` },
-        cache: 'no-store',
-      });
-    } catch {
-      throw new NetworkError('the server cannot be reached');
-    }
-    if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
-    return response.blob();
+  // Where the browser downloads a file from. A download is a plain navigation, so the
+  // browser streams it to disk instead of the page holding the whole file in memory.
+  // A navigation cannot carry the bearer token, so it goes to a share link minted for
+  // it that expires a minute later (docs/protocol.md "The web app"); the path is on the
+  // page's own origin, which serves the API, whatever --public-url says.
+  async downloadUrl(fileId) {
+    const { body } = await this.request('POST', `/files/${fileId}/links`, {
+      json: { expiresIn: DOWNLOAD_LINK_SECONDS },
+    });
+    const token = new URL(body.url).pathname.split('/').pop();
+    return `/s/${token}?download=1`;
   }
 }

@@ -98,14 +98,12 @@ export class LibraryView {
   }
 
   async #download(file) {
-    this.status.textContent = `Downloading ${file.fileName}…`;
     try {
-      const url = URL.createObjectURL(await this.api.download(file.fileId));
-      const link = h('a', { href: url, download: file.fileName, hidden: true });
+      const href = await this.api.downloadUrl(file.fileId);
+      const link = h('a', { href, download: file.fileName, hidden: true });
       document.body.append(link);
       link.click();
       link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60000);
       this.status.textContent = '';
     } catch (error) {
       this.status.textContent = `Cannot download ${file.fileName}: ${error.message}`;

@@ -1,5 +1,8 @@
 // Share links of one file (docs/protocol.md "Share links"): create with an expiry,
 // copy, revoke. Kept apart from the library so the feature stands on its own.
+// The server keeps only a hash of a link's token, so a link's address exists only in
+// the answer that created it: the panel shows it (with Copy) right then, and lists the
+// live links afterwards by when they were made and when they expire.
 import { announce, h } from './dom.js';
 import { formatDate } from './format.js';
 
@@ -23,7 +26,8 @@ async function copy(url, input) {
 export function shareControls(api, file) {
   const base = `/files/${file.fileId}/links`;
   const message = h('p', { class: 'message', role: 'status' });
-  const list = h('ul', { class: 'links', 'aria-label': `Share links of ${file.fileName}` });
+  const created = h('div', { class: 'new-link', hidden: true });
+  const list = h('ul', { class: 'links', 'aria-label': `Live share links of ${file.fileName}` });
   const expiry = h(
     'select',
     { 'aria-label': 'Link expires in' },
@@ -33,42 +37,76 @@ export function shareControls(api, file) {
 
   const render = (links) => {
     list.replaceChildren(
-      ...links.map((link) => {
-        const input = h('input', { type: 'text', readonly: true, value: link.url, 'aria-label': 'Share link' });
-        return h(
+      ...links.map((link) =>
+        h(
           'li',
-          {},
-          input,
-          h('span', { class: 'expires' }, `expires ${formatDate(link.expiresAt)}`),
-          h('button', { type: 'button', onClick: () => copy(link.url, input) }, 'Copy link'),
-          h('button', { type: 'button', onClick: () => revoke(link) }, 'Revoke'),
-        );
-      }),
+          { 'data-link-id': link.linkId },
+          h(
+            'span',
+            { class: 'expires' },
+            `Link made ${formatDate(link.createdAt)}, works until ${formatDate(link.expiresAt)}`,
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              'aria-label': `Revoke the link made ${formatDate(link.createdAt)}`,
+              onClick: () => revoke(link),
+            },
+            'Revoke',
+          ),
+        ),
+      ),
     );
-    message.textContent = links.length ? '' : 'No share links yet.';
+    message.textContent = links.length
+      ? 'Live links (their addresses are shown only once, when made):'
+      : 'No live share links.';
   };
   const failed = (error) => {
     message.textContent = `Share links are unavailable: ${error.message}`;
   };
   const load = () =>
     api.request('GET', base).then(({ body }) => render(body.links ?? []), failed);
+  const showCreated = (link) => {
+    const input = h('input', { type: 'text', readonly: true, value: link.url, 'aria-label': 'New share link' });
+    created.replaceChildren(
+      h(
+        'p',
+        {},
+        `New link, works until ${formatDate(link.expiresAt)}. Copy it now: `,
+        'the server keeps no copy of the address, so it cannot be shown again.',
+      ),
+      h(
+        'div',
+        { class: 'create' },
+        input,
+        h('button', { type: 'button', onClick: () => copy(link.url, input) }, 'Copy link'),
+      ),
+    );
+    created.hidden = false;
+    return input;
+  };
   const create = async () => {
     try {
       const { body } = await api.request('POST', base, { json: { expiresIn: Number(expiry.value) } });
+      const input = showCreated(body);
       await load();
-      const input = [...list.querySelectorAll('input')].find((i) => i.value === body.url);
-      if (input) await copy(body.url, input);
+      await copy(body.url, input);
     } catch (error) {
       failed(error);
     }
   };
   const revoke = (link) =>
-    api.request('DELETE', `${base}/${link.linkId}`).then(load, failed);
+    api.request('DELETE', `${base}/${link.linkId}`).then(() => {
+      announce('Share link revoked');
+      return load();
+    }, failed);
 
   const panel = h(
     'div',
     { class: 'share-panel', hidden: true },
     h('div', { class: 'create' }, expiry, h('button', { type: 'button', onClick: create }, 'Create link')),
+    created,
     message,
     list,
   );

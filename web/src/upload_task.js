@@ -10,6 +10,9 @@ import { isUnreadable, UnreadableFileError } from './upload_errors.js';
 // Waits before attempt n (1 s, 3 s, …); after the last one the file fails.
 const RETRY_DELAYS_S = [1, 3, 5, 10, 15, 30, 30, 30];
 const POLL_MS = 1000;
+// Chunks asked to be in flight at once: enough to fill a long link's round trips,
+// few enough that the page holds at most this many chunks (8 MiB each) in memory.
+const PARALLEL_CHUNKS = 4;
 
 // Thrown inside a run that was paused or cancelled: it ends quietly.
 class Stopped extends Error {}
@@ -162,14 +165,21 @@ export class UploadTask {
         this.#forgetSession();
         return this.#set('exists');
       }
-      session = (await this.#withRetries(run, () => this.api.init(this.file, this.fingerprint)))
-        .body;
+      session = (
+        await this.#withRetries(run, () =>
+          this.api.init(this.file, this.fingerprint, PARALLEL_CHUNKS),
+        )
+      ).body;
       this.sessionId = session.sessionId;
     }
     if (session.state === 'completed') return this.#done();
     this.#set('uploading');
     this.#confirm(session.uploadedBytes);
-    if (session.state !== 'finalizing') await this.#sendChunks(run, session.chunkSize);
+    if (session.state !== 'finalizing') {
+      const width = session.parallelChunks ?? 1;
+      if (width > 1) await this.#sendWindow(run, session, width);
+      else await this.#sendChunks(run, session.chunkSize);
+    }
     await this.#complete(run);
   }
 
@@ -201,12 +211,7 @@ export class UploadTask {
         continue;
       }
       const offset = this.confirmed;
-      let bytes;
-      try {
-        bytes = await this.file.slice(offset, Math.min(offset + chunkSize, size)).arrayBuffer();
-      } catch {
-        throw new UnreadableFileError();
-      }
+      const bytes = await this.#readChunk(offset, chunkSize);
       this.#check(run);
       try {
         const { body } = await this.api.putChunk(
@@ -230,6 +235,78 @@ export class UploadTask {
         } else {
           throw error;
         }
+      }
+    }
+  }
+
+  async #readChunk(offset, chunkSize) {
+    try {
+      return await this.file.slice(offset, Math.min(offset + chunkSize, this.file.size)).arrayBuffer();
+    } catch {
+      throw new UnreadableFileError();
+    }
+  }
+
+  // Up to `width` chunk PUTs in flight (docs/protocol.md "Parallel chunks"): each one
+  // within `width` chunks of the contiguous prefix, never one the server has stored.
+  // Progress stays the prefix the server confirmed; a 409 carries the server's truth.
+  async #sendWindow(run, session, width) {
+    const size = this.file.size;
+    const chunkSize = session.chunkSize;
+    const stored = new Set(session.storedChunks ?? []);
+    const inFlight = new Map(); // chunk index → promise of its outcome
+    let pending = null; // a retryable error: settle what is in flight, back off, re-ask
+    const learn = (body) => {
+      if (body.uploadedBytes > this.confirmed) this.#confirm(body.uploadedBytes);
+      // Answers may arrive out of order; a stored chunk never goes away.
+      for (const index of body.storedChunks ?? []) stored.add(index);
+    };
+    const put = async (index) => {
+      const offset = index * chunkSize;
+      try {
+        const bytes = await this.#readChunk(offset, chunkSize);
+        if (this.run !== run) return { index, error: new Stopped() };
+        const answer = await this.api.putChunk(this.sessionId, offset, bytes, run.controller.signal);
+        return { index, body: answer.body };
+      } catch (error) {
+        return { index, error };
+      }
+    };
+    while (this.confirmed < size || inFlight.size > 0) {
+      if (!pending) {
+        const first = Math.floor(this.confirmed / chunkSize);
+        for (let index = first; index < first + width && index * chunkSize < size; index += 1) {
+          if (inFlight.size >= width) break;
+          if (!stored.has(index) && !inFlight.has(index)) inFlight.set(index, put(index));
+        }
+      }
+      if (inFlight.size === 0) {
+        // After a retryable failure, or when what we know of the server leaves nothing
+        // to send: ask the server where the session stands.
+        if (pending) await this.#backOff(run, pending);
+        pending = null;
+        const { body } = await this.#withRetries(run, (signal) =>
+          this.api.session(this.sessionId, signal),
+        );
+        if (body.state !== 'uploading') return;
+        learn(body);
+        continue;
+      }
+      const outcome = await Promise.race(inFlight.values());
+      inFlight.delete(outcome.index);
+      this.#check(run);
+      const { error } = outcome;
+      if (!error) {
+        this.attempt = 0;
+        learn(outcome.body);
+      } else if (error instanceof ApiError && error.code === 'offset_mismatch') {
+        learn(error.body);
+      } else if (error instanceof ApiError && error.code === 'completed') {
+        return;
+      } else if (retryable(error)) {
+        pending = error;
+      } else {
+        throw error;
       }
     }
   }
