@@ -106,7 +106,7 @@ def render(path, machine=None):
     out += ["", "| ratio (within each round) | median (min–max) | target | met |",
             "|---|---|---|---|"]
     for top, bottom, label, target in RATIOS:
-        rounds = sorted(set(speed[top]) & set(speed[bottom]))
+        rounds = sorted(set(speed.get(top, {})) & set(speed.get(bottom, {})))
         values = [speed[top][r] / speed[bottom][r] for r in rounds]
         if not values:
             continue

@@ -42,7 +42,7 @@ struct InitRequest {
     std::string fingerprint;
     // tus concatenation (Session::partial, Session::concatenatedFrom).
     bool partial = false;
-    std::string concatenatedFrom;
+    std::string concatenatedFrom = {};
 };
 
 // Bytes for a session at `offset`, as the protocol face parsed them: no header names
