@@ -179,6 +179,7 @@ void TestTusProtocol::creationRefusesWhatItCannotTake() {
              413);
     // Not advertised, so refused rather than half done.
     QCOMPARE(request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Defer-Length: 1"}).status, 400);
+    // A partial upload needs its length; Upload-Concat is 'partial' or 'final;URLs'.
     QCOMPARE(request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Concat: partial"}).status, 400);
     QCOMPARE(request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Length: 5", "Upload-Concat: x"})
                  .status,
