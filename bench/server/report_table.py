@@ -18,6 +18,8 @@ CASES = [
     ("durable-sink", "the same sink with fdatasync per chunk"),
     ("hoistd", "hoistd disk, 1 GiB, 8 MiB chunks"),
     ("tus", "@tus/server + file store, tus-js-client, 1 GiB, 8 MiB chunks"),
+    ("tus-hoistd", "tus-js-client → hoistd /tus/ (disk), 1 GiB, 8 MiB chunks"),
+    ("tus-hoistd-parallel3", "tus-js-client → hoistd /tus/, parallelUploads 3 (concatenation)"),
     ("hoistd-parallel", "hoistd disk, 200 concurrent uploads of 16 MiB (aggregate)"),
     ("hoistd-256", "hoistd disk, 256 MiB"),
     ("hoistd-s3", "hoistd S3 (moto_server), 256 MiB"),
@@ -28,6 +30,8 @@ CASES = [
 RATIOS = [
     ("hoistd", "sink", "hoistd / raw sink", 0.60),
     ("hoistd", "tus", "hoistd / @tus/server", 1.50),
+    ("tus-hoistd", "tus", "tus-js-client: hoistd /tus/ / @tus/server", None),
+    ("tus-hoistd-parallel3", "tus-hoistd", "hoistd /tus/: parallelUploads 3 / one upload", None),
     ("durable-sink", "sink", "durable sink / raw sink (what fdatasync per chunk costs)", None),
     ("hoistd", "durable-sink", "hoistd / durable sink", None),
     ("hoistd-parallel", "hoistd", "200 parallel aggregate / single upload", 0.80),
@@ -68,12 +72,15 @@ def render(path, machine=None):
     rss = defaultdict(list)
     cpu = defaultdict(list)
     errors = defaultdict(list)
+    final = defaultdict(list)     # case -> seconds of the final POST (concatenation)
     for row in rows:
         case = row["case"]
         if row.get("errors"):
             errors[case].append((row["round"], row["errors"], row.get("firstError")))
         elif "mibPerSecond" in row:
             speed[case][row["round"]] = row["mibPerSecond"]
+            if "finalSeconds" in row:
+                final[case].append(row["finalSeconds"])
             if "cpuSeconds" in row:
                 cpu[case].append(row["cpuSeconds"] * 1024 ** 3 / row["bytes"])
         if "peakRssMiB" in row:
@@ -99,7 +106,7 @@ def render(path, machine=None):
     out += ["", "| ratio (within each round) | median (min–max) | target | met |",
             "|---|---|---|---|"]
     for top, bottom, label, target in RATIOS:
-        rounds = sorted(set(speed[top]) & set(speed[bottom]))
+        rounds = sorted(set(speed.get(top, {})) & set(speed.get(bottom, {})))
         values = [speed[top][r] / speed[bottom][r] for r in rounds]
         if not values:
             continue
@@ -111,6 +118,9 @@ def render(path, machine=None):
             peak = max(rss[case])
             out.append(f"| {case} peak RSS, worst round | {peak:.0f} MiB | < {limit} MiB "
                        f"| {'yes' if peak < limit else '**no**'} |")
+    for case, seconds in final.items():
+        out.append(f"| {case}: the final POST (concatenation, hash, finalization) | "
+                   f"{spread(seconds, '{:.1f}')} s | – | – |")
     if "hoistd-parallel" in speed or "hoistd-parallel" in errors:
         failed = sum(count for _, count, _ in errors["hoistd-parallel"])
         out.append(f"| 200 parallel uploads without error | {failed} failed in all rounds | 0 | "

@@ -1,7 +1,7 @@
 """Runs the server benchmark: every case, side by side, in rounds; writes the raw
 measurements (JSON lines) and the table (Markdown) into bench/results/.
 
-    python3 run_bench.py --hoistd PATH --tools DIR [--rounds N] [--skip-s3]
+    python3 run_bench.py --hoistd PATH --tools DIR [--rounds N] [--skip-s3] [--only CASES]
 
 The machine is shared and noisy, so each round measures every case once, one after
 the other, in a rotating order, and ratios are taken within a round. Each
@@ -99,6 +99,16 @@ class Bench:
                                                   s.url + "/files", str(path)]),
                             data)
 
+    def tus_hoistd(self, path, parallel=1):
+        """tus-js-client against hoistd's own tus face (/tus/), on disk."""
+        data = self.fresh_dir("hoistd-tus-data")
+        case = "tus-hoistd" if parallel == 1 else f"tus-hoistd-parallel{parallel}"
+        env = dict(os.environ, TUS_TOKEN=TOKEN, TUS_PARALLEL=str(parallel))
+        self.measure_server(case, self.hoistd_argv(data),
+                            lambda s: run_client(["node", str(HERE / "tus_upload.mjs"),
+                                                  s.url + "/tus/", str(path)], env=env),
+                            data)
+
     def s3_pair(self, path):
         """hoistd --storage s3 and boto3 against one fresh moto_server."""
         moto = MotoServer(self.work / "moto.log")
@@ -150,6 +160,8 @@ def main():
     parser.add_argument("--tools", required=True, help="folder of upload_driver and raw_sink")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-s3", action="store_true")
+    parser.add_argument("--only", help="comma-separated 1 GiB cases to run (e.g. tus,tus-hoistd); "
+                                       "skips the others and the 16 MiB and S3 cases")
     args = parser.parse_args()
 
     work = BENCH / "work" / "server"
@@ -169,15 +181,22 @@ def main():
     with open(results_path, "w") as results:
         results.write(json.dumps({"machine": machine}) + "\n")
         bench = Bench(args, work, results)
-        single = [lambda: bench.raw_sink(big),
-                  lambda: bench.hoistd_disk("hoistd", big),
-                  lambda: bench.tus(big),
-                  lambda: bench.raw_sink(big, "--fsync")]
+        single = {"sink": lambda: bench.raw_sink(big),
+                  "hoistd": lambda: bench.hoistd_disk("hoistd", big),
+                  "tus": lambda: bench.tus(big),
+                  "tus-hoistd": lambda: bench.tus_hoistd(big),
+                  "tus-hoistd-parallel3": lambda: bench.tus_hoistd(big, 3),
+                  "durable-sink": lambda: bench.raw_sink(big, "--fsync")}
+        if args.only:
+            single = {name: single[name] for name in args.only.split(",")}
+        single = list(single.values())
         for bench.round in range(1, args.rounds + 1):
             print(f"round {bench.round} of {args.rounds}", flush=True)
             shift = (bench.round - 1) % len(single)
             for case in single[shift:] + single[:shift]:
                 case()
+            if args.only:
+                continue
             bench.hoistd_disk("hoistd-parallel", small, "--parallel", "200")
             if not args.skip_s3:
                 bench.hoistd_disk("hoistd-256", s3_file)

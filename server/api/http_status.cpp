@@ -53,6 +53,8 @@ int httpStatus(ErrorCode code) {
         return 412;
     case ErrorCode::Gone:
         return 410;
+    case ErrorCode::FinalUpload:
+        return 403; // tus 1.0.0, concatenation
     case ErrorCode::TusChecksumMismatch:
         return 460; // tus 1.0.0, checksum extension
     case ErrorCode::Internal:

@@ -269,7 +269,8 @@ int serve(hoist::Config config) {
     registerFileRoutes(server, catalog, **backend, auth, metrics, logger);
     registerStagedRoute(server, sessions, **backend, links);
     registerWebRoutes(server, webAssets());
-    TusHandlers tus(uploads, auth, metrics,
+    UploadConcatenator concatenator(uploads, sessions, **backend, locks, logger);
+    TusHandlers tus(uploads, concatenator, auth, metrics,
                     TusOptions{config.maxSize, config.publicUrl, server.tls(), config.corsOrigins});
     tus.registerRoutes(server);
     ShareLinkPolicy sharePolicy{config.shareLinkTtlSeconds, config.shareLinkMaxTtlSeconds, {}};

@@ -162,6 +162,17 @@ CREATE TABLE share_links (
 CREATE INDEX share_links_by_file ON share_links(user_id, file_id, expires_at);
 CREATE INDEX share_links_by_expiry ON share_links(expires_at);
 )"},
+    // tus concatenation (docs/protocol.md, "tus 1.0.0 in hoistd"): partial uploads, and
+    // the partials a final upload was made of.
+    {4,
+     R"(
+ALTER TABLE sessions ADD COLUMN is_partial INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN concatenated_from TEXT NOT NULL DEFAULT '';
+)",
+     R"(
+ALTER TABLE sessions ADD COLUMN is_partial INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN concatenated_from TEXT NOT NULL DEFAULT '';
+)"},
 };
 
 // Any constant: the key of the advisory lock nodes take turns on while migrating.

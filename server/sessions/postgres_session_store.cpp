@@ -27,8 +27,9 @@ StoreResult<void> PostgresSessionStore::create(const Session& s) {
         "INSERT INTO sessions (id, user_id, file_name, mime_type, claimed_fingerprint, size, "
         "chunk_size, uploaded_bytes, state, created_at, expires_at, staging_key, upload_id, "
         "hash_state, head, fingerprint, detected_mime_type, file_id, failure_reason, "
-        "finalize_attempts, next_finalize_at, tail_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-        "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
+        "finalize_attempts, next_finalize_at, tail_key, is_partial, concatenated_from) VALUES ($1, "
+        "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
+        "$21, $22, $23, $24)",
         {P::text(s.id),
          P::text(s.userId),
          P::text(s.fileName),
@@ -50,7 +51,9 @@ StoreResult<void> PostgresSessionStore::create(const Session& s) {
          P::text(s.failureReason),
          P::integer(s.finalizeAttempts),
          P::integer(s.nextFinalizeAt),
-         P::text(s.tailKey)}));
+         P::text(s.tailKey),
+         P::integer(s.partial ? 1 : 0),
+         P::text(s.concatenatedFrom)}));
 }
 
 StoreResult<std::optional<Session>> PostgresSessionStore::find(const std::string& id) {

@@ -45,6 +45,13 @@ struct Session {
     // chunk (ChunkWriter::keep; tus commits whatever arrived). Empty when there are none
     // or when the backend keeps them in place (disk); S3 keeps them in an object.
     std::string tailKey;
+    // tus concatenation (docs/protocol.md, "tus 1.0.0 in hoistd"): a partial upload is
+    // never finalized on its own; once full, its bytes are assembled into one object
+    // (state completed, no file) that waits for the final upload that consumes it.
+    bool partial = false;
+    // A final upload: the ids of the partial uploads it concatenates, in order,
+    // separated by spaces (tus answers them back in Upload-Concat).
+    std::string concatenatedFrom;
     // Serialized streaming SHA-256 over bytes [0, uploadedBytes): a restart resumes
     // hashing without reading staged bytes back.
     std::string hashState;

@@ -25,8 +25,8 @@ StoreResult<void> SqliteSessionStore::create(const Session& s) {
                        "claimed_fingerprint, size, chunk_size, uploaded_bytes, state, created_at, "
                        "expires_at, staging_key, upload_id, hash_state, head, fingerprint, "
                        "detected_mime_type, file_id, failure_reason, finalize_attempts, "
-                       "next_finalize_at, tail_key) VALUES "
-                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                       "next_finalize_at, tail_key, is_partial, concatenated_from) VALUES "
+                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     st.bind(1, s.id).bind(2, s.userId).bind(3, s.fileName).bind(4, s.mimeType);
     st.bind(5, s.claimedFingerprint).bind(6, s.size).bind(7, s.chunkSize);
     st.bind(8, s.uploadedBytes).bind(9, std::string(toString(s.state)));
@@ -35,6 +35,7 @@ StoreResult<void> SqliteSessionStore::create(const Session& s) {
     st.bind(16, s.fingerprint).bind(17, s.detectedMimeType).bind(18, s.fileId);
     st.bind(19, s.failureReason).bind(20, std::int64_t{s.finalizeAttempts});
     st.bind(21, s.nextFinalizeAt).bind(22, s.tailKey);
+    st.bind(23, std::int64_t{s.partial ? 1 : 0}).bind(24, s.concatenatedFrom);
     if (st.step() != SQLITE_DONE)
         return fail(m_db, "cannot create session");
     return {};

@@ -64,6 +64,8 @@ const char* wireCode(ErrorCode code) {
         return "checksum_mismatch";
     case ErrorCode::Gone:
         return "gone";
+    case ErrorCode::FinalUpload:
+        return "final_upload";
     case ErrorCode::Internal:
         return "internal";
     }

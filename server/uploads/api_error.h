@@ -39,6 +39,7 @@ enum class ErrorCode {
     UnsupportedVersion,          // tus: a missing or unsupported Tus-Resumable
     TusChecksumMismatch,         // tus: Upload-Checksum differs from the bytes; nothing stored
     Gone,                        // tus: the upload expired (ApiError::expired)
+    FinalUpload,                 // tus: a PATCH to a final (concatenated) upload
     Internal,
 };
 

@@ -124,6 +124,8 @@ ApiResult<Session> UploadService::init(const std::string& userId, const InitRequ
     session.fileName = request.fileName;
     session.mimeType = request.mimeType;
     session.claimedFingerprint = request.fingerprint;
+    session.partial = request.partial;
+    session.concatenatedFrom = request.concatenatedFrom;
     session.size = request.size;
     session.chunkSize = chunkSizeFor(request.size);
     session.createdAt = nowSeconds();
@@ -435,12 +437,15 @@ ApiResult<void> UploadService::abort(const std::string& userId, const std::strin
     if (!locked)
         return tl::unexpected(locked.error());
     const Session& session = locked->second;
-    if (session.state == SessionState::Completed)
+    const bool assembledPartial = session.partial && session.state == SessionState::Completed;
+    if (session.state == SessionState::Completed && !assembledPartial)
         return tl::unexpected(
             makeError(ErrorCode::Completed, "this upload is complete; delete its file instead"));
     if (session.state == SessionState::Finalizing)
         return tl::unexpected(makeError(ErrorCode::Finalizing, "this upload is being finalized"));
-    if (auto ok = m_backend.abort(session); !ok)
+    if (auto ok = assembledPartial ? m_backend.removeObject(session.staging.key)
+                                   : m_backend.abort(session);
+        !ok)
         return tl::unexpected(storageError(ok.error()));
     if (auto ok = m_store.remove(sessionId); !ok)
         return tl::unexpected(storeError(ok.error()));
@@ -490,7 +495,8 @@ ApiResult<Session> UploadService::complete(const std::string& userId, const std:
     session.fingerprint = computed;
     session.detectedMimeType = sniffMimeType(session.head);
     const auto& allowed = m_policy.allowTypes;
-    if (!allowed.empty() &&
+    // A partial upload's first bytes are not the file's: its final upload is checked.
+    if (!session.partial && !allowed.empty() &&
         std::find(allowed.begin(), allowed.end(), session.detectedMimeType) == allowed.end())
         return fail(std::move(session), makeError(ErrorCode::TypeNotAllowed,
                                                   "files of type " + session.detectedMimeType +
@@ -510,10 +516,12 @@ ApiResult<Session> UploadService::complete(const std::string& userId, const std:
     }
     session.staging.key = object->key;
     session.staging.uploadId.clear();
-    session.state = SessionState::Finalizing;
+    session.state = session.partial ? SessionState::Completed : SessionState::Finalizing;
     session.expiresAt = nowSeconds() + m_policy.sessionTtlSeconds;
     if (auto ok = m_store.update(session); !ok)
         return tl::unexpected(storeError(ok.error()));
+    if (session.partial)
+        return session;
     auto finalized = m_finalization.attempt(std::move(session));
     if (!finalized)
         return tl::unexpected(storeError(finalized.error()));
@@ -542,7 +550,8 @@ std::size_t UploadService::sweep() {
             StorageResult<void> removed;
             if (session.state == SessionState::Uploading || session.state == SessionState::Failed)
                 removed = m_backend.abort(session);
-            else if (session.state == SessionState::Finalizing)
+            else if (session.state == SessionState::Finalizing ||
+                     (session.partial && session.state == SessionState::Completed))
                 removed = m_backend.removeObject(session.staging.key);
             if (!removed) {
                 m_logger.warn("sweep: session " + session.id + ": " + removed.error().message);

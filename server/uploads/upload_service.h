@@ -40,6 +40,9 @@ struct InitRequest {
     std::int64_t size = 0;
     std::string mimeType;
     std::string fingerprint;
+    // tus concatenation (Session::partial, Session::concatenatedFrom).
+    bool partial = false;
+    std::string concatenatedFrom = {};
 };
 
 // Bytes for a session at `offset`, as the protocol face parsed them: no header names
@@ -100,7 +103,8 @@ class UploadService final {
     ApiResult<Append> openAppend(const std::string& userId, const std::string& sessionId);
     ApiResult<Session> status(const std::string& userId, const std::string& sessionId);
     ApiResult<void> abort(const std::string& userId, const std::string& sessionId);
-    // The session as it stands after the attempt: completed, or still finalizing.
+    // The session as it stands after the attempt: completed, or still finalizing. A
+    // partial upload is only assembled (completed, no file): a final upload consumes it.
     ApiResult<Session> complete(const std::string& userId, const std::string& sessionId,
                                 const std::optional<std::string>& fingerprint);
 

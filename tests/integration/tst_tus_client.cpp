@@ -3,8 +3,9 @@
 // `hoist upload --protocol tus` killed mid-file is finished by `hoist resume` from the
 // upload URL kept in the queue file. The stored file is byte-identical each time.
 //
-// A server is a TusPeer; a new one (hoistd's own tus face) is a class and one row.
+// A server is a TusPeer: @tus/server (Node.js) and hoistd's own tus face.
 
+#include "hoistd_process.h"
 #include "tcp_proxy.h"
 #include "test_support.h"
 
@@ -38,6 +39,8 @@ class TusPeer {
     virtual QUrl url() const = 0;
     // The bytes the server stored for the upload at `upload`.
     virtual std::optional<QByteArray> stored(const QUrl& upload) const = 0;
+    // The bearer token the server wants; empty for an open server.
+    virtual QString token() const { return {}; }
 };
 
 // @tus/server 2.4.5 with @tus/file-store 2.1.1 (tests/integration/tus-peer, installed
@@ -86,7 +89,37 @@ class NodeTusPeer final : public TusPeer {
     QUrl m_url;
 };
 
+// hoistd's tus face (/tus/) on disk: a finished upload is the library's file, kept under
+// the data folder's objects/ by its session id, the last segment of its URL.
+class HoistdTusPeer final : public TusPeer {
+  public:
+    bool start(const QString& directory, QString& error) override {
+        m_hoistd = std::make_unique<HoistdProcess>(directory);
+        if (!m_hoistd->start()) {
+            error = "hoistd did not start";
+            return false;
+        }
+        return true;
+    }
+    QUrl url() const override { return m_hoistd->url().resolved(QUrl("/tus/")); }
+    std::optional<QByteArray> stored(const QUrl& upload) const override {
+        QFile file(m_hoistd->dataDir() + "/objects/" + upload.fileName());
+        if (!file.open(QIODevice::ReadOnly))
+            return std::nullopt;
+        return file.readAll();
+    }
+    QString token() const override { return QStringLiteral("tokA"); }
+
+  private:
+    std::unique_ptr<HoistdProcess> m_hoistd;
+};
+
 using PeerFactory = std::function<std::unique_ptr<TusPeer>()>;
+
+// The data row as a file name ("@tus/server" holds a slash).
+QString rowName() {
+    return QString(QTest::currentDataTag()).replace('/', '-');
+}
 
 // The same server's creation URL, reached through `proxy`.
 QUrl through(const TcpProxy& proxy, const QUrl& url) {
@@ -113,6 +146,7 @@ class TestTusClient final : public QObject {
     static void servers() {
         QTest::addColumn<PeerFactory>("peer");
         QTest::newRow("@tus/server") << PeerFactory([] { return std::make_unique<NodeTusPeer>(); });
+        QTest::newRow("hoistd") << PeerFactory([] { return std::make_unique<HoistdTusPeer>(); });
     }
     std::unique_ptr<TusPeer> startPeer(const QString& name);
 
@@ -138,10 +172,12 @@ void TestTusClient::cutMidPatchResumesFromHead() {
     // 8 MiB PATCHes: the connection dies 11 MiB into the traffic, inside the second.
     proxy.injectFault(TcpProxy::Fault::Cut, 11 * kMiB);
     const QUrl url = through(proxy, server->url());
-    const QString file = m_dir.filePath("cut.bin");
+    const QString file = m_dir.filePath("cut-" + rowName() + ".bin");
     const QByteArray bytes = test_support::writeRandomFile(file, 20 * kMiB + 5);
 
-    UploadEngine engine(test_support::fastSettings(url), m_dir.filePath("queue-cut"));
+    Settings settings = test_support::fastSettings(url);
+    settings.token = server->token();
+    UploadEngine engine(settings, m_dir.filePath("queue-cut" + rowName()));
     QVERIFY(engine.queue().addPaths({file}, url, Protocol::Tus).isEmpty());
     UploadJob* job = engine.queue().job(0);
     QString firstUpload;
@@ -164,13 +200,16 @@ void TestTusClient::cutMidPatchResumesFromHead() {
 void TestTusClient::killedCliResumesFromTheKeptUrl() {
     const auto server = startPeer("kill");
     QVERIFY(server);
-    const QString dataHome = m_dir.filePath("xdg-kill");
-    const QString file = m_dir.filePath("killed.bin");
+    const QString dataHome = m_dir.filePath("xdg-kill-" + rowName());
+    const QString file = m_dir.filePath("killed-" + rowName() + ".bin");
     const QByteArray bytes = test_support::writeRandomFile(file, 40 * kMiB);
-    const auto hoist = [&dataHome](const QStringList& arguments) {
+    const QString token = server->token();
+    const auto hoist = [&dataHome, &token](const QStringList& arguments) {
         auto process = std::make_unique<QProcess>();
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert("XDG_DATA_HOME", dataHome);
+        if (!token.isEmpty())
+            environment.insert("HOIST_TOKEN", token);
         process->setProcessEnvironment(environment);
         process->setProgram(environment.value("HOIST_PATH", "hoist"));
         process->setArguments(arguments);

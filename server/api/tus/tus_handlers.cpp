@@ -6,11 +6,14 @@
 #include "tus_headers.h"
 #include "validation.h"
 
+#include <algorithm>
+
 namespace hoist {
 
 namespace {
 constexpr const char* kOffsetStream = "application/offset+octet-stream";
-constexpr const char* kExtensions = "creation,creation-with-upload,termination,expiration,checksum";
+constexpr const char* kExtensions =
+    "creation,creation-with-upload,termination,expiration,checksum,concatenation";
 constexpr const char* kChecksumAlgorithms = "sha1,md5,sha256";
 // A tus upload without a filename in its metadata still needs a valid file name.
 constexpr const char* kDefaultFileName = "upload";
@@ -49,15 +52,22 @@ std::optional<ApiError> checkOffsetStream(const ServerRequest& request) {
 }
 
 void putOffsetHeaders(ServerResponse& response, const Session& session) {
-    response.headers.emplace_back("Upload-Offset", std::to_string(session.uploadedBytes));
+    // tus concatenation: a final upload's offset is undefined until it is concatenated.
+    if (session.concatenatedFrom.empty() || session.uploadedBytes == session.size)
+        response.headers.emplace_back("Upload-Offset", std::to_string(session.uploadedBytes));
     response.headers.emplace_back("Upload-Expires", formatHttpDate(session.expiresAt));
+}
+
+ApiError finalUpload() {
+    return makeError(ErrorCode::FinalUpload,
+                     "this is a final upload made by concatenation: it takes no bytes");
 }
 } // namespace
 
-TusHandlers::TusHandlers(UploadService& uploads, const TokenAuthenticator& auth, Metrics& metrics,
-                         TusOptions options)
-    : m_uploads(uploads), m_auth(auth), m_metrics(metrics), m_options(std::move(options)),
-      m_cors(m_options.corsOrigins) {}
+TusHandlers::TusHandlers(UploadService& uploads, UploadConcatenator& concatenator,
+                         const TokenAuthenticator& auth, Metrics& metrics, TusOptions options)
+    : m_uploads(uploads), m_concatenator(concatenator), m_auth(auth), m_metrics(metrics),
+      m_options(std::move(options)), m_cors(m_options.corsOrigins) {}
 
 void TusHandlers::registerRoutes(HttpServer& server) {
     const std::string collection = "/tus/?";
@@ -145,6 +155,23 @@ std::string TusHandlers::location(const ServerRequest& request, const std::strin
     return base + "/tus/" + id;
 }
 
+std::string TusHandlers::concatHeader(const ServerRequest& request, const Session& session) const {
+    if (session.partial)
+        return "partial";
+    if (session.concatenatedFrom.empty())
+        return {};
+    std::string out = "final;";
+    std::size_t at = 0;
+    while (at < session.concatenatedFrom.size()) {
+        const std::size_t end =
+            std::min(session.concatenatedFrom.find(' ', at), session.concatenatedFrom.size());
+        out +=
+            (at == 0 ? "" : " ") + location(request, session.concatenatedFrom.substr(at, end - at));
+        at = end + 1;
+    }
+    return out;
+}
+
 ApiResult<Session> TusHandlers::completeIfFull(const std::string& user, Session session) {
     if (session.state != SessionState::Uploading || session.uploadedBytes != session.size)
         return session;
@@ -164,6 +191,8 @@ ApiResult<Session> TusHandlers::append(const std::string& user, const std::strin
         auto open = m_uploads.openAppend(user, id);
         if (!open)
             return tl::unexpected(open.error());
+        if (!open->session().concatenatedFrom.empty())
+            return tl::unexpected(finalUpload());
         auto written = open->write(
             {offset, *request.contentLength, std::move(*digest), request.readBody, true});
         if (!written)
@@ -175,20 +204,31 @@ ApiResult<Session> TusHandlers::append(const std::string& user, const std::strin
 
 void TusHandlers::create(const std::string& user, const ServerRequest& request,
                          ServerResponse& response) {
-    if (request.header("upload-concat"))
-        return fail(response, badRequest("concatenation is not supported by this server"));
     if (request.header("upload-defer-length"))
         return fail(response, badRequest("Upload-Defer-Length is not supported by this server"));
+    std::optional<tus::Concat> concat;
+    if (const auto header = request.header("upload-concat")) {
+        auto parsed = tus::parseConcat(*header);
+        if (!parsed)
+            return fail(response, badRequest(parsed.error()));
+        concat = std::move(*parsed);
+    }
+    const bool final = concat && !concat->partial;
     const auto lengthHeader = request.header("upload-length");
-    if (!lengthHeader)
+    if (final && lengthHeader)
+        return fail(response, badRequest("a final upload is as long as its partial uploads "
+                                         "together: send no Upload-Length"));
+    if (!final && !lengthHeader)
         return fail(response, badRequest("Upload-Length is required"));
-    const auto length = parseOffset(*lengthHeader);
+    const auto length = final ? std::optional<std::int64_t>(0) : parseOffset(*lengthHeader);
     if (!length)
         return fail(response, badRequest("Upload-Length must be a non-negative integer"));
     auto metadata = tus::parseMetadata(request.header("upload-metadata").value_or(""));
     if (!metadata)
         return fail(response, badRequest(metadata.error()));
     const bool withBody = request.contentLength.value_or(0) > 0;
+    if (withBody && final)
+        return fail(response, finalUpload());
     if (withBody) {
         if (auto problem = checkOffsetStream(request))
             return fail(response, *problem);
@@ -196,8 +236,19 @@ void TusHandlers::create(const std::string& user, const ServerRequest& request,
     std::string fileName = metadataValue(*metadata, "filename", "name");
     if (fileName.empty())
         fileName = kDefaultFileName;
-    auto created = m_uploads.init(
-        user, {fileName, *length, metadataValue(*metadata, "filetype", "type"), std::string()});
+    InitRequest init{fileName, *length, metadataValue(*metadata, "filetype", "type"),
+                     std::string()};
+    init.partial = concat && concat->partial;
+    if (final) {
+        auto session = m_concatenator.concatenate(user, std::move(init), concat->partialIds);
+        if (!session)
+            return fail(response, session.error());
+        response.headers.emplace_back("Location", location(request, session->id));
+        response.status = http::Created;
+        putOffsetHeaders(response, *session);
+        return;
+    }
+    auto created = m_uploads.init(user, init);
     if (!created)
         return fail(response, created.error());
     response.headers.emplace_back("Location", location(request, created->id));
@@ -227,6 +278,8 @@ void TusHandlers::head(const std::string& user, const ServerRequest& request,
     response.headers.emplace_back("Upload-Length", std::to_string(session->size));
     response.headers.emplace_back("Upload-Metadata",
                                   tus::renderMetadata(session->fileName, session->mimeType));
+    if (const std::string concat = concatHeader(request, *session); !concat.empty())
+        response.headers.emplace_back("Upload-Concat", concat);
     response.headers.emplace_back("Cache-Control", "no-store");
 }
 
@@ -240,9 +293,17 @@ void TusHandlers::patch(const std::string& user, const ServerRequest& request,
     const auto offset = parseOffset(*offsetHeader);
     if (!offset)
         return fail(response, badRequest("Upload-Offset must be a non-negative integer"));
-    auto session = append(user, request.pathParams[0], *offset, request);
-    if (!session)
+    const std::string& id = request.pathParams[0];
+    auto session = append(user, id, *offset, request);
+    if (!session) {
+        // tus: a final upload refuses bytes with 403, whatever its state.
+        const ErrorCode code = session.error().code;
+        if (code == ErrorCode::Completed || code == ErrorCode::Finalizing) {
+            if (auto known = m_uploads.status(user, id); known && !known->concatenatedFrom.empty())
+                return fail(response, finalUpload());
+        }
         return fail(response, session.error());
+    }
     response.status = http::NoContent;
     putOffsetHeaders(response, *session);
 }

@@ -4,6 +4,7 @@
 #include "cors_policy.h"
 #include "http_server.h"
 #include "metrics.h"
+#include "upload_concatenator.h"
 #include "upload_service.h"
 
 #include <cstdint>
@@ -23,11 +24,12 @@ struct TusOptions {
 // sessions as the native face, one per tus upload (its id is the session id). It parses
 // tus headers into UploadService calls and renders the answers; PATCH bytes are kept
 // as they arrive (AppendRequest::keepPartial), and an upload that reaches its length
-// is completed as a native one is.
+// is completed as a native one is. A final upload (concatenation) is made by
+// UploadConcatenator within its creation request.
 class TusHandlers final {
   public:
-    TusHandlers(UploadService& uploads, const TokenAuthenticator& auth, Metrics& metrics,
-                TusOptions options);
+    TusHandlers(UploadService& uploads, UploadConcatenator& concatenator,
+                const TokenAuthenticator& auth, Metrics& metrics, TusOptions options);
 
     void registerRoutes(HttpServer& server);
 
@@ -54,8 +56,11 @@ class TusHandlers final {
     // when an earlier completion failed midway).
     ApiResult<Session> completeIfFull(const std::string& user, Session session);
     std::string location(const ServerRequest& request, const std::string& id) const;
+    // Upload-Concat of a partial or final upload as HEAD answers it; empty for others.
+    std::string concatHeader(const ServerRequest& request, const Session& session) const;
 
     UploadService& m_uploads;
+    UploadConcatenator& m_concatenator;
     const TokenAuthenticator& m_auth;
     Metrics& m_metrics;
     TusOptions m_options;

@@ -83,4 +83,34 @@ tl::expected<Digest, ChecksumProblem> parseChecksum(std::string_view text) {
     return digest;
 }
 
+tl::expected<Concat, std::string> parseConcat(std::string_view text) {
+    text = trimmed(text);
+    if (text == "partial")
+        return Concat{true, {}};
+    constexpr std::string_view kFinal = "final;";
+    if (!text.starts_with(kFinal))
+        return tl::unexpected(
+            std::string("Upload-Concat must be 'partial' or 'final;<upload URLs>'"));
+    Concat out;
+    std::size_t at = kFinal.size();
+    while (at < text.size()) {
+        const std::size_t end = std::min(text.find(' ', at), text.size());
+        const std::string_view url = text.substr(at, end - at);
+        at = end + 1;
+        if (url.empty())
+            continue;
+        constexpr std::string_view kFace = "/tus/";
+        const std::size_t face = url.rfind(kFace);
+        const std::string_view id =
+            face == std::string_view::npos ? std::string_view() : url.substr(face + kFace.size());
+        if (id.empty() || id.find_first_of("/?#") != std::string_view::npos)
+            return tl::unexpected("Upload-Concat: '" + std::string(url) +
+                                  "' is not an upload URL of this server (.../tus/{id})");
+        out.partialIds.emplace_back(id);
+    }
+    if (out.partialIds.empty())
+        return tl::unexpected(std::string("Upload-Concat: final names no partial upload"));
+    return out;
+}
+
 } // namespace hoist::tus

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hoist {
 
@@ -29,6 +30,14 @@ struct ChecksumProblem {
     std::string message;
 };
 tl::expected<Digest, ChecksumProblem> parseChecksum(std::string_view text);
+
+// Upload-Concat: "partial", or "final;<URL> <URL>…" where each URL (absolute, or a
+// path) names an upload of this face, /tus/{id}: the ids in order.
+struct Concat {
+    bool partial = false;
+    std::vector<std::string> partialIds; // of a final upload
+};
+tl::expected<Concat, std::string> parseConcat(std::string_view text);
 
 } // namespace tus
 } // namespace hoist

@@ -100,6 +100,8 @@ class TestSessionStoreContract final : public QObject {
     void commitIsACompareAndSwap();
     void tailsAreCommittedLikeChunks_data() { stores(); }
     void tailsAreCommittedLikeChunks();
+    void concatenationFieldsAreKept_data() { stores(); }
+    void concatenationFieldsAreKept();
     void racingCommitsHaveOneWinner_data() { stores(); }
     void racingCommitsHaveOneWinner();
     void commitOnAMissingSessionIsNotFound_data() { stores(); }
@@ -178,6 +180,34 @@ void TestSessionStoreContract::tailsAreCommittedLikeChunks() {
     const auto missing = store.commitTail(advanced(sampleSession("gone"), 10), 0);
     QVERIFY(!missing);
     QCOMPARE(missing.error().kind, StoreError::Kind::NotFound);
+}
+
+// tus concatenation: a partial upload stays partial, and a final one names its partials,
+// through every write (docs/protocol.md, "tus 1.0.0 in hoistd").
+void TestSessionStoreContract::concatenationFieldsAreKept() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    Session partial = sampleSession("p1");
+    partial.partial = true;
+    Session final = sampleSession("f1");
+    final.concatenatedFrom = "p1 p2";
+    QVERIFY(store.create(partial));
+    QVERIFY(store.create(final));
+    QVERIFY(store.create(sampleSession("plain")));
+    QVERIFY(store.commitChunk(advanced(partial, 100), 0, ChunkReceipt{0, "etag-0"}));
+    partial.state = SessionState::Completed;
+    QVERIFY(store.update(partial));
+    const Session foundPartial = store.find("p1").value().value();
+    QVERIFY(foundPartial.partial);
+    QCOMPARE(foundPartial.state, SessionState::Completed);
+    QCOMPARE(foundPartial.concatenatedFrom, std::string());
+    const Session foundFinal = store.find("f1").value().value();
+    QVERIFY(!foundFinal.partial);
+    QCOMPARE(foundFinal.concatenatedFrom, "p1 p2");
+    const Session plain = store.find("plain").value().value();
+    QVERIFY(!plain.partial);
+    QCOMPARE(plain.concatenatedFrom, std::string());
 }
 
 void TestSessionStoreContract::racingCommitsHaveOneWinner() {

@@ -1,11 +1,14 @@
 // hoistd's tus 1.0.0 face on the wire, where other servers slip (docs/protocol.md,
 // "tus 1.0.0"): OPTIONS, 412 with Tus-Version, 415, 400 for offsets and metadata,
 // 409 with Upload-Offset, 404 and 410, Upload-Expires, Cache-Control on HEAD,
-// absolute Location (Host or --public-url), CORS, and the session as the native face
-// sees it. Requests are written by hand so that every header is the test's choice.
+// absolute Location (Host or --public-url), CORS, concatenation (partial and final
+// uploads), and the session as the native face sees it. Requests are written by hand so that every
+// header is the test's choice.
 #include "hoistd_process.h"
 #include "test_http_client.h"
 
+#include <QFileInfo>
+#include <QJsonArray>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -71,6 +74,9 @@ class TestTusProtocol final : public QObject {
     void expiredUploadsAre410();
     void publicUrlIsTheLocationBase();
     void corsForListedOrigins();
+    void concatenationMakesOneFile();
+    void concatenationRefusesBadPartials();
+    void partialsAreTerminatedAndSwept();
 
   private:
     QString create(qint64 length, QList<QByteArray> extra = {});
@@ -99,7 +105,8 @@ void TestTusProtocol::optionsAdvertisesWhatIsImplemented() {
     QCOMPARE(answer.header("tus-version"), QByteArray("1.0.0"));
     QCOMPARE(answer.header("tus-resumable"), QByteArray("1.0.0"));
     QCOMPARE(answer.header("tus-extension"),
-             QByteArray("creation,creation-with-upload,termination,expiration,checksum"));
+             QByteArray("creation,creation-with-upload,termination,expiration,checksum,"
+                        "concatenation"));
     QCOMPARE(answer.header("tus-checksum-algorithm"), QByteArray("sha1,md5,sha256"));
     QCOMPARE(answer.header("tus-max-size"), QByteArray::number(1024 * 1024 * 1024));
 }
@@ -172,7 +179,11 @@ void TestTusProtocol::creationRefusesWhatItCannotTake() {
              413);
     // Not advertised, so refused rather than half done.
     QCOMPARE(request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Defer-Length: 1"}).status, 400);
+    // A partial upload needs its length; Upload-Concat is 'partial' or 'final;URLs'.
     QCOMPARE(request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Concat: partial"}).status, 400);
+    QCOMPARE(request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Length: 5", "Upload-Concat: x"})
+                 .status,
+             400);
 }
 
 void TestTusProtocol::patchAnswers() {
@@ -319,6 +330,126 @@ void TestTusProtocol::corsForListedOrigins() {
         port, "POST", "/tus/", {kTus, kAlice, "Upload-Length: 4", "Origin: https://evil.test"});
     QCOMPARE(stranger.status, 201);
     QVERIFY(stranger.header("access-control-allow-origin").isEmpty());
+}
+
+namespace {
+QByteArray pathOf(const QString& location) {
+    return QUrl(location).path().toUtf8();
+}
+} // namespace
+
+// Partial uploads are full sessions that never become files; a final one is their bytes
+// in order, hashed and finalized like a native upload, and consumes them.
+void TestTusProtocol::concatenationMakesOneFile() {
+    const quint16 port = m_hoistd->port();
+    const QByteArray partName = "Upload-Metadata: filename cGFydC5iaW4="; // part.bin
+    const QString first = create(5, {"Upload-Concat: partial", partName});
+    const QString second = create(3, {"Upload-Concat: partial", partName});
+    QVERIFY(!first.isEmpty() && !second.isEmpty());
+    const Answer partialHead = request(port, "HEAD", pathOf(first), {kTus, kAlice});
+    QCOMPARE(partialHead.status, 200);
+    QCOMPARE(partialHead.header("upload-concat"), QByteArray("partial"));
+    QCOMPARE(partialHead.header("upload-offset"), QByteArray("0"));
+    for (const auto& [location, bytes] :
+         {std::pair{first, QByteArray("hello")}, std::pair{second, QByteArray("abc")}}) {
+        const Answer patched = request(port, "PATCH", pathOf(location),
+                                       {kTus, kAlice, kOffsetStream, "Upload-Offset: 0"}, bytes);
+        QCOMPARE(patched.status, 204);
+    }
+    TestHttpClient native(m_hoistd->url());
+    QCOMPARE(native.get("/upload/" + QString(pathOf(first).mid(5))).json()["state"].toString(),
+             QString("completed"));
+    const auto filesNamed = [&](const QString& name) {
+        int count = 0;
+        for (const auto& file : native.get("/files").json()["files"].toArray())
+            count += file.toObject()["fileName"].toString() == name ? 1 : 0;
+        return count;
+    };
+    QCOMPARE(filesNamed("part.bin"), 0); // a full partial upload is no file
+    // Absolute URLs or paths, in the order of the bytes.
+    const Answer final = request(port, "POST", "/tus/",
+                                 {kTus, kAlice, "Upload-Metadata: filename am9pbmVkLnR4dA==",
+                                  "Upload-Concat: final;" + first.toUtf8() + " " + pathOf(second)});
+    QCOMPARE(final.status, 201);
+    QCOMPARE(final.header("upload-offset"), QByteArray("8"));
+    const QByteArray finalPath = pathOf(QString::fromUtf8(final.header("location")));
+    const Answer head = request(port, "HEAD", finalPath, {kTus, kAlice});
+    QCOMPARE(head.status, 200);
+    QCOMPARE(head.header("upload-offset"), QByteArray("8"));
+    QCOMPARE(head.header("upload-length"), QByteArray("8"));
+    QCOMPARE(head.header("upload-concat"), "final;" + first.toUtf8() + " " + second.toUtf8());
+    QCOMPARE(
+        request(port, "PATCH", finalPath, {kTus, kAlice, kOffsetStream, "Upload-Offset: 8"}, "x")
+            .status,
+        403);
+    const QJsonObject session = native.get("/upload/" + QString(finalPath.mid(5))).json();
+    QCOMPARE(session["state"].toString(), QString("completed"));
+    QCOMPARE(filesNamed("joined.txt"), 1);
+    for (const auto& file : native.get("/files").json()["files"].toArray()) {
+        if (file.toObject()["fileName"].toString() == "joined.txt") {
+            QCOMPARE(file.toObject()["fingerprint"].toString(), QString(sha256Hex("helloabc")));
+            QCOMPARE(file.toObject()["size"].toInteger(), 8);
+        }
+    }
+    // The partials are consumed.
+    QCOMPARE(request(port, "HEAD", pathOf(first), {kTus, kAlice}).status, 404);
+    const Answer again =
+        request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Concat: final;" + pathOf(second)});
+    QCOMPARE(again.status, 400);
+}
+
+void TestTusProtocol::concatenationRefusesBadPartials() {
+    const quint16 port = m_hoistd->port();
+    const QByteArray full = pathOf(create(2, {"Upload-Concat: partial"}));
+    QCOMPARE(request(port, "PATCH", full, {kTus, kAlice, kOffsetStream, "Upload-Offset: 0"}, "ok")
+                 .status,
+             204);
+    const QByteArray incomplete = pathOf(create(4, {"Upload-Concat: partial"}));
+    const QByteArray plain = pathOf(create(4));
+    const auto final = [&](const QByteArray& token, const QByteArray& urls,
+                           QList<QByteArray> extra = {}) {
+        extra << kTus << "Authorization: Bearer " + token << "Upload-Concat: final;" + urls;
+        return request(port, "POST", "/tus/", extra);
+    };
+    QCOMPARE(final("tokA", full + " " + incomplete).status, 400);
+    QCOMPARE(final("tokA", full + " " + plain).status, 400);
+    QCOMPARE(final("tokA", full + " " + full).status, 400);
+    QCOMPARE(final("tokA", full + " /tus/0b8d3c1e-0000-4000-8000-000000000000").status, 400);
+    QCOMPARE(final("tokA", full + " /elsewhere/x").status, 400);
+    QCOMPARE(final("tokA", full, {"Upload-Length: 2"}).status, 400);
+    QCOMPARE(final("tokB", full).status, 400); // another user's partial
+    // None of the refusals touched the partial: it still makes a final upload.
+    const Answer made = final("tokA", full);
+    QCOMPARE(made.status, 201);
+    QCOMPARE(made.header("upload-offset"), QByteArray("2"));
+}
+
+void TestTusProtocol::partialsAreTerminatedAndSwept() {
+    const quint16 port = m_hoistd->port();
+    const QByteArray full = pathOf(create(2, {"Upload-Concat: partial"}));
+    QCOMPARE(request(port, "PATCH", full, {kTus, kAlice, kOffsetStream, "Upload-Offset: 0"}, "ok")
+                 .status,
+             204);
+    const QString object = m_hoistd->dataDir() + "/objects/" + QString(full.mid(5));
+    QVERIFY(QFileInfo::exists(object));
+    QCOMPARE(request(port, "DELETE", full, {kTus, kAlice}).status, 204);
+    QCOMPARE(request(port, "HEAD", full, {kTus, kAlice}).status, 404);
+    QVERIFY(!QFileInfo::exists(object));
+
+    HoistdProcess shortLived(m_dir.filePath("partial-ttl"),
+                             {"--session-ttl", "1", "--sweep-interval", "1"});
+    QVERIFY(shortLived.start());
+    const Answer created = request(shortLived.port(), "POST", "/tus/",
+                                   {kTus, kAlice, "Upload-Length: 2", "Upload-Concat: partial"});
+    QCOMPARE(created.status, 201);
+    const QByteArray path = pathOf(QString::fromUtf8(created.header("location")));
+    QCOMPARE(request(shortLived.port(), "PATCH", path,
+                     {kTus, kAlice, kOffsetStream, "Upload-Offset: 0"}, "ok")
+                 .status,
+             204);
+    const QString swept = shortLived.dataDir() + "/objects/" + QString(path.mid(5));
+    QVERIFY(QFileInfo::exists(swept));
+    QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(swept), 10000);
 }
 
 QTEST_GUILESS_MAIN(TestTusProtocol)

@@ -182,6 +182,30 @@ const scenarios = {
     await expectFile('checked.bin', data)
   },
 
+  // parallelUploads: three partial uploads at once, then a final one that concatenates
+  // them: the file in /files is the whole, with the whole's SHA-256, and the partials
+  // are gone (hoistd consumes them).
+  async parallelUploads() {
+    const data = randomBytes(21 * MiB + 12345)
+    const partials = []
+    await tusUpload(data, {
+      endpoint: `${base}/tus/`,
+      parallelUploads: 3,
+      metadata: { filename: 'parallel.bin' },
+      onAfterResponse(request, response) {
+        if (request.getMethod() === 'POST' && request.getHeader('Upload-Concat') === 'partial') {
+          partials.push(response.getHeader('Location'))
+        }
+      },
+    })
+    check(partials.length === 3, `${partials.length} partial uploads were created, not 3`)
+    await expectFile('parallel.bin', data)
+    for (const partial of partials) {
+      const answer = await head(partial)
+      check(answer.status === 404, `HEAD of a consumed partial upload answered ${answer.status}`)
+    }
+  },
+
   // Upload-Expires on every answer; past it, the upload is gone (410 before the sweep).
   async expiry() {
     const created = await create(100, { 'Upload-Metadata': 'filename ZXhwaXJpbmcuYmlu' })
