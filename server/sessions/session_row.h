@@ -9,7 +9,8 @@ namespace hoist {
 inline constexpr const char* kSessionColumns =
     "id, user_id, file_name, mime_type, claimed_fingerprint, size, chunk_size, uploaded_bytes, "
     "state, created_at, expires_at, staging_key, upload_id, hash_state, head, fingerprint, "
-    "detected_mime_type, file_id, failure_reason, finalize_attempts, next_finalize_at, tail_key";
+    "detected_mime_type, file_id, failure_reason, finalize_attempts, next_finalize_at, tail_key, "
+    "parallel_chunks, hashed_bytes";
 
 // Row: any result row with text(i), blob(i) and integer(i) (a SQLite Statement, a
 // PostgresResult::Row).
@@ -37,6 +38,8 @@ template <typename Row> Session sessionFromRow(const Row& row) {
     s.finalizeAttempts = static_cast<int>(row.integer(19));
     s.nextFinalizeAt = row.integer(20);
     s.tailKey = row.text(21);
+    s.parallelChunks = row.integer(22);
+    s.hashedBytes = row.integer(23);
     return s;
 }
 

@@ -79,8 +79,8 @@ struct Harness {
         return *session;
     }
 
-    ApiResult<std::int64_t> put(const Session& session, const std::string& data,
-                                std::int64_t index) {
+    ApiResult<NativeChunkAck> put(const Session& session, const std::string& data,
+                                  std::int64_t index) {
         const std::int64_t offset = index * session.chunkSize;
         const std::string body = slice(data, offset, session.chunkSize);
         return putNativeChunk(service, kAlice, session.id, chunkRequest(offset, body));
