@@ -74,7 +74,11 @@ ApiResult<WindowProgress> ChunkWindow::write(const Session& loaded, const Append
     if (!fileHash)
         return tl::unexpected(service.storeError(
             {StoreError::Kind::Fatal, "session " + session.id + " has an unreadable hash state"}));
-    const bool keep = !atFrontier && m_backlog.reserve(request.length);
+    // Kept only while the frontier keeps up with the prefix: a frontier left behind
+    // stored bytes is stuck (S3 cannot read them back before complete), and chunks kept
+    // for it would hold the node's budget until then.
+    const bool keep = !atFrontier && session.hashedBytes >= session.uploadedBytes &&
+                      m_backlog.reserve(request.length);
     const auto refuse = [&](ApiError error) -> ApiResult<WindowProgress> {
         if (keep)
             m_backlog.release(request.length);
@@ -196,8 +200,12 @@ ApiResult<Session> ChunkWindow::catchUp(const std::string& sessionId) {
                     hash->update(piece);
                     return true;
                 });
-            if (!read && read.error().kind == StorageError::Kind::Rejected)
+            if (!read && read.error().kind == StorageError::Kind::Rejected) {
+                // The rest is hashed from the assembled object at complete: what is kept
+                // for this session now only holds the budget.
+                m_backlog.drop(sessionId);
                 break;
+            }
             if (!read)
                 return tl::unexpected(service.storageError(read.error()));
             service.m_metrics.addHashReadback(length);
