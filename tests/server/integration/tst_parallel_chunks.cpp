@@ -275,7 +275,8 @@ void TestParallelChunks::initRefusesAWindowOutOfRange() {
     HoistdProcess hoistd(m_dir.filePath("init"), {"--max-parallel-chunks", "3"});
     QVERIFY(hoistd.start());
     TestHttpClient client(hoistd.url());
-    for (const QJsonValue bad : {QJsonValue(0), QJsonValue(65), QJsonValue("4"), QJsonValue(2.5)}) {
+    for (const QJsonValue& bad :
+         {QJsonValue(0), QJsonValue(65), QJsonValue("4"), QJsonValue(2.5)}) {
         const TestReply refused = client.postJson(
             "/upload/init", {{"fileName", "a.bin"}, {"size", 10}, {"parallelChunks", bad}});
         QCOMPARE(refused.status, 400);
