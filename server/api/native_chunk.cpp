@@ -26,8 +26,8 @@ std::optional<Digest> sha256Digest(const std::string& hex) {
 }
 } // namespace
 
-ApiResult<std::int64_t> putNativeChunk(UploadService& uploads, const std::string& userId,
-                                       const std::string& sessionId, const NativeChunk& chunk) {
+ApiResult<NativeChunkAck> putNativeChunk(UploadService& uploads, const std::string& userId,
+                                         const std::string& sessionId, const NativeChunk& chunk) {
     auto open = uploads.openAppend(userId, sessionId);
     if (!open)
         return tl::unexpected(open.error());
@@ -43,10 +43,10 @@ ApiResult<std::int64_t> putNativeChunk(UploadService& uploads, const std::string
     if (auto ok = open->admits(*offset, length); !ok)
         return tl::unexpected(ok.error());
     const Session& session = open->session();
-    const std::int64_t committed = session.uploadedBytes;
-    const std::int64_t expected = std::min(session.chunkSize, session.size - committed);
+    // After admits(), the offset is a chunk boundary: the prefix, or within the window.
+    const std::int64_t expected = std::min(session.chunkSize, session.size - *offset);
     if (length != expected)
-        return tl::unexpected(badRequest("a chunk at offset " + std::to_string(committed) +
+        return tl::unexpected(badRequest("a chunk at offset " + std::to_string(*offset) +
                                          " must be " + std::to_string(expected) + " bytes, not " +
                                          std::to_string(length)));
     std::optional<Digest> digest;
@@ -55,10 +55,17 @@ ApiResult<std::int64_t> putNativeChunk(UploadService& uploads, const std::string
         if (!digest)
             return tl::unexpected(badRequest("X-Chunk-SHA256 must be 64 lowercase hex digits"));
     }
-    auto written = open->write({*offset, length, std::move(digest), chunk.readBody});
-    if (!written && written.error().code == ErrorCode::ChecksumMismatch)
-        written.error().message = "the chunk's SHA-256 does not match X-Chunk-SHA256";
-    return written;
+    const bool parallel = session.parallelChunks > 0;
+    auto written = open->writeChunk({*offset, length, std::move(digest), chunk.readBody});
+    if (!written) {
+        if (written.error().code == ErrorCode::ChecksumMismatch)
+            written.error().message = "the chunk's SHA-256 does not match X-Chunk-SHA256";
+        return tl::unexpected(written.error());
+    }
+    NativeChunkAck ack{written->uploadedBytes, std::nullopt};
+    if (parallel)
+        ack.storedChunks = std::move(written->storedChunks);
+    return ack;
 }
 
 } // namespace hoist

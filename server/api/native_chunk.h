@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace hoist {
 
@@ -17,11 +18,18 @@ struct NativeChunk {
     std::function<bool(const ByteSink&)> readBody;
 };
 
+// A chunk's 200: storedChunks only for a session that asked for parallel chunks.
+struct NativeChunkAck {
+    std::int64_t uploadedBytes = 0;
+    std::optional<std::vector<std::int64_t>> storedChunks;
+};
+
 // The native face's rule over UploadService's appends: exactly one whole chunk per
 // request, with the refusals and their precedence of docs/protocol.md (state, then
 // header syntax, 411, offset mismatch, exceeds_size, wrong chunk length, digest
-// syntax). Returns the committed offset after the chunk.
-ApiResult<std::int64_t> putNativeChunk(UploadService& uploads, const std::string& userId,
-                                       const std::string& sessionId, const NativeChunk& chunk);
+// syntax). Returns the progress after the chunk (the committed offset and, for a windowed
+// session, the chunks stored beyond it: docs/protocol.md, "Parallel chunks").
+ApiResult<NativeChunkAck> putNativeChunk(UploadService& uploads, const std::string& userId,
+                                         const std::string& sessionId, const NativeChunk& chunk);
 
 } // namespace hoist

@@ -19,6 +19,10 @@ nlohmann::json sessionJson(const Session& s) {
                        {"expiresAt", formatRfc3339(s.expiresAt)}};
     if (!s.fileId.empty())
         out["fileId"] = s.fileId;
+    if (s.parallelChunks > 0) {
+        out["parallelChunks"] = s.parallelChunks;
+        out["storedChunks"] = s.storedChunks;
+    }
     return out;
 }
 
@@ -51,9 +55,10 @@ void handleInit(UploadService& uploads, const std::string& user, const ServerReq
     if (!body)
         return;
     std::optional<std::string> fileName, mimeType, fingerprint;
-    std::optional<std::int64_t> size;
+    std::optional<std::int64_t> size, parallelChunks;
     if (!take(stringField(*body, "fileName"), fileName, response, metrics) ||
         !take(sizeField(*body, "size"), size, response, metrics) ||
+        !take(sizeField(*body, "parallelChunks"), parallelChunks, response, metrics) ||
         !take(stringField(*body, "mimeType"), mimeType, response, metrics) ||
         !take(fingerprintField(*body), fingerprint, response, metrics))
         return;
@@ -62,15 +67,17 @@ void handleInit(UploadService& uploads, const std::string& user, const ServerReq
                    metrics);
         return;
     }
-    auto session =
-        uploads.init(user, {*fileName, *size, mimeType.value_or(""), fingerprint.value_or("")});
+    auto session = uploads.init(
+        user, {*fileName, *size, mimeType.value_or(""), fingerprint.value_or("")}, parallelChunks);
     if (!session)
         return writeError(response, session.error(), metrics);
-    writeJson(response, http::Created,
-              {{"sessionId", session->id},
-               {"uploadedBytes", session->uploadedBytes},
-               {"chunkSize", session->chunkSize},
-               {"expiresAt", formatRfc3339(session->expiresAt)}});
+    nlohmann::json created{{"sessionId", session->id},
+                           {"uploadedBytes", session->uploadedBytes},
+                           {"chunkSize", session->chunkSize},
+                           {"expiresAt", formatRfc3339(session->expiresAt)}};
+    if (session->parallelChunks > 0)
+        created["parallelChunks"] = session->parallelChunks;
+    writeJson(response, http::Created, created);
 }
 
 void handleDedup(FileCatalog& catalog, const std::string& user, const ServerRequest& request,
@@ -114,16 +121,19 @@ void registerUploadRoutes(HttpServer& server, UploadService& uploads, FileCatalo
           [&](const std::string& user, Request request, Response response) {
               handleDedup(catalog, user, request, response, metrics);
           });
-    route("PUT", "/upload/([^/]+)",
-          [&](const std::string& user, Request request, Response response) {
-              const NativeChunk chunk{request.header("x-upload-offset"), request.contentLength,
-                                      request.header("x-chunk-sha256"), request.readBody};
-              const auto result = putNativeChunk(uploads, user, request.pathParams[0], chunk);
-              if (!result)
-                  return writeError(response, result.error(), metrics);
-              writeJson(response, http::Ok, {{"uploadedBytes", *result}});
-              response.headers.emplace_back("X-Upload-Offset", std::to_string(*result));
-          });
+    route(
+        "PUT", "/upload/([^/]+)", [&](const std::string& user, Request request, Response response) {
+            const NativeChunk chunk{request.header("x-upload-offset"), request.contentLength,
+                                    request.header("x-chunk-sha256"), request.readBody};
+            const auto result = putNativeChunk(uploads, user, request.pathParams[0], chunk);
+            if (!result)
+                return writeError(response, result.error(), metrics);
+            nlohmann::json body{{"uploadedBytes", result->uploadedBytes}};
+            if (result->storedChunks)
+                body["storedChunks"] = *result->storedChunks;
+            writeJson(response, http::Ok, body);
+            response.headers.emplace_back("X-Upload-Offset", std::to_string(result->uploadedBytes));
+        });
     route("GET", "/upload/([^/]+)",
           [&](const std::string& user, Request request, Response response) {
               const auto session = uploads.status(user, request.pathParams[0]);

@@ -126,6 +126,23 @@ Result applyOption(Config& config, const std::string& key, const std::string& va
         config.maxOpenSessions = *count;
         return {};
     }
+    if (key == "max-parallel-chunks") {
+        const auto count = parseOffset(value);
+        if (!count || *count < 1 || *count > 64)
+            return tl::unexpected("--max-parallel-chunks wants a number from 1 to 64, not '" +
+                                  value + "'");
+        config.maxParallelChunks = *count;
+        return {};
+    }
+    if (key == "hash-buffer") {
+        const auto bytes = parseByteSize(value);
+        if (!bytes)
+            return tl::unexpected("--hash-buffer wants a byte count such as 268435456 or 256M, "
+                                  "not '" +
+                                  value + "'");
+        config.hashBufferBytes = *bytes;
+        return {};
+    }
     if (key == "quota") {
         const auto bytes = parseByteSize(value);
         if (!bytes)
@@ -371,6 +388,11 @@ The Hoist upload server: resumable chunked uploads (see docs/protocol.md).
   --max-open-sessions N     unfinished uploads per user (default 1000)
   --quota BYTES             per user: bytes declared by unfinished uploads plus stored
                             files (suffixes K, M, G, T; default none)
+  --max-parallel-chunks N   largest window of chunks in flight granted to a session
+                            that asks for parallel chunks (1-64, default 8)
+  --hash-buffer BYTES       memory for chunks that arrive ahead of the in-order hash,
+                            all sessions together; beyond it they are read back
+                            (suffixes K, M, G; default 256M)
   --session-ttl SECONDS     sessions expire this long after last activity (default 86400)
   --sweep-interval SECONDS  how often expired sessions are swept (default 1800)
   --storage disk|s3         where bytes are staged (default disk)

@@ -22,6 +22,10 @@ struct Config {
     std::int64_t maxSize = std::int64_t{1} << 40;
     std::int64_t maxOpenSessions = 1000;
     std::optional<std::int64_t> quotaBytes;
+    // Parallel chunks (docs/protocol.md, docs/admin.md): the largest window granted, and
+    // the memory for chunks stored ahead of the in-order hash.
+    std::int64_t maxParallelChunks = 8;
+    std::int64_t hashBufferBytes = std::int64_t{256} << 20;
     std::int64_t sessionTtlSeconds = 86400;
     std::int64_t sweepIntervalSeconds = 1800;
     std::string storage = "disk";

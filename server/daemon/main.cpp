@@ -239,7 +239,8 @@ int serve(hoist::Config config) {
                                     config.finalizeWorkers);
     UploadService uploads(sessions, **backend, catalog, finalization, locks, metrics, logger,
                           UploadPolicy{config.maxSize, config.sessionTtlSeconds, config.allowTypes,
-                                       config.maxOpenSessions, config.quotaBytes});
+                                       config.maxOpenSessions, config.quotaBytes,
+                                       config.maxParallelChunks, config.hashBufferBytes});
     const std::size_t expired = uploads.sweep();
     if (expired > 0)
         logger.info("start-up sweep expired " + std::to_string(expired) + " sessions");

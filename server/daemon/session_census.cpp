@@ -76,6 +76,15 @@ StoreResult<void> SessionCensus::commitTail(const Session& session, std::int64_t
     return m_store.commitTail(session, expectedOffset);
 }
 
+StoreResult<WindowProgress> SessionCensus::storeWindowChunk(const WindowChunk& chunk) {
+    return m_store.storeWindowChunk(chunk);
+}
+
+StoreResult<void> SessionCensus::advanceHash(const std::string& id, std::int64_t from,
+                                             std::int64_t to, const std::string& hashState) {
+    return m_store.advanceHash(id, from, to, hashState);
+}
+
 StoreResult<std::vector<ChunkReceipt>> SessionCensus::receipts(const std::string& id) {
     return m_store.receipts(id);
 }

@@ -162,6 +162,17 @@ CREATE TABLE share_links (
 CREATE INDEX share_links_by_file ON share_links(user_id, file_id, expires_at);
 CREATE INDEX share_links_by_expiry ON share_links(expires_at);
 )"},
+    // Parallel chunks (docs/protocol.md, "Parallel chunks"): the window granted at init
+    // and how far the in-order whole-file hash has got behind the prefix.
+    {3,
+     R"(
+ALTER TABLE sessions ADD COLUMN parallel_chunks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN hashed_bytes INTEGER NOT NULL DEFAULT 0;
+)",
+     R"(
+ALTER TABLE sessions ADD COLUMN parallel_chunks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN hashed_bytes BIGINT NOT NULL DEFAULT 0;
+)"},
     // tus concatenation (docs/protocol.md, "tus 1.0.0 in hoistd"): partial uploads, and
     // the partials a final upload was made of.
     {4,

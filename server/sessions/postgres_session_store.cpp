@@ -27,9 +27,10 @@ StoreResult<void> PostgresSessionStore::create(const Session& s) {
         "INSERT INTO sessions (id, user_id, file_name, mime_type, claimed_fingerprint, size, "
         "chunk_size, uploaded_bytes, state, created_at, expires_at, staging_key, upload_id, "
         "hash_state, head, fingerprint, detected_mime_type, file_id, failure_reason, "
-        "finalize_attempts, next_finalize_at, tail_key, is_partial, concatenated_from) VALUES ($1, "
+        "finalize_attempts, next_finalize_at, tail_key, parallel_chunks, hashed_bytes, is_partial, "
+        "concatenated_from) VALUES ($1, "
         "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
-        "$21, $22, $23, $24)",
+        "$21, $22, $23, $24, $25, $26)",
         {P::text(s.id),
          P::text(s.userId),
          P::text(s.fileName),
@@ -52,6 +53,8 @@ StoreResult<void> PostgresSessionStore::create(const Session& s) {
          P::integer(s.finalizeAttempts),
          P::integer(s.nextFinalizeAt),
          P::text(s.tailKey),
+         P::integer(s.parallelChunks),
+         P::integer(s.hashedBytes),
          P::integer(s.partial ? 1 : 0),
          P::text(s.concatenatedFrom)}));
 }
@@ -99,6 +102,79 @@ StoreResult<void> PostgresSessionStore::commitChunk(const Session& s, std::int64
 // A tail is committed like a chunk, without a receipt: the empty ETag records none.
 StoreResult<void> PostgresSessionStore::commitTail(const Session& s, std::int64_t expectedOffset) {
     return commitChunk(s, expectedOffset, ChunkReceipt{});
+}
+
+StoreResult<WindowProgress> PostgresSessionStore::storeWindowChunk(const WindowChunk& chunk) {
+    auto connection = m_db.acquire();
+    if (!connection)
+        return tl::unexpected(connection.error());
+    if (auto begun = connection->begin(); !begun)
+        return tl::unexpected(begun.error());
+    // The row lock orders every node's chunk commits of this session, so each one
+    // computes the prefix from every receipt committed before it.
+    auto row = connection->exec("SELECT size, chunk_size, uploaded_bytes, hashed_bytes FROM "
+                                "sessions WHERE id = $1 FOR UPDATE",
+                                {P::text(chunk.sessionId)});
+    if (!row)
+        return tl::unexpected(row.error());
+    if (row->rows() == 0)
+        return tl::unexpected(StoreError{StoreError::Kind::NotFound,
+                                         "session " + chunk.sessionId + " no longer exists"});
+    Session session;
+    session.size = row->integer(0, 0);
+    session.chunkSize = row->integer(0, 1);
+    session.uploadedBytes = row->integer(0, 2);
+    session.hashedBytes = row->integer(0, 3);
+    auto inserted = connection->exec(
+        "INSERT INTO chunk_receipts (session_id, chunk_index, etag) VALUES ($1, $2, $3) "
+        "ON CONFLICT DO NOTHING RETURNING chunk_index",
+        {P::text(chunk.sessionId), P::integer(chunk.receipt.index), P::text(chunk.receipt.etag)});
+    if (!inserted)
+        return tl::unexpected(inserted.error());
+    if (inserted->rows() == 0)
+        return tl::unexpected(StoreError{StoreError::Kind::Conflict,
+                                         "chunk " + std::to_string(chunk.receipt.index) +
+                                             " of session " + chunk.sessionId + " is stored"});
+    auto rows = connection->exec(
+        "SELECT chunk_index FROM chunk_receipts WHERE session_id = $1 "
+        "AND chunk_index >= $2 ORDER BY chunk_index",
+        {P::text(chunk.sessionId), P::integer(session.uploadedBytes / session.chunkSize)});
+    if (!rows)
+        return tl::unexpected(rows.error());
+    std::vector<std::int64_t> stored;
+    for (int i = 0; i < rows->rows(); ++i)
+        stored.push_back(rows->integer(i, 0));
+    WindowProgress progress = advanceWindow(session, stored);
+    const bool hashed = chunk.hashedFrom && *chunk.hashedFrom == session.hashedBytes;
+    if (hashed)
+        progress.hashedBytes = chunk.hashedTo;
+    auto updated = connection->exec(
+        "UPDATE sessions SET uploaded_bytes = $1, expires_at = $2, hashed_bytes = $3, "
+        "hash_state = CASE WHEN $4::boolean THEN $5 ELSE hash_state END, "
+        "head = CASE WHEN $6::boolean THEN $7 ELSE head END WHERE id = $8",
+        {P::integer(progress.uploadedBytes), P::integer(chunk.expiresAt),
+         P::integer(progress.hashedBytes), P::text(hashed ? "true" : "false"),
+         P::bytes(chunk.hashState), P::text(chunk.head.empty() ? "false" : "true"),
+         P::bytes(chunk.head), P::text(chunk.sessionId)});
+    if (!updated)
+        return tl::unexpected(updated.error());
+    if (auto ok = connection->commit(); !ok)
+        return tl::unexpected(ok.error());
+    return progress;
+}
+
+StoreResult<void> PostgresSessionStore::advanceHash(const std::string& id, std::int64_t from,
+                                                    std::int64_t to, const std::string& hashState) {
+    auto moved = m_db.exec("UPDATE sessions SET hashed_bytes = $1, hash_state = $2 "
+                           "WHERE id = $3 AND hashed_bytes = $4 RETURNING id",
+                           {P::integer(to), P::bytes(hashState), P::text(id), P::integer(from)});
+    if (!moved)
+        return tl::unexpected(moved.error());
+    if (moved->rows() == 0)
+        return tl::unexpected(
+            StoreError{StoreError::Kind::Conflict, "session " + id + " is gone or hashed past " +
+                                                       std::to_string(from) + " already"});
+    return {};
 }
 
 StoreResult<void> PostgresSessionStore::update(const Session& s) {

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace hoist {
 
@@ -65,10 +67,24 @@ struct Session {
     // Finalization delivery (callback mode): attempts made and when to try next.
     int finalizeAttempts = 0;
     std::int64_t nextFinalizeAt = 0;
+    // The window granted at init (docs/protocol.md, "Parallel chunks"): 0 when the
+    // client did not ask, so nothing of the extension appears on the wire.
+    std::int64_t parallelChunks = 0;
+    // Windowed sessions (parallelChunks > 1) hash in order behind the prefix: hashState
+    // covers [0, hashedBytes), which may lag uploadedBytes. Sequential sessions keep
+    // hashState over [0, uploadedBytes) and leave this at 0.
+    std::int64_t hashedBytes = 0;
+    // Windowed sessions: the chunks stored beyond the prefix, ascending. Read from the
+    // chunk receipts, never a column of its own.
+    std::vector<std::int64_t> storedChunks;
 
     static constexpr std::size_t kHeadBytes = 512;
 
     std::int64_t chunkCount() const { return size == 0 ? 0 : (size + chunkSize - 1) / chunkSize; }
+    bool windowed() const { return parallelChunks > 1; }
+    std::int64_t chunkLength(std::int64_t index) const {
+        return std::min(chunkSize, size - index * chunkSize);
+    }
 };
 
 } // namespace hoist

@@ -10,7 +10,7 @@ inline constexpr const char* kSessionColumns =
     "id, user_id, file_name, mime_type, claimed_fingerprint, size, chunk_size, uploaded_bytes, "
     "state, created_at, expires_at, staging_key, upload_id, hash_state, head, fingerprint, "
     "detected_mime_type, file_id, failure_reason, finalize_attempts, next_finalize_at, tail_key, "
-    "is_partial, concatenated_from";
+    "parallel_chunks, hashed_bytes, is_partial, concatenated_from";
 
 // Row: any result row with text(i), blob(i) and integer(i) (a SQLite Statement, a
 // PostgresResult::Row).
@@ -38,8 +38,10 @@ template <typename Row> Session sessionFromRow(const Row& row) {
     s.finalizeAttempts = static_cast<int>(row.integer(19));
     s.nextFinalizeAt = row.integer(20);
     s.tailKey = row.text(21);
-    s.partial = row.integer(22) != 0;
-    s.concatenatedFrom = row.text(23);
+    s.parallelChunks = row.integer(22);
+    s.hashedBytes = row.integer(23);
+    s.partial = row.integer(24) != 0;
+    s.concatenatedFrom = row.text(25);
     return s;
 }
 

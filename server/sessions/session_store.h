@@ -25,6 +25,45 @@ struct OpenSessionUsage {
     std::int64_t declaredBytes = 0;
 };
 
+// One chunk of a windowed session stored (docs/protocol.md, "Parallel chunks"), for
+// SessionStore::storeWindowChunk.
+struct WindowChunk {
+    std::string sessionId;
+    ChunkReceipt receipt;
+    std::int64_t expiresAt = 0;
+    std::string head; // chunk 0 only: the file's first bytes; empty otherwise
+    // The hash frontier moves past this chunk when it was hashed as it streamed: the
+    // state over [0, hashedTo), taken only if the stored frontier is still hashedFrom.
+    std::optional<std::int64_t> hashedFrom;
+    std::int64_t hashedTo = 0;
+    std::string hashState;
+};
+
+// A windowed session's progress after a chunk: the contiguous prefix, the chunks
+// stored beyond it (ascending), and how far the whole-file hash has got.
+struct WindowProgress {
+    std::int64_t uploadedBytes = 0;
+    std::vector<std::int64_t> storedChunks;
+    std::int64_t hashedBytes = 0;
+};
+
+// Where the prefix of a windowed session gets to: from `uploadedBytes` over every
+// stored chunk (`stored`: ascending indexes, those below the prefix ignored) with no
+// gap; the rest stay in storedChunks. Every store computes it the same way.
+inline WindowProgress advanceWindow(const Session& session,
+                                    const std::vector<std::int64_t>& stored) {
+    WindowProgress out{session.uploadedBytes, {}, session.hashedBytes};
+    for (const std::int64_t index : stored) {
+        if (index * session.chunkSize < out.uploadedBytes)
+            continue;
+        if (index * session.chunkSize == out.uploadedBytes && out.storedChunks.empty())
+            out.uploadedBytes = std::min(session.size, (index + 1) * session.chunkSize);
+        else
+            out.storedChunks.push_back(index);
+    }
+    return out;
+}
+
 // Persists sessions (SQLite by default; the same interface can sit on PostgreSQL so
 // several hoistd share sessions). Thread-safe. Callers validate input and hold the
 // session's lock (SessionLocker) for writes; the store only keeps what it is given,
@@ -46,6 +85,17 @@ class SessionStore {
     // as commitChunk, with no receipt. Both record session.tailKey (empty after a whole
     // chunk), so any node that continues the upload finds the tail.
     virtual StoreResult<void> commitTail(const Session& session, std::int64_t expectedOffset) = 0;
+    // Windowed sessions: records the chunk's receipt (even an empty ETag: the receipt
+    // is what says "stored") and moves uploadedBytes to the end of the contiguous run of
+    // stored chunks, in one transaction, so two nodes storing neighbouring chunks at
+    // once cannot lose either move. Kind::Conflict, and nothing changes, when the chunk
+    // is stored already (exactly one of two racing writers wins); Kind::NotFound when
+    // the session is gone.
+    virtual StoreResult<WindowProgress> storeWindowChunk(const WindowChunk& chunk) = 0;
+    // Windowed sessions: the hash state over [0, to), only if the stored frontier is
+    // still `from` (a compare-and-swap); Kind::Conflict otherwise.
+    virtual StoreResult<void> advanceHash(const std::string& id, std::int64_t from, std::int64_t to,
+                                          const std::string& hashState) = 0;
     // State, result and finalization fields of `session` (not its offset).
     virtual StoreResult<void> update(const Session& session) = 0;
     virtual StoreResult<void> remove(const std::string& id) = 0;

@@ -25,8 +25,9 @@ StoreResult<void> SqliteSessionStore::create(const Session& s) {
                        "claimed_fingerprint, size, chunk_size, uploaded_bytes, state, created_at, "
                        "expires_at, staging_key, upload_id, hash_state, head, fingerprint, "
                        "detected_mime_type, file_id, failure_reason, finalize_attempts, "
-                       "next_finalize_at, tail_key, is_partial, concatenated_from) VALUES "
-                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                       "next_finalize_at, tail_key, parallel_chunks, hashed_bytes, is_partial, "
+                       "concatenated_from) VALUES "
+                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     st.bind(1, s.id).bind(2, s.userId).bind(3, s.fileName).bind(4, s.mimeType);
     st.bind(5, s.claimedFingerprint).bind(6, s.size).bind(7, s.chunkSize);
     st.bind(8, s.uploadedBytes).bind(9, std::string(toString(s.state)));
@@ -34,8 +35,10 @@ StoreResult<void> SqliteSessionStore::create(const Session& s) {
     st.bind(13, s.staging.uploadId).bindBlob(14, s.hashState).bindBlob(15, s.head);
     st.bind(16, s.fingerprint).bind(17, s.detectedMimeType).bind(18, s.fileId);
     st.bind(19, s.failureReason).bind(20, std::int64_t{s.finalizeAttempts});
-    st.bind(21, s.nextFinalizeAt).bind(22, s.tailKey);
-    st.bind(23, std::int64_t{s.partial ? 1 : 0}).bind(24, s.concatenatedFrom);
+    st.bind(21, s.nextFinalizeAt).bind(22, s.tailKey).bind(23, s.parallelChunks);
+    st.bind(24, s.hashedBytes)
+        .bind(25, std::int64_t{s.partial ? 1 : 0})
+        .bind(26, s.concatenatedFrom);
     if (st.step() != SQLITE_DONE)
         return fail(m_db, "cannot create session");
     return {};
@@ -91,6 +94,76 @@ StoreResult<void> SqliteSessionStore::commitOffset(const Session& s, std::int64_
     }
     if (auto ok = tx.commit(); !ok)
         return tl::unexpected(sqliteStoreError(m_db, "cannot commit chunk"));
+    return {};
+}
+
+StoreResult<WindowProgress> SqliteSessionStore::storeWindowChunk(const WindowChunk& chunk) {
+    auto lock = m_db.lock();
+    Transaction tx(m_db);
+    if (!tx.begun())
+        return tl::unexpected(sqliteStoreError(m_db, "cannot begin chunk commit"));
+    Session session;
+    {
+        Statement st(m_db, "SELECT size, chunk_size, uploaded_bytes, hashed_bytes FROM sessions "
+                           "WHERE id = ?1");
+        st.bind(1, chunk.sessionId);
+        if (st.step() != SQLITE_ROW)
+            return tl::unexpected(StoreError{StoreError::Kind::NotFound,
+                                             "session " + chunk.sessionId + " no longer exists"});
+        session.size = st.integer(0);
+        session.chunkSize = st.integer(1);
+        session.uploadedBytes = st.integer(2);
+        session.hashedBytes = st.integer(3);
+    }
+    Statement ins(m_db, "INSERT INTO chunk_receipts (session_id, chunk_index, etag) "
+                        "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
+    ins.bind(1, chunk.sessionId).bind(2, chunk.receipt.index).bind(3, chunk.receipt.etag);
+    if (ins.step() != SQLITE_DONE)
+        return tl::unexpected(sqliteStoreError(m_db, "cannot record chunk receipt"));
+    if (sqlite3_changes(m_db.handle()) == 0)
+        return tl::unexpected(StoreError{StoreError::Kind::Conflict,
+                                         "chunk " + std::to_string(chunk.receipt.index) +
+                                             " of session " + chunk.sessionId + " is stored"});
+    std::vector<std::int64_t> stored;
+    {
+        Statement st(m_db, "SELECT chunk_index FROM chunk_receipts WHERE session_id = ?1 AND "
+                           "chunk_index >= ?2 ORDER BY chunk_index");
+        st.bind(1, chunk.sessionId).bind(2, session.uploadedBytes / session.chunkSize);
+        int rc;
+        while ((rc = st.step()) == SQLITE_ROW)
+            stored.push_back(st.integer(0));
+        if (rc != SQLITE_DONE)
+            return tl::unexpected(sqliteStoreError(m_db, "cannot read chunk receipts"));
+    }
+    WindowProgress progress = advanceWindow(session, stored);
+    const bool hashed = chunk.hashedFrom && *chunk.hashedFrom == session.hashedBytes;
+    if (hashed)
+        progress.hashedBytes = chunk.hashedTo;
+    Statement st(m_db, "UPDATE sessions SET uploaded_bytes = ?1, expires_at = ?2, "
+                       "hashed_bytes = ?3, hash_state = CASE WHEN ?4 THEN ?5 ELSE hash_state END, "
+                       "head = CASE WHEN ?6 THEN ?7 ELSE head END WHERE id = ?8");
+    st.bind(1, progress.uploadedBytes).bind(2, chunk.expiresAt).bind(3, progress.hashedBytes);
+    st.bind(4, std::int64_t{hashed}).bindBlob(5, chunk.hashState);
+    st.bind(6, std::int64_t{!chunk.head.empty()}).bindBlob(7, chunk.head).bind(8, chunk.sessionId);
+    if (st.step() != SQLITE_DONE)
+        return tl::unexpected(sqliteStoreError(m_db, "cannot record chunk"));
+    if (auto ok = tx.commit(); !ok)
+        return tl::unexpected(sqliteStoreError(m_db, "cannot commit chunk"));
+    return progress;
+}
+
+StoreResult<void> SqliteSessionStore::advanceHash(const std::string& id, std::int64_t from,
+                                                  std::int64_t to, const std::string& hashState) {
+    auto lock = m_db.lock();
+    Statement st(m_db, "UPDATE sessions SET hashed_bytes = ?1, hash_state = ?2 "
+                       "WHERE id = ?3 AND hashed_bytes = ?4");
+    st.bind(1, to).bindBlob(2, hashState).bind(3, id).bind(4, from);
+    if (st.step() != SQLITE_DONE)
+        return fail(m_db, "cannot record the hash state");
+    if (sqlite3_changes(m_db.handle()) == 0)
+        return tl::unexpected(
+            StoreError{StoreError::Kind::Conflict, "session " + id + " is gone or hashed past " +
+                                                       std::to_string(from) + " already"});
     return {};
 }
 

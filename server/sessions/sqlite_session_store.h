@@ -15,6 +15,9 @@ class SqliteSessionStore final : public SessionStore {
     StoreResult<void> commitChunk(const Session& session, std::int64_t expectedOffset,
                                   const ChunkReceipt& receipt) override;
     StoreResult<void> commitTail(const Session& session, std::int64_t expectedOffset) override;
+    StoreResult<WindowProgress> storeWindowChunk(const WindowChunk& chunk) override;
+    StoreResult<void> advanceHash(const std::string& id, std::int64_t from, std::int64_t to,
+                                  const std::string& hashState) override;
     StoreResult<void> update(const Session& session) override;
     StoreResult<void> remove(const std::string& id) override;
     StoreResult<std::vector<ChunkReceipt>> receipts(const std::string& id) override;

@@ -40,13 +40,16 @@ void syncDirectory(const fs::path& dir) {
 
 class DiskChunkWriter final : public ChunkWriter {
   public:
-    DiskChunkWriter(int fd, fs::path path, std::int64_t index, std::int64_t offset)
-        : m_fd(fd), m_path(std::move(path)), m_index(index), m_start(offset), m_position(offset) {}
+    DiskChunkWriter(int fd, fs::path path, std::int64_t index, std::int64_t offset, bool windowed)
+        : m_fd(fd), m_path(std::move(path)), m_index(index), m_start(offset), m_position(offset),
+          m_windowed(windowed) {}
 
     ~DiskChunkWriter() override {
         // An uncommitted chunk leaves nothing behind: cut the file back to where the
-        // chunk began (the session's committed offset).
-        if (!m_committed)
+        // chunk began (the session's committed offset). Not in a windowed session, whose
+        // file may hold stored chunks past this one: there the bytes stay unowned until
+        // the chunk is sent again and overwrites them (docs/protocol.md, "Parallel chunks").
+        if (!m_committed && !m_windowed)
             (void)::ftruncate(m_fd, m_start);
         ::close(m_fd);
     }
@@ -97,6 +100,7 @@ class DiskChunkWriter final : public ChunkWriter {
     std::int64_t m_index;
     std::int64_t m_start;
     std::int64_t m_position;
+    bool m_windowed;
     bool m_committed = false;
 };
 } // namespace
@@ -143,7 +147,7 @@ DiskBackend::openChunk(const Session& session, std::int64_t index, std::int64_t 
     // A kept tail is already in the file: the chunk continues after it.
     const std::int64_t begin = index * session.chunkSize;
     const std::int64_t start = std::clamp(session.uploadedBytes, begin, begin + length);
-    return std::make_unique<DiskChunkWriter>(fd, path, index, start);
+    return std::make_unique<DiskChunkWriter>(fd, path, index, start, session.windowed());
 }
 
 StorageResult<StoredObject> DiskBackend::complete(const Session& session,
@@ -185,9 +189,20 @@ StorageResult<void> DiskBackend::verify(const Session& session, const std::vecto
 }
 
 StorageResult<void>
+DiskBackend::readStaged(const Session& session, std::int64_t offset, std::int64_t length,
+                        const std::function<bool(std::span<const char>)>& sink) {
+    return readFile(stagingPath(session), offset, length, sink);
+}
+
+StorageResult<void>
 DiskBackend::readObject(const std::string& key, std::int64_t offset, std::int64_t length,
                         const std::function<bool(std::span<const char>)>& sink) {
-    const fs::path path = objectPath(key);
+    return readFile(objectPath(key), offset, length, sink);
+}
+
+StorageResult<void> DiskBackend::readFile(const fs::path& path, std::int64_t offset,
+                                          std::int64_t length,
+                                          const std::function<bool(std::span<const char>)>& sink) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return tl::unexpected(ioError("cannot open", path));

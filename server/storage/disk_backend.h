@@ -26,6 +26,8 @@ class DiskBackend final : public StorageBackend {
     StorageResult<void> abort(const Session& session) override;
     StorageResult<void> verify(const Session& session,
                                const std::vector<ChunkReceipt>& receipts) override;
+    StorageResult<void> readStaged(const Session& session, std::int64_t offset, std::int64_t length,
+                                   const std::function<bool(std::span<const char>)>& sink) override;
     StorageResult<void> readObject(const std::string& key, std::int64_t offset, std::int64_t length,
                                    const std::function<bool(std::span<const char>)>& sink) override;
     StorageResult<void> removeObject(const std::string& key) override;
@@ -38,6 +40,9 @@ class DiskBackend final : public StorageBackend {
         : m_staging(std::move(staging)), m_objects(std::move(objects)) {}
     std::filesystem::path stagingPath(const Session& session) const;
     std::filesystem::path objectPath(const std::string& key) const;
+    static StorageResult<void> readFile(const std::filesystem::path& path, std::int64_t offset,
+                                        std::int64_t length,
+                                        const std::function<bool(std::span<const char>)>& sink);
 
     std::filesystem::path m_staging;
     std::filesystem::path m_objects;

@@ -87,6 +87,21 @@ class StorageBackend {
     virtual StorageResult<void> verify(const Session& session,
                                        const std::vector<ChunkReceipt>& receipts) = 0;
 
+    // Streams [offset, offset + length) of a session's committed staged bytes into
+    // sink, for hashing chunks that arrived ahead of the hash frontier (docs/protocol.md,
+    // "Parallel chunks"). Backends that cannot read unfinished staging (S3 has no read of
+    // a multipart upload's parts) answer Kind::Rejected; the hash is then finished from
+    // the assembled object at complete.
+    virtual StorageResult<void> readStaged(const Session& session, std::int64_t offset,
+                                           std::int64_t length,
+                                           const std::function<bool(std::span<const char>)>& sink) {
+        (void)session;
+        (void)offset;
+        (void)length;
+        (void)sink;
+        return tl::unexpected(
+            StorageError{StorageError::Kind::Rejected, name() + " cannot read staged bytes"});
+    }
     // Streams [offset, offset + length) of a finished object into sink; sink returns
     // false to stop early.
     virtual StorageResult<void>

@@ -43,6 +43,10 @@ std::string Metrics::render() const {
         << "# HELP hoistd_chunks_committed_total Chunks durably committed.\n"
         << "# TYPE hoistd_chunks_committed_total counter\n"
         << "hoistd_chunks_committed_total " << m_chunksCommitted.load() << "\n"
+        << "# HELP hoistd_hash_readback_bytes_total Staged bytes read back to hash chunks that "
+           "arrived ahead of the hash.\n"
+        << "# TYPE hoistd_hash_readback_bytes_total counter\n"
+        << "hoistd_hash_readback_bytes_total " << m_hashReadback.load() << "\n"
         << "# HELP hoistd_sessions Upload sessions in the store, by state.\n"
         << "# TYPE hoistd_sessions gauge\n";
     for (const char* state : {"uploading", "finalizing", "completed", "failed"}) {

@@ -16,6 +16,8 @@ class Metrics final {
     void countRequest(const std::string& method, int status);
     void addBytesReceived(std::int64_t bytes) { m_bytesReceived += bytes; }
     void countChunk() { ++m_chunksCommitted; }
+    // Staged bytes read back to hash them (docs/protocol.md, "Parallel chunks").
+    void addHashReadback(std::int64_t bytes) { m_hashReadback += bytes; }
     void countFinalization(const std::string& outcome);
     void countError(const std::string& code);
     // Share links (docs/protocol.md, "Metrics"): created, revoked, served, page.
@@ -28,6 +30,7 @@ class Metrics final {
   private:
     std::atomic<std::int64_t> m_bytesReceived{0};
     std::atomic<std::int64_t> m_chunksCommitted{0};
+    std::atomic<std::int64_t> m_hashReadback{0};
     mutable std::mutex m_mutex;
     std::map<std::pair<std::string, int>, std::int64_t> m_requests;
     std::map<std::string, std::int64_t> m_finalizations;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
 
 #include <string>
 
@@ -57,5 +58,7 @@ struct ApiError {
 const char* wireCode(ErrorCode code);
 
 ApiError makeError(ErrorCode code, std::string message);
+
+template <typename T> using ApiResult = tl::expected<T, ApiError>;
 
 } // namespace hoist

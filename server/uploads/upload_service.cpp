@@ -17,26 +17,14 @@ constexpr std::int64_t kMiB = 1024 * 1024;
 constexpr std::int64_t kDefaultChunkSize = 8 * kMiB;
 constexpr std::int64_t kMaxChunks = 10000; // S3's part limit
 
-ApiError withOffset(ErrorCode code, std::string message, std::int64_t committed) {
-    ApiError error = makeError(code, std::move(message));
-    error.extra["uploadedBytes"] = committed;
-    return error;
-}
-// The answer that tells a client where to continue (docs/protocol.md: the offset
-// handshake).
-ApiError offsetMismatch(std::int64_t committed) {
-    return withOffset(ErrorCode::OffsetMismatch,
-                      "the server has " + std::to_string(committed) +
-                          " bytes of this upload; continue from there",
-                      committed);
-}
 } // namespace
 
 UploadService::UploadService(SessionStore& store, StorageBackend& backend, FileCatalog& catalog,
                              FinalizationRunner& finalization, SessionLocker& locker,
                              Metrics& metrics, Logger& logger, UploadPolicy policy)
     : m_store(store), m_backend(backend), m_catalog(catalog), m_finalization(finalization),
-      m_locker(locker), m_metrics(metrics), m_logger(logger), m_policy(std::move(policy)) {}
+      m_locker(locker), m_metrics(metrics), m_logger(logger), m_policy(std::move(policy)),
+      m_window(*this, m_policy.hashBufferBytes) {}
 
 std::int64_t UploadService::chunkSizeFor(std::int64_t size) {
     // 8 MiB unless the file would need more than 10,000 chunks; then the smallest
@@ -103,7 +91,8 @@ ApiResult<void> UploadService::checkLimits(const std::string& userId, const Init
     return {};
 }
 
-ApiResult<Session> UploadService::init(const std::string& userId, const InitRequest& request) {
+ApiResult<Session> UploadService::init(const std::string& userId, const InitRequest& request,
+                                       std::optional<std::int64_t> parallelChunks) {
     if (request.fileName.size() > kMaxNameBytes || request.mimeType.size() > kMaxNameBytes)
         return tl::unexpected(
             makeError(ErrorCode::TooLarge, "fileName and mimeType may be at most " +
@@ -118,8 +107,14 @@ ApiResult<Session> UploadService::init(const std::string& userId, const InitRequ
         error.extra["maxSize"] = m_policy.maxSize;
         return tl::unexpected(error);
     }
+    if (parallelChunks && (*parallelChunks < 1 || *parallelChunks > kMaxParallelChunks))
+        return tl::unexpected(
+            makeError(ErrorCode::BadRequest, "parallelChunks must be an integer from 1 to " +
+                                                 std::to_string(kMaxParallelChunks)));
     Session session;
     session.id = newUuid();
+    if (parallelChunks)
+        session.parallelChunks = std::min(*parallelChunks, m_policy.maxParallelChunks);
     session.userId = userId;
     session.fileName = request.fileName;
     session.mimeType = request.mimeType;
@@ -174,7 +169,24 @@ ApiResult<Session> UploadService::load(const std::string& userId, const std::str
         expired.expired = true;
         return tl::unexpected(expired);
     }
-    return std::move(**found);
+    Session session = std::move(**found);
+    if (auto ok = fillStoredChunks(session); !ok)
+        return tl::unexpected(ok.error());
+    return session;
+}
+
+ApiResult<void> UploadService::fillStoredChunks(Session& session) {
+    session.storedChunks.clear();
+    if (!session.windowed())
+        return {};
+    auto receipts = m_store.receipts(session.id);
+    if (!receipts)
+        return tl::unexpected(storeError(receipts.error()));
+    for (const ChunkReceipt& receipt : *receipts) {
+        if (receipt.index * session.chunkSize >= session.uploadedBytes)
+            session.storedChunks.push_back(receipt.index);
+    }
+    return {};
 }
 
 ApiResult<std::pair<SessionLocker::Guard, Session>>
@@ -220,10 +232,23 @@ ApiResult<void> UploadService::verifyOnce(const Session& session) {
 
 ApiResult<UploadService::Append> UploadService::openAppend(const std::string& userId,
                                                            const std::string& sessionId) {
+    auto unlocked = load(userId, sessionId);
+    if (!unlocked)
+        return tl::unexpected(unlocked.error());
+    if (unlocked->windowed()) {
+        if (auto ok = acceptsBytes(*unlocked); !ok)
+            return tl::unexpected(ok.error());
+        return Append(*this, nullptr, std::move(*unlocked));
+    }
     auto locked = lockAndLoad(userId, sessionId);
     if (!locked)
         return tl::unexpected(locked.error());
-    Session& session = locked->second;
+    if (auto ok = acceptsBytes(locked->second); !ok)
+        return tl::unexpected(ok.error());
+    return Append(*this, std::move(locked->first), std::move(locked->second));
+}
+
+ApiResult<void> UploadService::acceptsBytes(const Session& session) {
     switch (session.state) {
     case SessionState::Completed:
         return tl::unexpected(makeError(ErrorCode::Completed, "this upload is already complete"));
@@ -235,13 +260,15 @@ ApiResult<UploadService::Append> UploadService::openAppend(const std::string& us
     case SessionState::Uploading:
         break;
     }
-    return Append(*this, std::move(locked->first), std::move(session));
+    return {};
 }
 
 ApiResult<void> UploadService::Append::admits(std::int64_t offset, std::int64_t length) const {
+    if (m_session.windowed())
+        return ChunkWindow::admits(m_session, offset, length);
     const std::int64_t committed = m_session.uploadedBytes;
     if (offset != committed)
-        return tl::unexpected(offsetMismatch(committed));
+        return tl::unexpected(offsetMismatch(m_session));
     if (length > m_session.size - committed)
         return tl::unexpected(withOffset(ErrorCode::ExceedsSize,
                                          "this chunk would go past the declared size of " +
@@ -289,8 +316,7 @@ ApiResult<void> UploadService::commitWritten(Session& session, ChunkWriter& writ
         auto truth = m_store.find(session.id);
         if (!truth || !*truth)
             return tl::unexpected(makeError(ErrorCode::NotFound, "no such upload session"));
-        const std::int64_t committed = (*truth)->uploadedBytes;
-        return tl::unexpected(offsetMismatch(committed));
+        return tl::unexpected(offsetMismatch(**truth));
     }
     // The store no longer names the old tail: it is garbage now, never before.
     if (!session.tailKey.empty() && session.tailKey != next.tailKey) {
@@ -428,6 +454,15 @@ ApiResult<std::int64_t> UploadService::Append::write(const AppendRequest& reques
     return session.uploadedBytes;
 }
 
+ApiResult<WindowProgress> UploadService::Append::writeChunk(const AppendRequest& request) {
+    if (m_session.windowed())
+        return m_service->m_window.write(m_session, request);
+    auto written = write(request);
+    if (!written)
+        return tl::unexpected(written.error());
+    return WindowProgress{*written, {}, *written};
+}
+
 ApiResult<Session> UploadService::status(const std::string& userId, const std::string& sessionId) {
     return load(userId, sessionId);
 }
@@ -449,6 +484,7 @@ ApiResult<void> UploadService::abort(const std::string& userId, const std::strin
         return tl::unexpected(storageError(ok.error()));
     if (auto ok = m_store.remove(sessionId); !ok)
         return tl::unexpected(storeError(ok.error()));
+    m_window.forget(sessionId);
     m_logger.info("session " + sessionId + " deleted by its user");
     return {};
 }
@@ -456,6 +492,7 @@ ApiResult<void> UploadService::abort(const std::string& userId, const std::strin
 ApiResult<Session> UploadService::fail(Session session, ApiError error) {
     session.state = SessionState::Failed;
     session.failureReason = error.message;
+    m_window.forget(session.id);
     if (auto ok = m_backend.abort(session); !ok)
         m_logger.warn("session " + session.id + ": " + ok.error().message);
     if (auto ok = m_store.update(session); !ok)
@@ -480,19 +517,34 @@ ApiResult<Session> UploadService::complete(const std::string& userId, const std:
                                          "the server has " + std::to_string(session.uploadedBytes) +
                                              " of " + std::to_string(session.size) + " bytes",
                                          session.uploadedBytes));
+    if (session.windowed() && session.hashedBytes < session.size) {
+        auto caught = m_window.catchUp(session.id);
+        if (!caught)
+            return tl::unexpected(caught.error());
+        session.hashedBytes = caught->hashedBytes;
+        session.hashState = caught->hashState;
+    }
+    // A windowed session whose hash could not reach the end from staging (S3) finishes
+    // it on the assembled object, which is deleted again if the bytes are wrong.
+    const bool hashAfterAssembly = session.windowed() && session.hashedBytes < session.size;
     // No verifyOnce() here: after a crash between assembling and recording, the
     // staging is legitimately gone, and backend.complete() checks the parts itself.
     const auto hash = Sha256State::deserialize(session.hashState);
     if (!hash)
         return tl::unexpected(storeError(
             {StoreError::Kind::Fatal, "session " + session.id + " has an unreadable hash state"}));
-    const std::string computed = hash->hexDigest();
     const std::string claimed = fingerprint.value_or(session.claimedFingerprint);
-    if (!claimed.empty() && claimed != computed)
-        return fail(std::move(session),
-                    makeError(ErrorCode::FingerprintMismatch,
-                              "the bytes received hash to " + computed + ", not " + claimed));
-    session.fingerprint = computed;
+    const auto mismatch = [&](const std::string& computed) -> std::optional<ApiError> {
+        if (claimed.empty() || claimed == computed)
+            return std::nullopt;
+        return makeError(ErrorCode::FingerprintMismatch,
+                         "the bytes received hash to " + computed + ", not " + claimed);
+    };
+    if (!hashAfterAssembly) {
+        session.fingerprint = hash->hexDigest();
+        if (auto error = mismatch(session.fingerprint))
+            return fail(std::move(session), std::move(*error));
+    }
     session.detectedMimeType = sniffMimeType(session.head);
     const auto& allowed = m_policy.allowTypes;
     // A partial upload's first bytes are not the file's: its final upload is checked.
@@ -514,6 +566,18 @@ ApiResult<Session> UploadService::complete(const std::string& userId, const std:
                                       object.error().message + "); start a new upload"));
         return tl::unexpected(storageError(object.error()));
     }
+    if (hashAfterAssembly) {
+        auto computed = hashRest(session, *object);
+        if (!computed)
+            return tl::unexpected(computed.error());
+        session.fingerprint = *computed;
+        if (auto error = mismatch(session.fingerprint)) {
+            if (auto removed = m_backend.removeObject(object->key); !removed)
+                m_logger.warn("session " + session.id + ": " + removed.error().message);
+            return fail(std::move(session), std::move(*error));
+        }
+    }
+    m_window.forget(session.id);
     session.staging.key = object->key;
     session.staging.uploadId.clear();
     session.state = session.partial ? SessionState::Completed : SessionState::Finalizing;
@@ -526,6 +590,23 @@ ApiResult<Session> UploadService::complete(const std::string& userId, const std:
     if (!finalized)
         return tl::unexpected(storeError(finalized.error()));
     return *finalized;
+}
+
+ApiResult<std::string> UploadService::hashRest(const Session& session, const StoredObject& object) {
+    auto hash = Sha256State::deserialize(session.hashState);
+    if (!hash)
+        return tl::unexpected(storeError(
+            {StoreError::Kind::Fatal, "session " + session.id + " has an unreadable hash state"}));
+    const std::int64_t rest = session.size - session.hashedBytes;
+    auto read = m_backend.readObject(object.key, session.hashedBytes, rest,
+                                     [&](std::span<const char> piece) {
+                                         hash->update(piece);
+                                         return true;
+                                     });
+    if (!read)
+        return tl::unexpected(storageError(read.error()));
+    m_metrics.addHashReadback(rest);
+    return hash->hexDigest();
 }
 
 std::size_t UploadService::sweep() {
@@ -562,6 +643,7 @@ std::size_t UploadService::sweep() {
                 continue;
             }
             ++expired;
+            m_window.forget(session.id);
             m_logger.info("session " + session.id + " expired (" + toString(session.state) + ")");
         }
         if (page->size() < kSweepPage)

@@ -3,6 +3,7 @@
 #include "api_error.h"
 #include "block_stock.h"
 #include "byte_sink.h"
+#include "chunk_window.h"
 #include "digest.h"
 #include "file_catalog.h"
 #include "finalization.h"
@@ -24,8 +25,6 @@
 
 namespace hoist {
 
-template <typename T> using ApiResult = tl::expected<T, ApiError>;
-
 struct UploadPolicy {
     std::int64_t maxSize = std::int64_t{1} << 40;
     std::int64_t sessionTtlSeconds = 86400;
@@ -33,6 +32,10 @@ struct UploadPolicy {
     // Per user, checked at init only, never mid-upload (docs/protocol.md, "Limits").
     std::int64_t maxOpenSessions = 1000;    // sessions not yet completed
     std::optional<std::int64_t> quotaBytes; // declared by open sessions + stored files
+    // Parallel chunks (docs/protocol.md): the largest window granted, and the memory of
+    // this node for chunks stored ahead of the hash frontier (docs/admin.md).
+    std::int64_t maxParallelChunks = 8;
+    std::int64_t hashBufferBytes = std::int64_t{256} << 20;
 };
 
 struct InitRequest {
@@ -88,6 +91,9 @@ class UploadService final {
         ApiResult<void> admits(std::int64_t offset, std::int64_t length) const;
         // Receives the bytes; the committed offset after them.
         ApiResult<std::int64_t> write(const AppendRequest& request);
+        // One whole chunk (the native face): for a windowed session in any order within
+        // the window (ChunkWindow), else as write(). The progress after it.
+        ApiResult<WindowProgress> writeChunk(const AppendRequest& request);
 
       private:
         friend class UploadService;
@@ -98,8 +104,12 @@ class UploadService final {
         Session m_session;
     };
 
-    ApiResult<Session> init(const std::string& userId, const InitRequest& request);
+    // `parallelChunks`: the window the client asked for, 1-64 (docs/protocol.md,
+    // "Parallel chunks"); none for the sequential contract (and for tus).
+    ApiResult<Session> init(const std::string& userId, const InitRequest& request,
+                            std::optional<std::int64_t> parallelChunks = std::nullopt);
     // Locks the session and checks that it takes bytes (state uploading).
+    // A windowed session is not locked here: its chunks lock one by one (ChunkWindow).
     ApiResult<Append> openAppend(const std::string& userId, const std::string& sessionId);
     ApiResult<Session> status(const std::string& userId, const std::string& sessionId);
     ApiResult<void> abort(const std::string& userId, const std::string& sessionId);
@@ -116,8 +126,17 @@ class UploadService final {
     static std::int64_t chunkSizeFor(std::int64_t size);
     static constexpr std::size_t kMaxNameBytes = 255; // fileName and mimeType
     static constexpr std::size_t kSweepPage = 256;
+    static constexpr std::int64_t kMaxParallelChunks = 64; // asked for at init
 
   private:
+    friend class ChunkWindow;
+    // Bytes are taken only in state uploading.
+    static ApiResult<void> acceptsBytes(const Session& session);
+    // Windowed sessions: the chunks stored beyond the prefix, from the receipts.
+    ApiResult<void> fillStoredChunks(Session& session);
+    // The whole-file SHA-256 of a windowed session whose hash could not reach the end
+    // before assembling (S3 cannot read parts back): read from the assembled object.
+    ApiResult<std::string> hashRest(const Session& session, const StoredObject& object);
     ApiResult<Session> load(const std::string& userId, const std::string& sessionId);
     // The session's lock, then the session: what every request that changes one needs.
     ApiResult<std::pair<SessionLocker::Guard, Session>> lockAndLoad(const std::string& userId,
@@ -150,6 +169,7 @@ class UploadService final {
     std::mutex m_limitsMutex;
     std::mutex m_verifiedMutex;
     std::set<std::string> m_verified; // sessions checked against the backend since start
+    ChunkWindow m_window;
 };
 
 } // namespace hoist

@@ -24,10 +24,6 @@ std::string unquoted(const std::string& etag) {
     return etag;
 }
 
-std::int64_t chunkLength(const Session& session, std::int64_t index) {
-    return std::min(session.chunkSize, session.size - index * session.chunkSize);
-}
-
 StorageError storageError(StorageError::Kind kind, std::string message) {
     return StorageError{kind, std::move(message)};
 }
@@ -132,7 +128,7 @@ StorageResult<StagingRef> S3Backend::begin(const Session& session) {
 
 StorageResult<std::unique_ptr<ChunkWriter>>
 S3Backend::openChunk(const Session& session, std::int64_t index, std::int64_t length) {
-    if (index < 0 || index >= session.chunkCount() || length != chunkLength(session, index)) {
+    if (index < 0 || index >= session.chunkCount() || length != session.chunkLength(index)) {
         return tl::unexpected(
             storageError(StorageError::Kind::Rejected, "chunk " + std::to_string(index) + " of " +
                                                            std::to_string(length) +
@@ -244,7 +240,7 @@ StorageResult<void> S3Backend::verify(const Session& session,
             return tl::unexpected(storageError(StorageError::Kind::NotFound, what + " is missing"));
         }
         if (unquoted(found->second->etag) != unquoted(receipt.etag) ||
-            found->second->size != chunkLength(session, receipt.index)) {
+            found->second->size != session.chunkLength(receipt.index)) {
             return tl::unexpected(storageError(StorageError::Kind::Rejected,
                                                what + " differs from the recorded one"));
         }

@@ -114,6 +114,12 @@ class TestSessionStoreContract final : public QObject {
     void countsForTheLimits();
     void stagingOwnership_data() { stores(); }
     void stagingOwnership();
+    void windowChunksMoveTheContiguousPrefix_data() { stores(); }
+    void windowChunksMoveTheContiguousPrefix();
+    void racingWindowChunksHaveOneWinnerEach_data() { stores(); }
+    void racingWindowChunksHaveOneWinnerEach();
+    void hashAdvancesByCompareAndSwap_data() { stores(); }
+    void hashAdvancesByCompareAndSwap();
 };
 
 void TestSessionStoreContract::createFindAndDuplicate() {
@@ -335,4 +341,121 @@ void TestSessionStoreContract::stagingOwnership() {
 }
 
 QTEST_GUILESS_MAIN(TestSessionStoreContract)
+
+namespace {
+WindowChunk windowChunk(const std::string& id, std::int64_t index, std::string etag = {}) {
+    WindowChunk chunk;
+    chunk.sessionId = id;
+    chunk.receipt = ChunkReceipt{index, std::move(etag)};
+    chunk.expiresAt = 2000000100;
+    return chunk;
+}
+} // namespace
+
+// Windowed sessions (docs/protocol.md, "Parallel chunks"): a chunk beyond the prefix
+// is stored without moving it; the chunk that closes the gap moves it over every stored
+// one; a chunk stored twice is a conflict that changes nothing.
+void TestSessionStoreContract::windowChunksMoveTheContiguousPrefix() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    Session s = sampleSession("w1", "alice", 450); // chunks 0-3 of 100, chunk 4 of 50
+    s.parallelChunks = 4;
+    QVERIFY(store.create(s));
+    QCOMPARE(store.find("w1").value()->parallelChunks, std::int64_t{4});
+
+    auto third = store.storeWindowChunk(windowChunk("w1", 2));
+    QVERIFY(third);
+    QCOMPARE(third->uploadedBytes, std::int64_t{0});
+    QCOMPARE(third->storedChunks, std::vector<std::int64_t>({2}));
+    auto last = store.storeWindowChunk(windowChunk("w1", 4, "etag-4"));
+    QVERIFY(last);
+    QCOMPARE(last->storedChunks, std::vector<std::int64_t>({2, 4}));
+
+    const auto again = store.storeWindowChunk(windowChunk("w1", 2));
+    QVERIFY(!again);
+    QCOMPARE(again.error().kind, StoreError::Kind::Conflict);
+
+    WindowChunk first = windowChunk("w1", 0, "etag-0");
+    first.head = "head bytes";
+    first.hashedFrom = 0;
+    first.hashedTo = 100;
+    first.hashState = "state over 100";
+    auto closed = store.storeWindowChunk(first);
+    QVERIFY(closed);
+    QCOMPARE(closed->uploadedBytes, std::int64_t{100});
+    QCOMPARE(closed->hashedBytes, std::int64_t{100});
+    auto second = store.storeWindowChunk(windowChunk("w1", 1));
+    QVERIFY(second);
+    QCOMPARE(second->uploadedBytes, std::int64_t{300});
+    QCOMPARE(second->storedChunks, std::vector<std::int64_t>({4}));
+    QCOMPARE(second->hashedBytes, std::int64_t{100});
+    QVERIFY(store.storeWindowChunk(windowChunk("w1", 3)));
+
+    const Session stored = *store.find("w1").value();
+    QCOMPARE(stored.uploadedBytes, std::int64_t{450});
+    QCOMPARE(stored.hashedBytes, std::int64_t{100});
+    QCOMPARE(stored.hashState, std::string("state over 100"));
+    QCOMPARE(stored.head, std::string("head bytes"));
+    QCOMPARE(stored.expiresAt, std::int64_t{2000000100});
+    const auto receipts = store.receipts("w1").value();
+    QCOMPARE(receipts.size(), std::size_t{5});
+    QCOMPARE(receipts[4].etag, std::string("etag-4"));
+
+    const auto gone = store.storeWindowChunk(windowChunk("nobody", 0));
+    QVERIFY(!gone);
+    QCOMPARE(gone.error().kind, StoreError::Kind::NotFound);
+}
+
+// Many writers of neighbouring chunks at once (several nodes): every chunk is stored
+// exactly once and the prefix ends at the end of the file, whatever the interleaving.
+void TestSessionStoreContract::racingWindowChunksHaveOneWinnerEach() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    Session s = sampleSession("w2", "alice", 800);
+    s.parallelChunks = 8;
+    QVERIFY(store.create(s));
+    constexpr int kChunks = 8;
+    constexpr int kWritersPerChunk = 2;
+    std::atomic<int> wins{0};
+    std::atomic<int> conflicts{0};
+    std::atomic<bool> go{false};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kChunks * kWritersPerChunk; ++i)
+        threads.emplace_back([&, i] {
+            while (!go)
+                std::this_thread::yield();
+            const auto result = store.storeWindowChunk(windowChunk("w2", (kChunks - 1) - i / 2));
+            if (result)
+                ++wins;
+            else if (result.error().kind == StoreError::Kind::Conflict)
+                ++conflicts;
+        });
+    go = true;
+    for (auto& thread : threads)
+        thread.join();
+    QCOMPARE(wins.load(), kChunks);
+    QCOMPARE(conflicts.load(), kChunks * (kWritersPerChunk - 1));
+    QCOMPARE(store.find("w2").value()->uploadedBytes, std::int64_t{800});
+}
+
+void TestSessionStoreContract::hashAdvancesByCompareAndSwap() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    Session s = sampleSession("w3", "alice", 300);
+    s.parallelChunks = 2;
+    QVERIFY(store.create(s));
+    QVERIFY(store.advanceHash("w3", 0, 200, "state over 200"));
+    const auto stale = store.advanceHash("w3", 0, 100, "stale");
+    QVERIFY(!stale);
+    QCOMPARE(stale.error().kind, StoreError::Kind::Conflict);
+    const Session stored = *store.find("w3").value();
+    QCOMPARE(stored.hashedBytes, std::int64_t{200});
+    QCOMPARE(stored.hashState, std::string("state over 200"));
+    QCOMPARE(stored.uploadedBytes, std::int64_t{0});
+    QVERIFY(!store.advanceHash("nobody", 0, 100, "x"));
+}
+
 #include "tst_session_store_contract.moc"

@@ -58,6 +58,45 @@ StoreResult<void> FakeSessionStore::commitOffset(const Session& session,
     return {};
 }
 
+StoreResult<WindowProgress> FakeSessionStore::storeWindowChunk(const WindowChunk& chunk) {
+    std::lock_guard lock(m_mutex);
+    if (auto failure = takeFailure())
+        return tl::unexpected(*failure);
+    const auto it = m_sessions.find(chunk.sessionId);
+    if (it == m_sessions.end())
+        return tl::unexpected(
+            StoreError{StoreError::Kind::NotFound, "no session " + chunk.sessionId});
+    auto& receipts = m_receipts[chunk.sessionId];
+    if (!receipts.emplace(chunk.receipt.index, chunk.receipt.etag).second)
+        return tl::unexpected(StoreError{StoreError::Kind::Conflict, "chunk is stored"});
+    Session& stored = it->second;
+    std::vector<std::int64_t> indexes;
+    for (const auto& [index, etag] : receipts)
+        indexes.push_back(index);
+    WindowProgress progress = advanceWindow(stored, indexes);
+    if (chunk.hashedFrom && *chunk.hashedFrom == stored.hashedBytes) {
+        progress.hashedBytes = chunk.hashedTo;
+        stored.hashState = chunk.hashState;
+    }
+    if (!chunk.head.empty())
+        stored.head = chunk.head;
+    stored.uploadedBytes = progress.uploadedBytes;
+    stored.hashedBytes = progress.hashedBytes;
+    stored.expiresAt = chunk.expiresAt;
+    return progress;
+}
+
+StoreResult<void> FakeSessionStore::advanceHash(const std::string& id, std::int64_t from,
+                                                std::int64_t to, const std::string& hashState) {
+    std::lock_guard lock(m_mutex);
+    const auto it = m_sessions.find(id);
+    if (it == m_sessions.end() || it->second.hashedBytes != from)
+        return tl::unexpected(StoreError{StoreError::Kind::Conflict, "hash moved"});
+    it->second.hashedBytes = to;
+    it->second.hashState = hashState;
+    return {};
+}
+
 StoreResult<void> FakeSessionStore::update(const Session& session) {
     std::lock_guard lock(m_mutex);
     const auto it = m_sessions.find(session.id);
