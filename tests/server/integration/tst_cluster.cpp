@@ -18,6 +18,7 @@
 #include <QTest>
 
 #include <array>
+#include <csignal>
 #include <memory>
 
 namespace {
@@ -41,6 +42,7 @@ class TestCluster final : public QObject {
     void sameChunkToTwoNodesAtOnceHasOneWinner();
     void uploadsThroughTheBalancerWhileNodesDie();
     void filesAreTheSameOnEveryNode();
+    void aStoppingNodeDrainsBehindTheBalancer();
     void everySessionResumesAfterAllNodesDied();
     void aLostDatabaseIs503AndThePoolRecovers();
     void aSchemaNewerThanTheBinaryRefusesToStart();
@@ -275,6 +277,64 @@ void TestCluster::filesAreTheSameOnEveryNode() {
     QVERIFY(fresh->start());
     QCOMPARE(TestHttpClient(fresh->url()).get("/files/" + fileId + "/content").body, data);
     QVERIFY(!QFile::exists(m_dir.filePath("fresh/capability.key")));
+}
+
+void TestCluster::aStoppingNodeDrainsBehindTheBalancer() {
+    for (auto& n : m_nodes)
+        QTRY_COMPARE_WITH_TIMEOUT(TestHttpClient(n->url()).get("/readyz").status, 200, 10000);
+    QTest::qWait(1000); // the balancer's checks see every node up again
+    TestHttpClient client(QUrl(QString("http://127.0.0.1:%1").arg(m_balancerPort)));
+    // Six uploads, each with its first chunk half sent through the balancer: round robin
+    // puts two of them in flight on every node, node 0 among them.
+    constexpr int kUploads = 6;
+    std::array<QByteArray, kUploads> files;
+    std::array<QString, kUploads> ids;
+    std::array<RawHttpConnection, kUploads> inFlight;
+    qint64 chunk = 0;
+    for (int i = 0; i < kUploads; ++i) {
+        const auto at = static_cast<std::size_t>(i);
+        files[at] = testBytes(12 * kMiB + 100 * i + 3, 70 + static_cast<quint32>(i));
+        const QJsonObject session = client.init(QString("drain%1.bin").arg(i), files[at].size());
+        ids[at] = session["sessionId"].toString();
+        chunk = session["chunkSize"].toInteger();
+        QVERIFY(!ids[at].isEmpty());
+    }
+    for (std::size_t i = 0; i < inFlight.size(); ++i) {
+        QVERIFY(inFlight[i].beginChunk(m_balancerPort, ids[i], 0, chunk));
+        QVERIFY(inFlight[i].sendBytes(files[i].left(chunk / 2)));
+    }
+    QTest::qWait(300); // the half bodies reach the nodes
+    HoistdProcess& stopping = *m_nodes[0];
+    TestHttpClient direct(stopping.url());
+    QElapsedTimer sinceTerm;
+    sinceTerm.start();
+    stopping.sendSignal(SIGTERM);
+    // Out of rotation at once, while its chunks are still in flight.
+    QTRY_COMPARE_WITH_TIMEOUT(direct.get("/readyz").status, 503, 2000);
+    QCOMPARE(direct.get("/readyz").json()["status"].toString(), QString("draining"));
+    QVERIFY(stopping.isRunning());
+    // Every chunk in flight is drained: its 200 comes, through the balancer.
+    for (std::size_t i = 0; i < inFlight.size(); ++i)
+        QVERIFY(inFlight[i].sendBytes(files[i].mid(chunk / 2, chunk - chunk / 2)));
+    for (std::size_t i = 0; i < inFlight.size(); ++i)
+        QCOMPARE(inFlight[i].readStatus(30000), 200);
+    QVERIFY(stopping.waitForExit(25000));
+    qInfo("SIGTERM to exit with every chunk drained: %lld ms", sinceTerm.elapsed());
+    QCOMPARE(stopping.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(stopping.exitCode(), 0);
+    // Node 0 had chunks of its own to drain (round robin gave it two).
+    QVERIFY(stopping.stderrOutput().contains("draining"));
+    QVERIFY(!stopping.stderrOutput().contains("draining 0 requests"));
+    // The rest through the balancer, which no longer sends anything to node 0.
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        QCOMPARE(client.get("/upload/" + ids[i]).json()["uploadedBytes"].toInteger(), chunk);
+        for (qint64 offset = chunk; offset < files[i].size(); offset += chunk)
+            QCOMPARE(client.putChunk(ids[i], offset, files[i].mid(offset, chunk)).status, 200);
+        const TestReply done = client.complete(ids[i], files[i]);
+        QCOMPARE(done.status, 200);
+        QVERIFY(client.fileContent(done) == files[i]);
+    }
+    QVERIFY(stopping.start());
 }
 
 void TestCluster::everySessionResumesAfterAllNodesDied() {
