@@ -2,6 +2,7 @@
 // finalizers and wires them together.
 #include "callback_finalizer.h"
 #include "capability_links.h"
+#include "cluster_metrics.h"
 #include "config.h"
 #include "crypto.h"
 #include "disk_backend.h"
@@ -129,6 +130,7 @@ struct Databases {
     std::unique_ptr<hoist::FileCatalog> catalog;
     std::unique_ptr<hoist::ShareLinkStore> shareLinks;
     std::unique_ptr<hoist::SessionLocker> locker;
+    hoist::PostgresSessionLocker* leases = nullptr; // the locker, with a database
 };
 
 // A schema newer than this binary is a configuration error (exit status 2: restarting
@@ -182,7 +184,9 @@ int openDatabases(const hoist::Config& config, hoist::Logger& logger, Databases&
             openStores<PostgresSessionStore, PostgresFileCatalog, PostgresShareLinkStore>(
                 *out.postgres, out))
         return status;
-    out.locker = std::make_unique<PostgresSessionLocker>(*out.postgres);
+    auto leases = std::make_unique<PostgresSessionLocker>(*out.postgres);
+    out.leases = leases.get();
+    out.locker = std::move(leases);
     return 0;
 }
 
@@ -234,6 +238,8 @@ int serve(hoist::Config config) {
             callbackClient, **backend, links, logger);
     SessionLocker& locks = *databases.locker;
     Metrics metrics;
+    if (databases.postgres)
+        addClusterMetrics(metrics, *databases.postgres, *databases.leases);
     SessionCensus sessions(store, metrics);
     if (auto counted = sessions.count(); !counted)
         return failIo(counted.error().message);

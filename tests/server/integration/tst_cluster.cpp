@@ -25,6 +25,15 @@ namespace {
 constexpr int kNodes = 3;
 constexpr qint64 kMiB = 1024 * 1024;
 
+// One sample of a node's /metrics (docs/protocol.md, "Metrics"); -1 when absent.
+qint64 metric(const QUrl& node, const QByteArray& sample) {
+    const QByteArray text = TestHttpClient(node).get("/metrics").body;
+    for (const QByteArray& line : text.split('\n'))
+        if (line.startsWith(sample + ' '))
+            return line.mid(sample.size() + 1).toLongLong();
+    return -1;
+}
+
 quint16 freePort() {
     QTcpServer probe;
     probe.listen(QHostAddress::LocalHost, 0);
@@ -186,6 +195,17 @@ void TestCluster::aRetryElsewhereIsAcceptedSoonAfterKill9() {
     QVERIFY(dying.sendBytes(data.left(chunk / 2)));
     TestHttpClient second(m_nodes[1]->url());
     QTRY_COMPARE_WITH_TIMEOUT(second.putChunk(id, 0, data.left(chunk)).status, 423, 5000);
+    // Each node's /metrics shows its own pool and leases.
+    QCOMPARE(metric(m_nodes[0]->url(), "hoistd_session_leases_held"), 1);
+    QCOMPARE(metric(m_nodes[1]->url(), "hoistd_session_leases_held"), 0);
+    QCOMPARE(metric(m_nodes[0]->url(), "hoistd_db_up"), 1);
+    QCOMPARE(metric(m_nodes[0]->url(), "hoistd_db_pool_max_connections"), 16);
+    const qint64 busy = metric(m_nodes[0]->url(), "hoistd_db_pool_connections{state=\"busy\"}");
+    const qint64 idle = metric(m_nodes[0]->url(), "hoistd_db_pool_connections{state=\"idle\"}");
+    QVERIFY2(busy >= 0 && idle >= 0 && busy + idle >= 1 && busy + idle <= 16,
+             qPrintable(QString("busy %1 idle %2").arg(busy).arg(idle)));
+    const qint64 takeovers = metric(m_nodes[1]->url(), "hoistd_session_lease_takeovers_total");
+    QVERIFY(takeovers >= 0);
     m_nodes[0]->kill9();
     QElapsedTimer sinceKill;
     sinceKill.start();
@@ -197,6 +217,8 @@ void TestCluster::aRetryElsewhereIsAcceptedSoonAfterKill9() {
     qInfo("kill -9 to the retry on another node accepted: %lld ms", acceptedAfterMs);
     QCOMPARE(status, 200);
     QVERIFY2(acceptedAfterMs < 15000, qPrintable(QString::number(acceptedAfterMs)));
+    QCOMPARE(metric(m_nodes[1]->url(), "hoistd_session_lease_takeovers_total"), takeovers + 1);
+    QCOMPARE(metric(m_nodes[1]->url(), "hoistd_session_leases_held"), 0);
     QCOMPARE(second.putChunk(id, chunk, data.mid(chunk)).status, 200);
     const TestReply done = second.complete(id, data);
     QCOMPARE(done.status, 200);
@@ -367,8 +389,10 @@ void TestCluster::aLostDatabaseIs503AndThePoolRecovers() {
     QVERIFY(!lost.header("Retry-After").isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(client.get("/readyz").status, 503, 5000);
     QCOMPARE(client.get("/healthz").json()["status"].toString(), QString("degraded"));
+    QCOMPARE(metric(m_nodes[1]->url(), "hoistd_db_up"), 0);
     QVERIFY2(m_postgres.start(), qPrintable(m_postgres.errorString()));
     QTRY_COMPARE_WITH_TIMEOUT(client.get("/readyz").status, 200, 10000);
+    QCOMPARE(metric(m_nodes[1]->url(), "hoistd_db_up"), 1);
     QVERIFY(!client.upload("after.bin", testBytes(100, 51))["fileId"].toString().isEmpty());
 }
 
