@@ -2,6 +2,7 @@
 measurements (JSON lines) and the table (Markdown) into bench/results/.
 
     python3 run_bench.py --hoistd PATH --tools DIR [--rounds N] [--skip-s3] [--only CASES]
+    python3 run_bench.py --hoistd PATH --tools DIR --cluster [--cluster-mib N]
 
 The machine is shared and noisy, so each round measures every case once, one after
 the other, in a rotating order, and ratios are taken within a round. Each
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import boto3
 
+import cluster_cases
 import report_table
 from processes import MotoServer, Server, run_client
 
@@ -162,7 +164,14 @@ def main():
     parser.add_argument("--skip-s3", action="store_true")
     parser.add_argument("--only", help="comma-separated 1 GiB cases to run (e.g. tus,tus-hoistd); "
                                        "skips the others and the 16 MiB and S3 cases")
+    # Several nodes (issue #10): only the cases of cluster_cases.py.
+    parser.add_argument("--cluster", action="store_true")
+    parser.add_argument("--cluster-mib", type=int, default=1024)
+    parser.add_argument("--cluster-parallel", type=int, default=50)
+    parser.add_argument("--cluster-file-mib", type=int, default=16, help="of each parallel upload")
     args = parser.parse_args()
+    if args.cluster:
+        return cluster_main(args)
 
     work = BENCH / "work" / "server"
     results_dir = BENCH / "results"
@@ -209,6 +218,36 @@ def main():
     print()
     print(table)
     print(f"results: {results_path}\ntable:   {table_path}")
+
+
+def cluster_main(args):
+    work = BENCH / "work" / "server"
+    results_dir = BENCH / "results"
+    work.mkdir(parents=True, exist_ok=True)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    results_path = results_dir / f"cluster-{stamp}.jsonl"
+    big = work / f"upload-{args.cluster_mib}m.bin"
+    small = work / f"upload-{args.cluster_file_mib}m.bin"
+    make_file(big, args.cluster_mib)
+    make_file(small, args.cluster_file_mib)
+    machine = describe_machine(args.hoistd)
+    with open(results_path, "w") as results:
+        results.write(json.dumps({"machine": machine}) + "\n")
+        bench = Bench(args, work, results)
+        cases = cluster_cases.ClusterCases(bench, args.cluster_parallel, S3_ENV)
+        try:
+            for bench.round in range(1, args.rounds + 1):
+                print(f"round {bench.round} of {args.rounds}", flush=True)
+                cases.run_round(big, small)
+        finally:
+            cases.stop()
+        machine["loadAverageAfter"] = os.getloadavg()
+    table = json.dumps(machine) + "\n\n" + cluster_cases.summary(results_path)
+    results_path.with_suffix(".md").write_text(table)
+    print()
+    print(table)
+    print(f"results: {results_path}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@
 namespace hoist {
 
 void registerOpsRoutes(HttpServer& server, Metrics& metrics, StorageHealth& health,
-                       const std::string& metricsToken, DatabaseProbe database) {
+                       const std::string& metricsToken, DatabaseProbe database,
+                       DrainProbe draining) {
     server.route("GET", "/healthz",
                  [&health, database](const ServerRequest&, ServerResponse& response) {
                      const std::string storage = health.problem();
@@ -25,8 +26,14 @@ void registerOpsRoutes(HttpServer& server, Metrics& metrics, StorageHealth& heal
                  });
     // A load balancer sends requests only to nodes that can serve them: the data
     // directory takes writes and the shared database answers (docs/protocol.md, "/readyz").
+    // A stopping node says so at once, so that the balancer sends its requests elsewhere
+    // while the chunks in flight drain (docs/admin.md, "Rolling restarts and upgrades").
     server.route(
-        "GET", "/readyz", [&health, database](const ServerRequest&, ServerResponse& response) {
+        "GET", "/readyz",
+        [&health, database, draining](const ServerRequest&, ServerResponse& response) {
+            if (draining && draining())
+                return writeJson(response, httpStatus(ErrorCode::StorageUnavailable),
+                                 {{"status", "draining"}});
             const bool ready = health.problem().empty() && (!database || database().empty());
             writeJson(response, ready ? http::Ok : httpStatus(ErrorCode::StorageUnavailable),
                       {{"status", ready ? "ready" : "not ready"}});

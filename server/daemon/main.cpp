@@ -2,6 +2,7 @@
 // finalizers and wires them together.
 #include "callback_finalizer.h"
 #include "capability_links.h"
+#include "cluster_metrics.h"
 #include "config.h"
 #include "crypto.h"
 #include "disk_backend.h"
@@ -37,7 +38,9 @@
 
 #include "hoist_version.h"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -127,6 +130,7 @@ struct Databases {
     std::unique_ptr<hoist::FileCatalog> catalog;
     std::unique_ptr<hoist::ShareLinkStore> shareLinks;
     std::unique_ptr<hoist::SessionLocker> locker;
+    hoist::PostgresSessionLocker* leases = nullptr; // the locker, with a database
 };
 
 // A schema newer than this binary is a configuration error (exit status 2: restarting
@@ -180,7 +184,9 @@ int openDatabases(const hoist::Config& config, hoist::Logger& logger, Databases&
             openStores<PostgresSessionStore, PostgresFileCatalog, PostgresShareLinkStore>(
                 *out.postgres, out))
         return status;
-    out.locker = std::make_unique<PostgresSessionLocker>(*out.postgres);
+    auto leases = std::make_unique<PostgresSessionLocker>(*out.postgres);
+    out.leases = leases.get();
+    out.locker = std::move(leases);
     return 0;
 }
 
@@ -232,6 +238,8 @@ int serve(hoist::Config config) {
             callbackClient, **backend, links, logger);
     SessionLocker& locks = *databases.locker;
     Metrics metrics;
+    if (databases.postgres)
+        addClusterMetrics(metrics, *databases.postgres, *databases.leases);
     SessionCensus sessions(store, metrics);
     if (auto counted = sessions.count(); !counted)
         return failIo(counted.error().message);
@@ -265,7 +273,9 @@ int serve(hoist::Config config) {
     DatabaseProbe databaseProbe;
     if (databases.postgres)
         databaseProbe = [&databases] { return databases.postgres->problem(); };
-    registerOpsRoutes(server, metrics, storageHealth, config.metricsToken, databaseProbe);
+    std::atomic<bool> draining{false};
+    registerOpsRoutes(server, metrics, storageHealth, config.metricsToken, databaseProbe,
+                      [&draining] { return draining.load(); });
     registerUploadRoutes(server, uploads, catalog, auth, metrics);
     registerFileRoutes(server, catalog, **backend, auth, metrics, logger);
     registerStagedRoute(server, sessions, **backend, links);
@@ -298,11 +308,15 @@ int serve(hoist::Config config) {
     sweeper.start();
 
     // SIGTERM/SIGINT are blocked in every thread (see main) and taken here, where
-    // stopping the server is safe; stop() lets in-flight requests finish. A signal
-    // that arrives before serve() got going would be lost on a server not yet
+    // stopping the server is safe. The node drains first (docs/admin.md, "Rolling
+    // restarts and upgrades"): /readyz answers 503 at once and the listener stays open,
+    // so a balancer takes the node out of rotation while every request in flight, and
+    // any it still sends meanwhile, is answered; once none is left (or the grace is
+    // spent) stop() closes the listener and gives what remains the rest of the grace.
+    // A signal that arrives before serve() got going would be lost on a server not yet
     // running, so stop() is repeated until serve() has returned.
     std::atomic<bool> served{false};
-    std::thread signals([&server, &logger, &served] {
+    std::thread signals([&server, &logger, &served, &draining, grace = options.shutdownGrace] {
         sigset_t set;
         sigemptyset(&set);
         sigaddset(&set, SIGTERM);
@@ -312,9 +326,18 @@ int serve(hoist::Config config) {
         if (served)
             return;
         logger.info(std::string("received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") +
-                    ", shutting down");
+                    ", draining " + std::to_string(server.requestsInFlight()) +
+                    " requests in flight; /readyz answers 503");
+        draining = true;
+        const auto graceEnd = std::chrono::steady_clock::now() + grace;
+        while (!served && server.requestsInFlight() > 0 &&
+               std::chrono::steady_clock::now() < graceEnd)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        logger.info("shutting down");
         while (!served) {
-            server.stop();
+            server.stop(std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::max(graceEnd - std::chrono::steady_clock::now(),
+                         std::chrono::steady_clock::duration::zero())));
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
     });

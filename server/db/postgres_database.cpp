@@ -48,13 +48,14 @@ PostgresDatabase::~PostgresDatabase() {
         PQfinish(connection);
 }
 
-StoreResult<PGconn*> PostgresDatabase::connect() const {
+StoreResult<PGconn*> PostgresDatabase::connect() {
     // Our defaults come first: whatever the operator's URL says wins over them.
     // Notices ("already exists, skipping") are not for the operator's log.
     const char* keywords[] = {"connect_timeout", "application_name", "options", "dbname", nullptr};
     const char* values[] = {"5", "hoistd", "-c client_min_messages=warning", m_options.url.c_str(),
                             nullptr};
     PGconn* connection = PQconnectdbParams(keywords, values, 1);
+    m_up = PQstatus(connection) == CONNECTION_OK;
     if (PQstatus(connection) != CONNECTION_OK) {
         StoreError error{StoreError::Kind::Unavailable,
                          "cannot connect to the database: " + trimmed(PQerrorMessage(connection))};
@@ -69,10 +70,12 @@ StoreResult<PostgresDatabase::Connection> PostgresDatabase::acquire() {
     const bool free = m_freed.wait_for(lock, m_options.acquireTimeout, [this] {
         return !m_idle.empty() || m_open < m_options.maxConnections;
     });
-    if (!free)
+    if (!free) {
+        ++m_acquireTimeouts;
         return tl::unexpected(StoreError{StoreError::Kind::Unavailable,
                                          "every database connection is busy (" +
                                              std::to_string(m_options.maxConnections) + ")"});
+    }
     if (!m_idle.empty()) {
         PGconn* connection = m_idle.back();
         m_idle.pop_back();
@@ -97,6 +100,12 @@ StoreResult<PostgresResult> PostgresDatabase::exec(const char* sql, const Postgr
     return connection->exec(sql, params);
 }
 
+PostgresDatabase::Stats PostgresDatabase::stats() const {
+    std::lock_guard lock(m_mutex);
+    return Stats{m_idle.size(), m_open - m_idle.size(), m_options.maxConnections, m_up,
+                 m_acquireTimeouts};
+}
+
 std::string PostgresDatabase::problem() {
     std::lock_guard lock(m_probeMutex);
     const auto now = std::chrono::steady_clock::now();
@@ -118,6 +127,7 @@ void PostgresDatabase::giveBack(PGconn* connection) {
         PQstatus(connection) == CONNECTION_OK && PQtransactionStatus(connection) == PQTRANS_IDLE;
     if (!healthy)
         PQfinish(connection);
+    m_up = healthy;
     std::lock_guard lock(m_mutex);
     if (healthy)
         m_idle.push_back(connection);

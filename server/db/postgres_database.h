@@ -5,6 +5,7 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -71,7 +72,18 @@ class PostgresDatabase final {
     PostgresDatabase(const PostgresDatabase&) = delete;
     PostgresDatabase& operator=(const PostgresDatabase&) = delete;
 
+    // What /metrics shows of the pool (docs/protocol.md, "Metrics"), from memory.
+    struct Stats {
+        std::size_t idle = 0;
+        std::size_t busy = 0; // borrowed, or being connected
+        std::size_t limit = 0;
+        // As last seen by the pool: the last connection made or given back was sound.
+        bool up = false;
+        std::uint64_t acquireTimeouts = 0; // requests that found every connection busy
+    };
+
     StoreResult<Connection> acquire();
+    Stats stats() const;
     // Empty when the database answers; otherwise why not, for /healthz and /readyz.
     // Kept for a second, so a flood of probes is not a flood of queries.
     std::string problem();
@@ -80,14 +92,16 @@ class PostgresDatabase final {
 
   private:
     explicit PostgresDatabase(Options options) : m_options(std::move(options)) {}
-    StoreResult<PGconn*> connect() const;
+    StoreResult<PGconn*> connect();
     void giveBack(PGconn* connection);
 
     Options m_options;
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     std::condition_variable m_freed;
     std::vector<PGconn*> m_idle;
     std::size_t m_open = 0; // idle + borrowed + being made
+    std::atomic<bool> m_up{false};
+    std::atomic<std::uint64_t> m_acquireTimeouts{0};
     std::mutex m_probeMutex;
     std::chrono::steady_clock::time_point m_probedAt;
     bool m_probed = false;

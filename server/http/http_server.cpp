@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <condition_variable>
 #include <mutex>
@@ -164,9 +165,9 @@ class GuardedServer final : public httplib::Server {
   public:
     using Slots = std::counting_semaphore<1 << 20>;
     GuardedServer(StreamLimits limits, std::size_t maxConnections, const StopSignal& stop,
-                  Slots& slots, const TlsContext* tls)
+                  Slots& slots, std::atomic<std::size_t>& inFlight, const TlsContext* tls)
         : m_limits(limits), m_maxConnections(maxConnections), m_stop(stop), m_slots(slots),
-          m_tls(tls) {}
+          m_inFlight(inFlight), m_tls(tls) {}
 
   private:
     bool process_and_close_socket(socket_t sock) override {
@@ -205,8 +206,10 @@ class GuardedServer final : public httplib::Server {
             bool closed = false;
             const bool answered = process_request(stream, false, closed, nullptr);
             t_state = nullptr;
-            if (state.holdsSlot)
+            if (state.holdsSlot) {
+                --m_inFlight;
                 m_slots.release();
+            }
             if (!answered || closed || state.close || !state.reusable || m_stop.raised())
                 break;
         }
@@ -235,6 +238,7 @@ class GuardedServer final : public httplib::Server {
     std::size_t m_maxConnections;
     const StopSignal& m_stop;
     Slots& m_slots;
+    std::atomic<std::size_t>& m_inFlight;
     const TlsContext* m_tls;
     std::atomic<std::size_t> m_connections{0};
 };
@@ -251,6 +255,7 @@ struct HttpServer::Impl {
     HttpServerOptions options;
     StopSignal stop;
     std::unique_ptr<GuardedServer::Slots> slots;
+    std::atomic<std::size_t> inFlight{0};
     std::unique_ptr<TlsContext> tls;
     std::string tlsError;
     std::unique_ptr<httplib::Server> server;
@@ -364,6 +369,7 @@ bool HttpServer::Impl::admit(const httplib::Request& req, httplib::Response& res
     if (t_state) {
         t_state->admitted = true;
         slots->acquire();
+        ++inFlight;
         t_state->holdsSlot = true;
         t_state->stream->startBodyClock();
     }
@@ -390,8 +396,9 @@ HttpServer::HttpServer(HttpServerOptions options) : m_impl(std::make_unique<Impl
     limits.bodyStall = o.bodyStall;
     limits.writeTimeout = o.writeTimeout;
     limits.shutdownGrace = o.shutdownGrace;
-    auto guarded = std::make_unique<GuardedServer>(limits, o.maxConnections, m_impl->stop,
-                                                   *m_impl->slots, m_impl->tls.get());
+    auto guarded =
+        std::make_unique<GuardedServer>(limits, o.maxConnections, m_impl->stop, *m_impl->slots,
+                                        m_impl->inFlight, m_impl->tls.get());
     guarded->new_task_queue = [] { return new ConnectionThreads; };
     m_impl->server = std::move(guarded);
     auto& server = *m_impl->server;
@@ -587,8 +594,16 @@ void HttpServer::serve() {
 }
 
 void HttpServer::stop() {
-    m_impl->stop.raise(m_impl->options.shutdownGrace);
+    stop(m_impl->options.shutdownGrace);
+}
+
+void HttpServer::stop(std::chrono::milliseconds grace) {
+    m_impl->stop.raise(grace);
     m_impl->server->stop();
+}
+
+std::size_t HttpServer::requestsInFlight() const {
+    return m_impl->inFlight;
 }
 
 } // namespace hoist

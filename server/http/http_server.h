@@ -126,7 +126,11 @@ class HttpServer final {
     bool tls() const;
     // Serves until stop(); in-flight requests finish before it returns.
     void serve();
+    // Closes the listening socket; bodies in flight get `grace` (default: the options').
     void stop();
+    void stop(std::chrono::milliseconds grace);
+    // Requests past admission whose answer is not yet written.
+    std::size_t requestsInFlight() const;
 
   private:
     struct Impl;

@@ -47,13 +47,17 @@ StoreResult<SessionLocker::Guard> PostgresSessionLocker::tryAcquire(const std::s
         "VALUES ($1, gen_random_uuid()::text, clock_timestamp() + $2::bigint * interval '1 ms') "
         "ON CONFLICT (session_id) DO UPDATE SET holder = EXCLUDED.holder, "
         "expires_at = EXCLUDED.expires_at WHERE l.expires_at < clock_timestamp() "
-        "RETURNING holder",
+        "RETURNING holder, xmax <> 0",
         {P::text(sessionId), P::integer(m_lease.count())});
     if (!taken)
         return tl::unexpected(taken.error());
     if (taken->rows() == 0)
         return tl::unexpected(
             StoreError{StoreError::Kind::Conflict, "session " + sessionId + " is locked"});
+    // xmax is set on a row this statement updated, not on one it inserted: the lease
+    // of another holder had run out and is ours now.
+    if (taken->text(0, 1) == "t")
+        ++m_takenOver;
     std::string token = taken->text(0, 0);
     {
         std::lock_guard lock(m_holders->mutex);
@@ -62,23 +66,54 @@ StoreResult<SessionLocker::Guard> PostgresSessionLocker::tryAcquire(const std::s
     return Guard(std::make_unique<HeldLock>(m_holders, sessionId, std::move(token)));
 }
 
+std::set<std::string> PostgresSessionLocker::heldTokens() const {
+    std::lock_guard held(m_holders->mutex);
+    return m_holders->tokens;
+}
+
+// The leases a renewal did not find were taken over by another node after this one
+// stalled past them: counted once, and no longer renewed (the holder's release then
+// deletes nothing). A lock released meanwhile is no longer held, so it is not counted.
+void PostgresSessionLocker::countLost(const std::set<std::string>& renewing,
+                                      const PostgresResult& renewed) {
+    std::set<std::string> found;
+    for (int row = 0; row < renewed.rows(); ++row)
+        found.insert(renewed.text(row, 0));
+    std::lock_guard held(m_holders->mutex);
+    for (const std::string& token : renewing)
+        if (!found.contains(token) && m_holders->tokens.erase(token) > 0)
+            ++m_lost;
+}
+
+PostgresSessionLocker::Stats PostgresSessionLocker::stats() const {
+    std::size_t held = 0;
+    {
+        std::lock_guard lock(m_holders->mutex);
+        held = m_holders->tokens.size();
+    }
+    return Stats{held, m_takenOver, m_renewFailures, m_lost};
+}
+
 void PostgresSessionLocker::renew() {
     std::unique_lock lock(m_mutex);
     while (!m_wake.wait_for(lock, m_lease / 3, [this] { return m_stopping; })) {
-        std::string tokens;
-        {
-            std::lock_guard held(m_holders->mutex);
-            for (const std::string& token : m_holders->tokens)
-                tokens += (tokens.empty() ? "{" : ",") + token;
-        }
-        if (tokens.empty())
+        const std::set<std::string> renewing = heldTokens();
+        if (renewing.empty())
             continue;
+        std::string tokens;
+        for (const std::string& token : renewing)
+            tokens += (tokens.empty() ? "{" : ",") + token;
         tokens += "}";
         // A failed renewal is retried on the next tick; until the lease runs out the
         // lock holds, and after that the offset commit's compare-and-swap decides.
-        (void)m_holders->db.exec("UPDATE session_leases SET expires_at = clock_timestamp() + "
-                                 "$2::bigint * interval '1 ms' WHERE holder = ANY($1::text[])",
-                                 {P::text(tokens), P::integer(m_lease.count())});
+        auto renewed = m_holders->db.exec(
+            "UPDATE session_leases SET expires_at = clock_timestamp() + "
+            "$2::bigint * interval '1 ms' WHERE holder = ANY($1::text[]) RETURNING holder",
+            {P::text(tokens), P::integer(m_lease.count())});
+        if (renewed)
+            countLost(renewing, *renewed);
+        else
+            ++m_renewFailures;
     }
 }
 

@@ -3,8 +3,10 @@
 #include "postgres_database.h"
 #include "session_locker.h"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -37,6 +39,15 @@ class PostgresSessionLocker final : public SessionLocker {
 
     StoreResult<Guard> tryAcquire(const std::string& sessionId) override;
 
+    // What /metrics shows of this node's leases (docs/protocol.md, "Metrics").
+    struct Stats {
+        std::size_t held = 0;
+        std::uint64_t takenOver = 0;     // leases of another holder that had run out
+        std::uint64_t renewFailures = 0; // renewals the database did not answer
+        std::uint64_t lost = 0;          // held leases found taken over at renewal
+    };
+    Stats stats() const;
+
   private:
     // What the held locks share with the locker: they may outlive it.
     struct Holders {
@@ -45,6 +56,8 @@ class PostgresSessionLocker final : public SessionLocker {
         std::mutex mutex;
         std::set<std::string> tokens;
     };
+    std::set<std::string> heldTokens() const;
+    void countLost(const std::set<std::string>& renewing, const PostgresResult& renewed);
     class HeldLock;
     void renew();
 
@@ -53,6 +66,9 @@ class PostgresSessionLocker final : public SessionLocker {
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stopping = false;
+    std::atomic<std::uint64_t> m_takenOver{0};
+    std::atomic<std::uint64_t> m_renewFailures{0};
+    std::atomic<std::uint64_t> m_lost{0};
     std::thread m_renewer;
 };
 

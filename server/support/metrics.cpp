@@ -29,8 +29,19 @@ void Metrics::setSessionsByState(std::map<std::string, std::int64_t> sessionsByS
     m_sessionsByState = std::move(sessionsByState);
 }
 
+void Metrics::addSource(std::function<void(std::ostream&)> source) {
+    m_sources.push_back(std::move(source));
+}
+
 std::string Metrics::render() const {
     std::ostringstream out;
+    renderOwn(out);
+    for (const auto& source : m_sources)
+        source(out);
+    return out.str();
+}
+
+void Metrics::renderOwn(std::ostream& out) const {
     out << "# HELP hoistd_requests_total HTTP requests answered, by method and status.\n"
         << "# TYPE hoistd_requests_total counter\n";
     std::lock_guard lock(m_mutex);
@@ -69,7 +80,6 @@ std::string Metrics::render() const {
         out << "hoistd_share_links_total{event=\"" << event << "\"} "
             << (it == m_shareLinks.end() ? 0 : it->second) << "\n";
     }
-    return out.str();
 }
 
 } // namespace hoist

@@ -2,9 +2,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <ostream>
 #include <string>
+#include <vector>
 
 namespace hoist {
 
@@ -24,10 +27,15 @@ class Metrics final {
     void countShareLink(const std::string& event);
 
     void setSessionsByState(std::map<std::string, std::int64_t> sessionsByState);
+    // Families another part of the daemon keeps (the database pool, the session leases):
+    // each source writes its own, from memory, after ours. Added before serving.
+    void addSource(std::function<void(std::ostream&)> source);
 
     std::string render() const;
 
   private:
+    void renderOwn(std::ostream& out) const;
+
     std::atomic<std::int64_t> m_bytesReceived{0};
     std::atomic<std::int64_t> m_chunksCommitted{0};
     std::atomic<std::int64_t> m_hashReadback{0};
@@ -37,6 +45,7 @@ class Metrics final {
     std::map<std::string, std::int64_t> m_errors;
     std::map<std::string, std::int64_t> m_sessionsByState;
     std::map<std::string, std::int64_t> m_shareLinks;
+    std::vector<std::function<void(std::ostream&)>> m_sources;
 };
 
 } // namespace hoist

@@ -18,11 +18,21 @@
 #include <QTest>
 
 #include <array>
+#include <csignal>
 #include <memory>
 
 namespace {
 constexpr int kNodes = 3;
 constexpr qint64 kMiB = 1024 * 1024;
+
+// One sample of a node's /metrics (docs/protocol.md, "Metrics"); -1 when absent.
+qint64 metric(const QUrl& node, const QByteArray& sample) {
+    const QByteArray text = TestHttpClient(node).get("/metrics").body;
+    for (const QByteArray& line : text.split('\n'))
+        if (line.startsWith(sample + ' '))
+            return line.mid(sample.size() + 1).toLongLong();
+    return -1;
+}
 
 quint16 freePort() {
     QTcpServer probe;
@@ -41,6 +51,7 @@ class TestCluster final : public QObject {
     void sameChunkToTwoNodesAtOnceHasOneWinner();
     void uploadsThroughTheBalancerWhileNodesDie();
     void filesAreTheSameOnEveryNode();
+    void aStoppingNodeDrainsBehindTheBalancer();
     void everySessionResumesAfterAllNodesDied();
     void aLostDatabaseIs503AndThePoolRecovers();
     void aSchemaNewerThanTheBinaryRefusesToStart();
@@ -184,6 +195,17 @@ void TestCluster::aRetryElsewhereIsAcceptedSoonAfterKill9() {
     QVERIFY(dying.sendBytes(data.left(chunk / 2)));
     TestHttpClient second(m_nodes[1]->url());
     QTRY_COMPARE_WITH_TIMEOUT(second.putChunk(id, 0, data.left(chunk)).status, 423, 5000);
+    // Each node's /metrics shows its own pool and leases.
+    QCOMPARE(metric(m_nodes[0]->url(), "hoistd_session_leases_held"), 1);
+    QCOMPARE(metric(m_nodes[1]->url(), "hoistd_session_leases_held"), 0);
+    QCOMPARE(metric(m_nodes[0]->url(), "hoistd_db_up"), 1);
+    QCOMPARE(metric(m_nodes[0]->url(), "hoistd_db_pool_max_connections"), 16);
+    const qint64 busy = metric(m_nodes[0]->url(), "hoistd_db_pool_connections{state=\"busy\"}");
+    const qint64 idle = metric(m_nodes[0]->url(), "hoistd_db_pool_connections{state=\"idle\"}");
+    QVERIFY2(busy >= 0 && idle >= 0 && busy + idle >= 1 && busy + idle <= 16,
+             qPrintable(QString("busy %1 idle %2").arg(busy).arg(idle)));
+    const qint64 takeovers = metric(m_nodes[1]->url(), "hoistd_session_lease_takeovers_total");
+    QVERIFY(takeovers >= 0);
     m_nodes[0]->kill9();
     QElapsedTimer sinceKill;
     sinceKill.start();
@@ -195,6 +217,8 @@ void TestCluster::aRetryElsewhereIsAcceptedSoonAfterKill9() {
     qInfo("kill -9 to the retry on another node accepted: %lld ms", acceptedAfterMs);
     QCOMPARE(status, 200);
     QVERIFY2(acceptedAfterMs < 15000, qPrintable(QString::number(acceptedAfterMs)));
+    QCOMPARE(metric(m_nodes[1]->url(), "hoistd_session_lease_takeovers_total"), takeovers + 1);
+    QCOMPARE(metric(m_nodes[1]->url(), "hoistd_session_leases_held"), 0);
     QCOMPARE(second.putChunk(id, chunk, data.mid(chunk)).status, 200);
     const TestReply done = second.complete(id, data);
     QCOMPARE(done.status, 200);
@@ -277,6 +301,64 @@ void TestCluster::filesAreTheSameOnEveryNode() {
     QVERIFY(!QFile::exists(m_dir.filePath("fresh/capability.key")));
 }
 
+void TestCluster::aStoppingNodeDrainsBehindTheBalancer() {
+    for (auto& n : m_nodes)
+        QTRY_COMPARE_WITH_TIMEOUT(TestHttpClient(n->url()).get("/readyz").status, 200, 10000);
+    QTest::qWait(1000); // the balancer's checks see every node up again
+    TestHttpClient client(QUrl(QString("http://127.0.0.1:%1").arg(m_balancerPort)));
+    // Six uploads, each with its first chunk half sent through the balancer: round robin
+    // puts two of them in flight on every node, node 0 among them.
+    constexpr int kUploads = 6;
+    std::array<QByteArray, kUploads> files;
+    std::array<QString, kUploads> ids;
+    std::array<RawHttpConnection, kUploads> inFlight;
+    qint64 chunk = 0;
+    for (int i = 0; i < kUploads; ++i) {
+        const auto at = static_cast<std::size_t>(i);
+        files[at] = testBytes(12 * kMiB + 100 * i + 3, 70 + static_cast<quint32>(i));
+        const QJsonObject session = client.init(QString("drain%1.bin").arg(i), files[at].size());
+        ids[at] = session["sessionId"].toString();
+        chunk = session["chunkSize"].toInteger();
+        QVERIFY(!ids[at].isEmpty());
+    }
+    for (std::size_t i = 0; i < inFlight.size(); ++i) {
+        QVERIFY(inFlight[i].beginChunk(m_balancerPort, ids[i], 0, chunk));
+        QVERIFY(inFlight[i].sendBytes(files[i].left(chunk / 2)));
+    }
+    QTest::qWait(300); // the half bodies reach the nodes
+    HoistdProcess& stopping = *m_nodes[0];
+    TestHttpClient direct(stopping.url());
+    QElapsedTimer sinceTerm;
+    sinceTerm.start();
+    stopping.sendSignal(SIGTERM);
+    // Out of rotation at once, while its chunks are still in flight.
+    QTRY_COMPARE_WITH_TIMEOUT(direct.get("/readyz").status, 503, 2000);
+    QCOMPARE(direct.get("/readyz").json()["status"].toString(), QString("draining"));
+    QVERIFY(stopping.isRunning());
+    // Every chunk in flight is drained: its 200 comes, through the balancer.
+    for (std::size_t i = 0; i < inFlight.size(); ++i)
+        QVERIFY(inFlight[i].sendBytes(files[i].mid(chunk / 2, chunk - chunk / 2)));
+    for (std::size_t i = 0; i < inFlight.size(); ++i)
+        QCOMPARE(inFlight[i].readStatus(30000), 200);
+    QVERIFY(stopping.waitForExit(25000));
+    qInfo("SIGTERM to exit with every chunk drained: %lld ms", sinceTerm.elapsed());
+    QCOMPARE(stopping.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(stopping.exitCode(), 0);
+    // Node 0 had chunks of its own to drain (round robin gave it two).
+    QVERIFY(stopping.stderrOutput().contains("draining"));
+    QVERIFY(!stopping.stderrOutput().contains("draining 0 requests"));
+    // The rest through the balancer, which no longer sends anything to node 0.
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        QCOMPARE(client.get("/upload/" + ids[i]).json()["uploadedBytes"].toInteger(), chunk);
+        for (qint64 offset = chunk; offset < files[i].size(); offset += chunk)
+            QCOMPARE(client.putChunk(ids[i], offset, files[i].mid(offset, chunk)).status, 200);
+        const TestReply done = client.complete(ids[i], files[i]);
+        QCOMPARE(done.status, 200);
+        QVERIFY(client.fileContent(done) == files[i]);
+    }
+    QVERIFY(stopping.start());
+}
+
 void TestCluster::everySessionResumesAfterAllNodesDied() {
     TestHttpClient client(m_nodes[0]->url());
     const QByteArray data = testBytes(16 * kMiB + 9, 55);
@@ -307,8 +389,10 @@ void TestCluster::aLostDatabaseIs503AndThePoolRecovers() {
     QVERIFY(!lost.header("Retry-After").isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(client.get("/readyz").status, 503, 5000);
     QCOMPARE(client.get("/healthz").json()["status"].toString(), QString("degraded"));
+    QCOMPARE(metric(m_nodes[1]->url(), "hoistd_db_up"), 0);
     QVERIFY2(m_postgres.start(), qPrintable(m_postgres.errorString()));
     QTRY_COMPARE_WITH_TIMEOUT(client.get("/readyz").status, 200, 10000);
+    QCOMPARE(metric(m_nodes[1]->url(), "hoistd_db_up"), 1);
     QVERIFY(!client.upload("after.bin", testBytes(100, 51))["fileId"].toString().isEmpty());
 }
 
