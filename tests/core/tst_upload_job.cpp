@@ -262,8 +262,8 @@ class TestUploadJob final : public QObject {
         // Chunk 2 is stored last and its answer lost; sent again, it is answered first.
         m_client.chunkLatency = [sends = std::make_shared<int>(0)](qint64 offset) {
             if (offset != 2048)
-                return std::chrono::milliseconds(20ms);
-            return std::chrono::milliseconds(++*sends == 1 ? 60ms : 5ms);
+                return std::chrono::milliseconds(60ms);
+            return std::chrono::milliseconds(++*sends == 1 ? 400ms : 5ms);
         };
         auto job = makeJob(nullptr, 4);
         job->start();
@@ -302,7 +302,7 @@ class TestUploadJob final : public QObject {
     }
     void aServerDownMidWindowIsWaitedForOnce() {
         m_client.grantWindow = 4;
-        m_client.latency = 20ms;
+        m_client.latency = 300ms; // long enough to see the four in flight
         auto job = makeJob(nullptr, 4);
         job->setRetryPolicy(policy(0ms, 300ms));
         QList<JobState> seen;
