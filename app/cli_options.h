@@ -26,6 +26,7 @@ struct CliOptions {
     // leaves the client's patience to it); zero waits forever.
     std::chrono::milliseconds maxWait{std::chrono::minutes(10)};
     int parallel = 0;           // 0: the settings' default
+    int chunks = 0;             // --chunks: chunks of one file in flight; 0: the settings'
     qint64 bandwidthLimit = -1; // -1: the settings' default
     bool json = false;
     QString fileId;                  // share

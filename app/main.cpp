@@ -34,6 +34,8 @@ hoist::Settings settingsFrom(hoist::Settings settings, const CliOptions& options
     settings.retry.maxWait = options.maxWait;
     if (options.parallel > 0)
         settings.maxConcurrent = options.parallel;
+    if (options.chunks > 0)
+        settings.parallelChunks = options.chunks;
     if (options.bandwidthLimit >= 0)
         settings.bandwidthLimit = options.bandwidthLimit;
     return settings;

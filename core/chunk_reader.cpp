@@ -3,8 +3,6 @@
 #include <QFile>
 #include <QtConcurrent>
 
-#include <utility>
-
 namespace hoist {
 
 QFuture<tl::expected<QByteArray, QString>> readChunk(QString path, qint64 offset, qint64 length) {
@@ -27,21 +25,6 @@ QFuture<tl::expected<QByteArray, QString>> readChunk(QString path, qint64 offset
         }
         return bytes;
     });
-}
-
-QFuture<tl::expected<QByteArray, QString>> ChunkReader::read(qint64 offset, qint64 length) {
-    QFuture<tl::expected<QByteArray, QString>> ahead = std::exchange(m_ahead, {});
-    const bool hit = offset == m_aheadOffset && length == m_aheadLength;
-    m_aheadOffset = -1;
-    return hit ? ahead : readChunk(m_path, offset, length);
-}
-
-void ChunkReader::readAhead(qint64 offset, qint64 length) {
-    if (length <= 0)
-        return;
-    m_aheadOffset = offset;
-    m_aheadLength = length;
-    m_ahead = readChunk(m_path, offset, length);
 }
 
 } // namespace hoist

@@ -38,6 +38,8 @@ Result<SessionStatus> parseSession(const QJsonObject& json, QString fallbackId) 
     status.size = integer(json, "size").value_or(0);
     status.state = json.value(QLatin1String("state")).toString();
     status.fileId = json.value(QLatin1String("fileId")).toString();
+    status.parallelChunks = static_cast<int>(integer(json, "parallelChunks").value_or(0));
+    status.storedChunks = storedChunksOf(json);
     return status;
 }
 
@@ -121,6 +123,8 @@ QCoro::Task<Result<SessionStatus>> HttpProtocolClient::createSession(NewSession 
         body.insert(QStringLiteral("mimeType"), session.mimeType);
     if (!session.fingerprint.isEmpty())
         body.insert(QStringLiteral("fingerprint"), session.fingerprint);
+    if (session.parallelChunks > 0)
+        body.insert(QStringLiteral("parallelChunks"), session.parallelChunks);
     const auto response =
         co_await perform(Request("POST", QStringLiteral("/upload/init"), toJson(body)));
     if (!response)
@@ -138,8 +142,8 @@ QCoro::Task<Result<SessionStatus>> HttpProtocolClient::sessionStatus(QString ses
     co_return parseSession(response->json, sessionId);
 }
 
-QCoro::Task<Result<qint64>> HttpProtocolClient::sendChunk(QString sessionId, qint64 offset,
-                                                          QByteArray bytes, CancelToken* cancel) {
+QCoro::Task<Result<ChunkAck>> HttpProtocolClient::sendChunk(QString sessionId, qint64 offset,
+                                                            QByteArray bytes, CancelToken* cancel) {
     Request request("PUT", sessionPath(sessionId), std::move(bytes));
     request.contentType = "application/octet-stream";
     request.headers.append({"X-Upload-Offset", QByteArray::number(offset)});
@@ -151,7 +155,7 @@ QCoro::Task<Result<qint64>> HttpProtocolClient::sendChunk(QString sessionId, qin
     if (!uploaded)
         co_return tl::make_unexpected(
             invalidResponse(QStringLiteral("chunk answer without uploadedBytes")));
-    co_return *uploaded;
+    co_return ChunkAck{*uploaded, storedChunksOf(response->json)};
 }
 
 QCoro::Task<Result<Completion>> HttpProtocolClient::complete(QString sessionId,

@@ -23,7 +23,7 @@ struct JobRecord {
     QString fingerprint;       // hex SHA-256 once hashed: never hashed twice
     QString sessionId;         // once the server opened a session (tus: the upload URL)
     qint64 chunkSize = 0;      // the session's chunk size
-    qint64 confirmedBytes = 0; // the server's uploadedBytes as last heard
+    qint64 confirmedBytes = 0; // server-confirmed: uploadedBytes plus chunks stored beyond
     QString fileId;            // once done, when the protocol names one (tus does not)
     QString error;             // why it failed
     QString note;              // what a person should know that is no failure

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QList>
 #include <QString>
 #include <QUrl>
 
@@ -30,6 +31,9 @@ struct NewSession {
     qint64 size = 0;
     QString mimeType;    // may be empty
     QString fingerprint; // lowercase hex SHA-256, may be empty
+    // Chunks the client wants in flight at once (docs/protocol.md, "Parallel chunks");
+    // 0 does not ask, and the session keeps the sequential contract.
+    int parallelChunks = 0;
 };
 
 // A session as the server reports it (init answers a subset: state is then empty).
@@ -40,6 +44,18 @@ struct SessionStatus {
     qint64 chunkSize = 0;
     QString state;  // uploading, finalizing, completed, failed
     QString fileId; // once completed, when the protocol names the file
+    // The window the server granted (docs/protocol.md, "Parallel chunks"); 0 when the
+    // session is sequential (not asked, or a server or protocol without the extension).
+    int parallelChunks = 0;
+    // Indexes (offset / chunkSize) of the chunks stored beyond uploadedBytes, ascending.
+    QList<qint64> storedChunks;
+};
+
+// The server's answer to a stored chunk: its contiguous prefix and, in a parallel
+// session, the chunks it holds beyond it (the acknowledged one may be among them).
+struct ChunkAck {
+    qint64 uploadedBytes = 0;
+    QList<qint64> storedChunks;
 };
 
 // The server has the whole upload. A protocol may name the resulting file (hoist's
@@ -74,9 +90,9 @@ class ProtocolClient {
     virtual QCoro::Task<Result<DedupResult>> dedup(QString fingerprint, qint64 size) = 0;
     virtual QCoro::Task<Result<SessionStatus>> createSession(NewSession session) = 0;
     virtual QCoro::Task<Result<SessionStatus>> sessionStatus(QString sessionId) = 0;
-    // Answers the server's new uploadedBytes. `cancel` may be null.
-    virtual QCoro::Task<Result<qint64>> sendChunk(QString sessionId, qint64 offset,
-                                                  QByteArray bytes, CancelToken* cancel) = 0;
+    // Answers the server's new prefix and stored chunks. `cancel` may be null.
+    virtual QCoro::Task<Result<ChunkAck>> sendChunk(QString sessionId, qint64 offset,
+                                                    QByteArray bytes, CancelToken* cancel) = 0;
     virtual QCoro::Task<Result<Completion>> complete(QString sessionId, QString fingerprint) = 0;
     virtual QCoro::Task<Result<void>> abortSession(QString sessionId) = 0;
     // A new share link of a file the server named; no expiresIn: the server's default

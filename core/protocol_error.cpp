@@ -1,5 +1,6 @@
 #include "protocol_error.h"
 
+#include <QJsonArray>
 #include <QLocale>
 #include <QObject>
 #include <QTimeZone>
@@ -99,6 +100,15 @@ std::optional<qint64> integerField(const QJsonObject& body, const char* name) {
 
 } // namespace
 
+QList<qint64> storedChunksOf(const QJsonObject& body) {
+    QList<qint64> indexes;
+    for (const QJsonValue& entry : body.value(QLatin1String("storedChunks")).toArray()) {
+        if (entry.isDouble() && entry.toDouble() >= 0)
+            indexes.append(static_cast<qint64>(entry.toDouble()));
+    }
+    return indexes;
+}
+
 QString formatSize(qint64 bytes) {
     // Whole units read as "64 MiB", others with one decimal ("1.5 GiB").
     qint64 unit = 1;
@@ -122,6 +132,7 @@ ProtocolError ProtocolError::fromResponse(int status, const QJsonObject& body,
             error.uploadedBytes = offset;
     }
     error.maxSize = integerField(body, "maxSize");
+    error.storedChunks = storedChunksOf(body);
     return error;
 }
 

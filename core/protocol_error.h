@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 
 #include <chrono>
@@ -49,6 +50,10 @@ struct ProtocolError {
     QString code;    // the body's "error" field
     QString message; // the body's "message", or the transport's error text
     std::optional<qint64> uploadedBytes;
+    // 409 offset_mismatch of a parallel session: the chunks stored beyond uploadedBytes
+    // (docs/protocol.md, "Parallel chunks"); how a client learns that a chunk whose
+    // answer it lost is stored.
+    QList<qint64> storedChunks;
     std::optional<qint64> maxSize;
     // The answer's Retry-After (docs/protocol.md: 503 unavailable carries one).
     std::optional<std::chrono::seconds> retryAfter;
@@ -73,6 +78,10 @@ struct ProtocolError {
     // to do next. Sizes in MiB/GiB; the server's own words only where we have none.
     QString describe() const;
 };
+
+// The "storedChunks" array of an answer (docs/protocol.md, "Parallel chunks"): the
+// chunk indexes in it; empty when absent. Entries that are no index are left out.
+QList<qint64> storedChunksOf(const QJsonObject& body);
 
 // A size for a person: binary units (KiB, MiB, GiB), no needless decimals.
 QString formatSize(qint64 bytes);

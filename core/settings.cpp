@@ -14,6 +14,9 @@ Settings Settings::load(const QSettings& store) {
     settings.caFile = store.value("server/caFile").toString();
     settings.maxConcurrent =
         std::max(1, store.value("queue/maxConcurrent", settings.maxConcurrent).toInt());
+    settings.parallelChunks =
+        std::clamp(store.value("queue/parallelChunks", settings.parallelChunks).toInt(), 1,
+                   kMaxParallelChunks);
     settings.retry.firstDelay = std::chrono::milliseconds(std::max<qint64>(
         1, store.value("queue/retryFirstDelayMs", qint64(settings.retry.firstDelay.count()))
                .toLongLong()));
@@ -34,6 +37,7 @@ void Settings::save(QSettings& store) const {
     store.setValue("server/caFile", caFile);
     store.setValue("server/transferTimeoutMs", qint64(transferTimeout.count()));
     store.setValue("queue/maxConcurrent", maxConcurrent);
+    store.setValue("queue/parallelChunks", parallelChunks);
     store.setValue("queue/retryFirstDelayMs", qint64(retry.firstDelay.count()));
     store.setValue("queue/retryMaxDelayMs", qint64(retry.maxDelay.count()));
     store.setValue("queue/bandwidthLimit", bandwidthLimit);

@@ -195,8 +195,8 @@ QCoro::Task<Result<SessionStatus>> create(State state, NewSession session) {
     co_return status;
 }
 
-QCoro::Task<Result<qint64>> patch(State state, QString id, qint64 offset, QByteArray bytes,
-                                  CancelToken* cancel) {
+QCoro::Task<Result<ChunkAck>> patch(State state, QString id, qint64 offset, QByteArray bytes,
+                                    CancelToken* cancel) {
     // After a restart the first call may be a PATCH: the checksum needs the capabilities.
     const auto capabilities = co_await fetchCapabilities(state, true);
     if (!capabilities)
@@ -218,7 +218,7 @@ QCoro::Task<Result<qint64>> patch(State state, QString id, qint64 offset, QByteA
         if (!committed)
             co_return tl::make_unexpected(
                 error(Kind::InvalidResponse, QStringLiteral("PATCH answer without Upload-Offset")));
-        co_return *committed;
+        co_return ChunkAck{*committed, {}};
     }
     if (reply->status != 409)
         co_return tl::make_unexpected(replyError(*reply));
@@ -292,8 +292,8 @@ QCoro::Task<Result<SessionStatus>> TusProtocolClient::sessionStatus(QString sess
     return head(m_state, std::move(sessionId));
 }
 
-QCoro::Task<Result<qint64>> TusProtocolClient::sendChunk(QString sessionId, qint64 offset,
-                                                         QByteArray bytes, CancelToken* cancel) {
+QCoro::Task<Result<ChunkAck>> TusProtocolClient::sendChunk(QString sessionId, qint64 offset,
+                                                           QByteArray bytes, CancelToken* cancel) {
     return patch(m_state, std::move(sessionId), offset, std::move(bytes), cancel);
 }
 

@@ -33,8 +33,8 @@ class TusProtocolClient final : public ProtocolClient {
     QCoro::Task<Result<DedupResult>> dedup(QString fingerprint, qint64 size) override;
     QCoro::Task<Result<SessionStatus>> createSession(NewSession session) override;
     QCoro::Task<Result<SessionStatus>> sessionStatus(QString sessionId) override;
-    QCoro::Task<Result<qint64>> sendChunk(QString sessionId, qint64 offset, QByteArray bytes,
-                                          CancelToken* cancel) override;
+    QCoro::Task<Result<ChunkAck>> sendChunk(QString sessionId, qint64 offset, QByteArray bytes,
+                                            CancelToken* cancel) override;
     QCoro::Task<Result<Completion>> complete(QString sessionId, QString fingerprint) override;
     QCoro::Task<Result<void>> abortSession(QString sessionId) override;
 

@@ -9,6 +9,7 @@ UploadEngine::UploadEngine(const Settings& settings, QString queueDirectory)
       m_shareLinks(m_queue, m_clients) {
     m_queue.setServerWatch(&m_watch);
     m_queue.setRetryPolicy(settings.retry);
+    m_queue.setParallelChunks(settings.parallelChunks);
 }
 
 bool UploadEngine::isConfigured(QString* reason) const {

@@ -1,7 +1,8 @@
 #include "upload_job.h"
 
 #include "cancel_token.h"
-#include "chunk_reader.h"
+#include "chunk_flight.h"
+#include "chunk_window.h"
 #include "file_hasher.h"
 #include "file_identity.h"
 #include "server_watch.h"
@@ -22,6 +23,11 @@ namespace {
 
 // How often a waiting job looks whether its server answered a probe.
 constexpr std::chrono::milliseconds kWaitSlice{200};
+
+// The server has every byte: completing (or polling) finishes the job.
+bool isFinishing(const QString& state) {
+    return state == QLatin1String("finalizing") || state == QLatin1String("completed");
+}
 
 QString formatDuration(std::chrono::milliseconds duration) {
     const qint64 seconds = std::chrono::duration_cast<std::chrono::seconds>(duration).count();
@@ -82,11 +88,16 @@ void UploadJob::setRetryPolicy(const RetryPolicy& policy) {
     m_context.retry = policy;
 }
 
+void UploadJob::setParallelChunks(int chunks) {
+    m_context.parallelChunks = std::max(1, chunks);
+}
+
 void UploadJob::start() {
     if (state() != JobState::Queued)
         return;
     m_cancel = std::make_unique<CancelToken>();
     m_record.error.clear();
+    m_session.reset();
     // Detached on purpose: the run guards itself, and execute() lets no exception out.
     [[maybe_unused]] QCoro::Task<> detached = execute(++m_run);
 }
@@ -163,6 +174,7 @@ void UploadJob::confirm(qint64 uploadedBytes) {
 }
 
 void UploadJob::forgetSession() {
+    m_session.reset();
     m_record.sessionId.clear();
     m_record.chunkSize = 0;
     m_record.confirmedBytes = 0;
@@ -248,6 +260,12 @@ template <typename T> QCoro::Task<Result<T>> UploadJob::withRetries(Call<T> call
     }
 }
 
+UploadJob::Call<SessionStatus> UploadJob::statusCall() const {
+    ProtocolClient* client = m_context.client;
+    const QString sessionId = m_record.sessionId;
+    return [client, sessionId] { return client->sessionStatus(sessionId); };
+}
+
 void UploadJob::recovered() {
     m_attempt = 0;
     m_outageSinceMs.reset();
@@ -320,7 +338,7 @@ QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
     NewSession request{
         fileName(), size,
         QMimeDatabase().mimeTypeForFile(m_record.path, QMimeDatabase::MatchExtension).name(),
-        fingerprint};
+        fingerprint, m_context.parallelChunks > 1 ? m_context.parallelChunks : 0};
     const Call<SessionStatus> create = [client, request] { return client->createSession(request); };
     const auto session = co_await withRetries(create, guard);
     if (!guard.current())
@@ -331,61 +349,117 @@ QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
     }
     m_record.sessionId = session->sessionId;
     m_record.chunkSize = session->chunkSize;
+    m_session = *session;
     confirm(session->uploadedBytes);
     co_return true;
 }
 
 QCoro::Task<UploadJob::Step> UploadJob::uploadChunks(RunGuard guard) {
-    ChunkReader reader(m_record.path);
-    while (m_record.confirmedBytes < m_record.size) {
-        if (!fileUnchanged())
-            co_return Step::Stop;
-        const qint64 offset = m_record.confirmedBytes;
-        const qint64 length = std::min(m_record.chunkSize, m_record.size - offset);
-        auto bytes = co_await reader.read(offset, length);
+    if (!m_session) {
+        const Call<SessionStatus> status = statusCall();
+        const auto current = co_await withRetries(status, guard);
         if (!guard.current())
             co_return Step::Stop;
-        if (!bytes) {
-            failUnreadable(bytes.error());
+        if (!current) {
+            if (current.error().kind == Kind::NotFound)
+                co_return Step::SessionLost;
+            failOn(current.error());
             co_return Step::Stop;
         }
-        reader.readAhead(offset + length,
-                         std::min(m_record.chunkSize, m_record.size - offset - length));
-        const auto sent = co_await m_context.client->sendChunk(m_record.sessionId, offset,
-                                                               std::move(*bytes), m_cancel.get());
+        m_session = *current;
+    }
+    const SessionStatus session = *std::exchange(m_session, std::nullopt);
+    if (isFinishing(session.state))
+        co_return Step::Next;
+    ChunkWindow window(m_record.size, session.chunkSize, session.parallelChunks,
+                       m_context.parallelChunks);
+    window.adopt(session.uploadedBytes, session.storedChunks);
+    confirm(window.confirmedBytes());
+    while (true) {
+        const Round round = co_await sendWindow(guard, window);
         if (!guard.current())
             co_return Step::Stop;
-        if (sent) {
-            confirm(*sent);
+        if (!round.loss)
+            co_return round.step;
+        // A chunk acknowledged since the failure shows a server that takes chunks (a
+        // connection lost on the way): go on at once, with the smaller window.
+        if (!round.acked && !co_await backOff(guard, *round.loss)) {
+            if (guard.current())
+                failOn(*round.loss);
+            co_return Step::Stop;
+        }
+        // Whatever happened to the failed chunks, ask where the server is before resending.
+        const auto status = co_await m_context.client->sessionStatus(m_record.sessionId);
+        if (!guard.current())
+            co_return Step::Stop;
+        if (status) {
+            if (isFinishing(status->state))
+                co_return Step::Next;
+            window.adopt(status->uploadedBytes, status->storedChunks);
+            confirm(window.confirmedBytes());
+        } else if (status.error().kind == Kind::NotFound) {
+            co_return Step::SessionLost;
+        }
+    }
+}
+
+QCoro::Task<UploadJob::Round> UploadJob::sendWindow(RunGuard guard, ChunkWindow& window) {
+    const auto flight = ChunkFlight::create(*m_cancel);
+    Round round;
+    // Ends the round; chunks still in flight are aborted, their answers unread.
+    const auto stop = [&flight, &round](Step step) {
+        flight->cancel();
+        round.step = step;
+        round.loss.reset();
+        return round;
+    };
+    while (true) {
+        // After a failure no chunk is sent until the others settled and the job
+        // waited, so that an unreachable server gets one backoff, not one per chunk.
+        if (!round.loss && !window.finished()) {
+            if (!fileUnchanged())
+                co_return stop(Step::Stop);
+            while (const auto chunk = window.take())
+                flight->launch(m_context.client, m_record.path, m_record.sessionId, *chunk);
+        }
+        if (window.inFlight() == 0)
+            co_return round;
+        const ChunkFlight::Outcome outcome = co_await flight->next();
+        if (!guard.current())
+            co_return stop(Step::Stop);
+        if (!outcome.unreadable.isEmpty()) {
+            failUnreadable(outcome.unreadable);
+            co_return stop(Step::Stop);
+        }
+        if (outcome.answer) {
+            window.acknowledged(outcome.offset, outcome.answer->uploadedBytes,
+                                outcome.answer->storedChunks);
+            if (round.loss)
+                round.acked = true;
+            confirm(window.confirmedBytes());
             continue;
         }
-        const ProtocolError& error = sent.error();
+        const ProtocolError& error = outcome.answer.error();
         if (error.kind == Kind::OffsetMismatch && error.uploadedBytes &&
-            *error.uploadedBytes != offset) {
-            // The offset handshake: the server's count is the truth, adopt it.
-            confirm(*error.uploadedBytes);
+            window.mismatched(outcome.offset, *error.uploadedBytes, error.storedChunks) !=
+                ChunkWindow::Mismatch::Refused) {
+            // The offset handshake: the server's state is the truth, adopt it.
+            confirm(window.confirmedBytes());
             continue;
         }
         // The server has every byte already: completing (or polling) finishes the job.
         if (error.kind == Kind::Completed || error.kind == Kind::Finalizing)
-            co_return Step::Next;
+            co_return stop(Step::Next);
         if (error.kind == Kind::NotFound)
-            co_return Step::SessionLost;
-        if (!error.isRetryable() || !co_await backOff(guard, error)) {
-            if (guard.current())
-                failOn(error);
-            co_return Step::Stop;
+            co_return stop(Step::SessionLost);
+        if (!error.isRetryable()) {
+            failOn(error);
+            co_return stop(Step::Stop);
         }
-        // Whatever happened to the aborted chunk, ask where the server is before resending.
-        const auto status = co_await m_context.client->sessionStatus(m_record.sessionId);
-        if (!guard.current())
-            co_return Step::Stop;
-        if (status)
-            confirm(status->uploadedBytes);
-        else if (status.error().kind == Kind::NotFound)
-            co_return Step::SessionLost;
+        window.failed(outcome.offset);
+        if (!round.loss)
+            round.loss = error;
     }
-    co_return Step::Next;
 }
 
 QCoro::Task<UploadJob::Step> UploadJob::finalize(RunGuard guard) {
@@ -419,9 +493,7 @@ QCoro::Task<UploadJob::Step> UploadJob::finalize(RunGuard guard) {
         }
     }
 
-    const Call<SessionStatus> poll = [client, sessionId] {
-        return client->sessionStatus(sessionId);
-    };
+    const Call<SessionStatus> poll = statusCall();
     Completion done = *completion;
     while (done.finalizing) {
         // The server is still finalizing (a slow callback): poll the session.

@@ -19,6 +19,7 @@
 namespace hoist {
 
 class CancelToken;
+class ChunkWindow;
 class ServerWatch;
 struct HashProgress;
 
@@ -33,8 +34,12 @@ struct HashProgress;
 // when the ServerWatch hears the server answer. Failed is for what no retry fixes,
 // or for an outage longer than the policy's maxWait.
 //
+// Chunks go out several at once when the server grants a window: ChunkWindow picks
+// them and adapts their number, ChunkFlight carries them. A run that continues a
+// session starts from the server's status, so it resends nothing the server stored.
+//
 // Every start() begins a new "run"; pause() and destruction end the current one
-// at once (the in-flight chunk is aborted). A run re-checks after every co_await
+// at once (the chunks in flight are aborted). A run re-checks after every co_await
 // that it is still the current run of a living job before touching anything.
 class UploadJob final : public QObject {
     Q_OBJECT
@@ -44,6 +49,9 @@ class UploadJob final : public QObject {
         ServerWatch* watch = nullptr;     // outlives the job; may be null (backoff alone)
         RetryPolicy retry;
         std::chrono::milliseconds finalizePollInterval{500};
+        // Chunks in flight at once when the server grants a window (docs/protocol.md,
+        // "Parallel chunks"); 1 sends one at a time and does not ask.
+        int parallelChunks = 1;
     };
 
     UploadJob(JobRecord record, Context context, QObject* parent = nullptr);
@@ -62,6 +70,8 @@ class UploadJob final : public QObject {
     QDateTime nextTry() const { return m_nextTry; }
 
     void setRetryPolicy(const RetryPolicy& policy);
+    // Takes effect from the next session this job opens or resumes.
+    void setParallelChunks(int chunks);
 
     // Queued → running. The scheduler calls this; others use resume()/retry().
     void start();
@@ -82,15 +92,24 @@ class UploadJob final : public QObject {
   private:
     enum class Step { Next, Stop, Again, SessionLost };
     class RunGuard;
+    // How one window of chunks ended: a Step, or a transient failure once the other
+    // chunks in flight settled (`acked`: some of those were acknowledged meanwhile).
+    struct Round {
+        Step step = Step::Next;
+        std::optional<ProtocolError> loss;
+        bool acked = false;
+    };
 
     QCoro::Task<> execute(quint64 run);
     QCoro::Task<> steps(RunGuard guard);
     QCoro::Task<bool> ensureFingerprint(RunGuard guard);
     QCoro::Task<bool> openSession(RunGuard guard);
     QCoro::Task<Step> uploadChunks(RunGuard guard);
+    QCoro::Task<Round> sendWindow(RunGuard guard, ChunkWindow& window);
     QCoro::Task<Step> finalize(RunGuard guard);
     template <typename T> using Call = std::function<QCoro::Task<Result<T>>()>;
     template <typename T> QCoro::Task<Result<T>> withRetries(Call<T> call, RunGuard guard);
+    Call<SessionStatus> statusCall() const;
     QCoro::Task<bool> backOff(RunGuard guard, ProtocolError error);
     void recovered();
     void failOn(const ProtocolError& error);
@@ -109,6 +128,9 @@ class UploadJob final : public QObject {
     // Shared with running coroutines: false once the job is being destroyed.
     std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
     std::unique_ptr<CancelToken> m_cancel;
+    // The session as init answered it, for the run's first window; absent, the window
+    // starts from the server's status.
+    std::optional<SessionStatus> m_session;
     std::shared_ptr<HashProgress> m_hashProgress;
     SpeedMeter m_speed;
     QElapsedTimer m_clock;

@@ -110,6 +110,7 @@ void UploadQueue::append(std::vector<JobRecord> records) {
         context.client = m_clients.clientFor(record.server, record.protocol);
         context.watch = m_watch;
         context.retry = m_retryPolicy;
+        context.parallelChunks = m_parallelChunks;
         auto job = std::make_unique<UploadJob>(std::move(record), context);
         UploadJob* raw = job.get();
         connect(raw, &UploadJob::stateChanged, this, [this, raw] { emit jobStateChanged(raw); });
@@ -134,6 +135,12 @@ void UploadQueue::setRetryPolicy(const RetryPolicy& policy) {
     m_retryPolicy = policy;
     for (const auto& job : m_jobs)
         job->setRetryPolicy(m_retryPolicy);
+}
+
+void UploadQueue::setParallelChunks(int chunks) {
+    m_parallelChunks = chunks;
+    for (const auto& job : m_jobs)
+        job->setParallelChunks(m_parallelChunks);
 }
 
 void UploadQueue::pause(int row) {

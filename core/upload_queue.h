@@ -42,6 +42,8 @@ class UploadQueue final : public QObject {
     void restore();
 
     void setRetryPolicy(const RetryPolicy& policy);
+    // Chunks of one file in flight at once (Settings::parallelChunks), for every job.
+    void setParallelChunks(int chunks);
     // Lets waiting jobs resume as soon as their server answers; `watch` outlives the jobs.
     void setServerWatch(ServerWatch* watch) { m_watch = watch; }
 
@@ -82,6 +84,7 @@ class UploadQueue final : public QObject {
     ProtocolClientFactory& m_clients;
     QueueStore* m_store;
     RetryPolicy m_retryPolicy;
+    int m_parallelChunks = 1;
     ServerWatch* m_watch = nullptr;
     std::vector<std::unique_ptr<UploadJob>> m_jobs;
     QHash<const UploadJob*, int> m_rows;

@@ -42,6 +42,7 @@ void EngineHost::apply(const Settings& settings) {
         m_engine->scheduler().setMaxConcurrent(settings.maxConcurrent);
         m_engine->limiter().setLimit(settings.bandwidthLimit);
         m_engine->queue().setRetryPolicy(settings.retry);
+        m_engine->queue().setParallelChunks(settings.parallelChunks);
         return;
     }
     emit aboutToReplace();

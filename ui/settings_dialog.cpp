@@ -41,7 +41,7 @@ SettingsDialog::SettingsDialog(const Settings& settings, const UiPreferences& pr
                                QWidget* parent)
     : QDialog(parent), m_settings(settings), m_preferences(preferences),
       m_server(new ServerForm(this)), m_concurrency(new QSpinBox(this)),
-      m_bandwidth(new QSpinBox(this)),
+      m_parallelChunks(new QSpinBox(this)), m_bandwidth(new QSpinBox(this)),
       m_notifications(new QCheckBox(tr("Notify when a file is uploaded, fails, or was "
                                        "already on the server"),
                                     this)),
@@ -64,6 +64,13 @@ SettingsDialog::SettingsDialog(const Settings& settings, const UiPreferences& pr
     m_concurrency->setRange(1, 16);
     m_concurrency->setValue(settings.maxConcurrent);
     m_concurrency->setSuffix(tr(" files at once"));
+    m_parallelChunks->setObjectName(QStringLiteral("parallelChunks"));
+    m_parallelChunks->setRange(1, Settings::kMaxParallelChunks);
+    m_parallelChunks->setValue(settings.parallelChunks);
+    m_parallelChunks->setSuffix(tr(" pieces of a file at once"));
+    m_parallelChunks->setToolTip(tr("Sends several pieces of a file at once when the server "
+                                    "allows it: faster on distant servers. 1 sends one piece "
+                                    "at a time."));
     m_bandwidth->setRange(0, 10'000'000);
     m_bandwidth->setSingleStep(256);
     m_bandwidth->setSuffix(tr(" KiB/s"));
@@ -82,6 +89,7 @@ SettingsDialog::SettingsDialog(const Settings& settings, const UiPreferences& pr
     auto* queueBox = new QGroupBox(tr("Uploads"), this);
     auto* queueForm = new QFormLayout(queueBox);
     queueForm->addRow(tr("&Concurrency:"), m_concurrency);
+    queueForm->addRow(tr("&Parallel chunks:"), m_parallelChunks);
     queueForm->addRow(tr("&Bandwidth limit:"), m_bandwidth);
     auto* appBox = new QGroupBox(tr("Desktop"), this);
     auto* appLayout = new QVBoxLayout(appBox);
@@ -111,6 +119,7 @@ Settings SettingsDialog::settings() const {
     settings.token = m_server->token();
     settings.caFile = m_server->caFile();
     settings.maxConcurrent = m_concurrency->value();
+    settings.parallelChunks = m_parallelChunks->value();
     settings.bandwidthLimit = m_bandwidth->value() * kKiB;
     return settings;
 }

@@ -32,6 +32,7 @@ class SettingsDialog final : public QDialog {
     UiPreferences m_preferences;
     ServerForm* m_server;
     QSpinBox* m_concurrency;
+    QSpinBox* m_parallelChunks;
     QSpinBox* m_bandwidth;
     QCheckBox* m_notifications;
     QCheckBox* m_keepInTray;

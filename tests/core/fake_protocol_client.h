@@ -2,10 +2,15 @@
 
 #include "protocol_client.h"
 
+#include "cancel_token.h"
+
 #include <QCoroTimer>
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <optional>
+#include <set>
 
 // The protocol seam's fake: an in-memory server with one session, answering after a
 // short delay (so jobs really suspend). `failNextChunks` makes chunks fail with a
@@ -15,6 +20,14 @@
 // (fileId, expiresIn) of each request; `refuseShares` answers them 404 not_found. `down`
 // makes every call, the health check included, fail as an unreachable server does;
 // `initError` refuses createSession with that error.
+//
+// Parallel chunks (docs/protocol.md): `grantWindow` > 0 grants min(asked, grantWindow)
+// to a createSession that asks, and chunks are then taken in any order within the
+// window; `chunkLatency` (when set) gives each chunk offset its own delay, so answers
+// come back out of order. `loseAnswers` stores those offsets but answers them as a lost
+// connection (once each); `failStatusCalls` fails that many sessionStatus calls.
+// `resumeSession` makes the fake hold a session from an earlier run. A request whose
+// CancelToken was cancelled before its answer stores nothing (`abortedChunks`).
 class FakeProtocolClient final : public hoist::ProtocolClient {
   public:
     qint64 chunkSize = 1024;
@@ -32,6 +45,23 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     bool down = false;
     std::optional<hoist::ProtocolError> initError;
     int healthChecks = 0;
+    int grantWindow = 0;
+    std::function<std::chrono::milliseconds(qint64 offset)> chunkLatency;
+    std::set<qint64> loseAnswers;
+    int failStatusCalls = 0;
+    int askedWindow = -1; // what the last createSession asked; -1: none made
+    QList<qint64> sentOffsets;
+    int inFlight = 0;
+    int maxInFlight = 0;
+    int conflicts = 0;
+    int abortedChunks = 0;
+
+    void resumeSession(qint64 size, int window, qint64 prefix, std::set<qint64> stored) {
+        m_size = size;
+        m_window = window;
+        committed = prefix;
+        m_stored = std::move(stored);
+    }
 
     QCoro::Task<hoist::Result<void>> checkHealth() override {
         co_await QCoro::sleepFor(latency);
@@ -54,40 +84,69 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
             co_return tl::make_unexpected(*initError);
         m_size = session.size;
         committed = serverAhead;
-        co_return hoist::SessionStatus{QStringLiteral("s1"), m_size, 0, chunkSize, {}, {}};
+        askedWindow = session.parallelChunks;
+        m_window = session.parallelChunks > 0 ? std::min(session.parallelChunks, grantWindow) : 0;
+        co_return hoist::SessionStatus{
+            QStringLiteral("s1"), m_size, 0, chunkSize, {}, {}, m_window, {}};
     }
     QCoro::Task<hoist::Result<hoist::SessionStatus>> sessionStatus(QString id) override {
         co_await QCoro::sleepFor(latency);
         if (down)
             co_return unreachable();
-        if (!m_completing)
-            co_return hoist::SessionStatus{
-                id, m_size, committed, chunkSize, QStringLiteral("uploading"), {}};
-        if (finalizingPolls > 0) {
-            --finalizingPolls;
-            co_return hoist::SessionStatus{
-                id, m_size, committed, chunkSize, QStringLiteral("finalizing"), {}};
+        if (failStatusCalls > 0) {
+            --failStatusCalls;
+            co_return unreachable();
         }
-        co_return hoist::SessionStatus{
-            id, m_size, committed, chunkSize, QStringLiteral("completed"), fileId};
+        hoist::SessionStatus status{
+            id, m_size,   committed,   chunkSize, QStringLiteral("uploading"),
+            {}, m_window, storedList()};
+        if (m_completing && finalizingPolls > 0) {
+            --finalizingPolls;
+            status.state = QStringLiteral("finalizing");
+        } else if (m_completing) {
+            status.state = QStringLiteral("completed");
+            status.fileId = fileId;
+        }
+        co_return status;
     }
-    QCoro::Task<hoist::Result<qint64>> sendChunk(QString, qint64 offset, QByteArray bytes,
-                                                 hoist::CancelToken*) override {
-        co_await QCoro::sleepFor(latency);
+    QCoro::Task<hoist::Result<hoist::ChunkAck>> sendChunk(QString, qint64 offset, QByteArray bytes,
+                                                          hoist::CancelToken* cancel) override {
+        sentOffsets.append(offset);
+        maxInFlight = std::max(maxInFlight, ++inFlight);
+        // Named: g++ 12 mishandles a conditional's temporaries within a co_await.
+        const std::chrono::milliseconds delay = chunkLatency ? chunkLatency(offset) : latency;
+        co_await QCoro::sleepFor(delay);
+        --inFlight;
         if (down)
             co_return unreachable();
+        if (cancel && cancel->isCancelled()) {
+            ++abortedChunks;
+            co_return tl::make_unexpected(error(hoist::ProtocolError::Kind::Cancelled, 0));
+        }
         bytesReceived += bytes.size();
         if (failNextChunks > 0) {
             --failNextChunks;
             co_return tl::make_unexpected(error(hoist::ProtocolError::Kind::Network, 0));
         }
-        if (offset != committed) {
+        if (!accepts(offset)) {
+            ++conflicts;
             auto mismatch = error(hoist::ProtocolError::Kind::OffsetMismatch, 409);
             mismatch.uploadedBytes = committed;
+            mismatch.storedChunks = storedList();
             co_return tl::make_unexpected(mismatch);
         }
-        committed += bytes.size();
-        co_return committed;
+        if (m_window > 1) {
+            m_stored.insert(offset / chunkSize);
+            while (m_stored.count(committed / chunkSize) > 0) {
+                m_stored.erase(committed / chunkSize);
+                committed = std::min(committed + chunkSize, m_size);
+            }
+        } else {
+            committed += bytes.size();
+        }
+        if (loseAnswers.erase(offset) > 0)
+            co_return tl::make_unexpected(error(hoist::ProtocolError::Kind::Network, 0));
+        co_return hoist::ChunkAck{committed, storedList()};
     }
     QCoro::Task<hoist::Result<hoist::Completion>> complete(QString, QString) override {
         co_await QCoro::sleepFor(latency);
@@ -120,6 +179,15 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     }
 
   private:
+    // docs/protocol.md: a sequential session takes its prefix only; a window, any
+    // chunk boundary within it that is not stored yet.
+    bool accepts(qint64 offset) const {
+        if (m_window <= 1)
+            return offset == committed;
+        return offset % chunkSize == 0 && offset >= committed &&
+               offset < committed + m_window * chunkSize && m_stored.count(offset / chunkSize) == 0;
+    }
+    QList<qint64> storedList() const { return QList<qint64>(m_stored.begin(), m_stored.end()); }
     static tl::unexpected<hoist::ProtocolError> unreachable() {
         return tl::make_unexpected(error(hoist::ProtocolError::Kind::Network, 0));
     }
@@ -132,4 +200,6 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     }
     qint64 m_size = 0;
     bool m_completing = false;
+    int m_window = 0;
+    std::set<qint64> m_stored;
 };

@@ -4,6 +4,7 @@
 #include "protocol_error.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTest>
@@ -111,6 +112,18 @@ class TestProtocolError final : public QObject {
         const auto fromHeader =
             ProtocolError::fromResponse(409, {{"error", "offset_mismatch"}}, "7");
         QCOMPARE(fromHeader.uploadedBytes, std::optional<qint64>(7));
+    }
+    void storedChunksOfAParallelSessionsConflict() {
+        // docs/protocol.md, "Parallel chunks": how a lost answer's chunk shows as stored.
+        const auto conflict =
+            ProtocolError::fromResponse(409,
+                                        {{"error", "offset_mismatch"},
+                                         {"uploadedBytes", 8},
+                                         {"storedChunks", QJsonArray{2, 5, "x", -1}}},
+                                        "8");
+        QCOMPARE(conflict.storedChunks, (QList<qint64>{2, 5}));
+        QVERIFY(ProtocolError::fromResponse(409, {{"error", "offset_mismatch"}}, "8")
+                    .storedChunks.isEmpty());
     }
 
   private:

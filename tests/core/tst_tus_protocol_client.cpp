@@ -68,11 +68,13 @@ class TestTusProtocolClient final : public QObject {
         QCOMPARE(seen.authorization, std::string("Bearer tok"));
 
         const QByteArray body(100, 'x');
-        QCOMPARE(wait(tus->sendChunk(session->sessionId, 0, body.left(64), nullptr)), 64);
+        QCOMPARE(wait(tus->sendChunk(session->sessionId, 0, body.left(64), nullptr))->uploadedBytes,
+                 64);
         const auto incomplete = wait(tus->complete(session->sessionId, {}));
         QVERIFY(!incomplete && incomplete.error().kind == Kind::Incomplete);
         QCOMPARE(incomplete.error().uploadedBytes, std::optional<qint64>(64));
-        QCOMPARE(wait(tus->sendChunk(session->sessionId, 64, body.mid(64), nullptr)), 100);
+        QCOMPARE(wait(tus->sendChunk(session->sessionId, 64, body.mid(64), nullptr))->uploadedBytes,
+                 100);
         seen = server.seen();
         QCOMPARE(seen.patchContentType, std::string("application/offset+octet-stream"));
         QVERIFY(seen.patchChecksum.empty()); // not offered
@@ -91,7 +93,7 @@ class TestTusProtocolClient final : public QObject {
         const auto session = wait(tus->createSession(NewSession{"f", 10, {}, {}}));
         QVERIFY(session);
         const QByteArray body("0123456789");
-        QCOMPARE(wait(tus->sendChunk(session->sessionId, 0, body, nullptr)), 10);
+        QCOMPARE(wait(tus->sendChunk(session->sessionId, 0, body, nullptr))->uploadedBytes, 10);
         const FakeTusServer::Seen seen = server.seen();
         QCOMPARE(QByteArray::fromStdString(seen.patchChecksum),
                  "sha256 " + QCryptographicHash::hash(body, QCryptographicHash::Sha256).toBase64());

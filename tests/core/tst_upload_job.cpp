@@ -8,6 +8,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <memory>
+
 using namespace hoist;
 using namespace std::chrono_literals;
 
@@ -190,6 +193,131 @@ class TestUploadJob final : public QObject {
         QTest::qWait(200); // pending requests finish against a dead job
     }
 
+    // Parallel chunks (docs/protocol.md): the fake grants a window of up to 8.
+    void sendsSeveralChunksAtOnceWhenGranted() {
+        m_client.grantWindow = 8;
+        m_client.latency = 20ms;
+        auto job = makeJob(nullptr, 4);
+        job->start();
+        QTRY_COMPARE(job->state(), JobState::Done);
+        QCOMPARE(m_client.askedWindow, 4);
+        QCOMPARE(m_client.maxInFlight, 4);
+        QCOMPARE(m_client.bytesReceived, 10000); // nothing twice
+        QCOMPARE(m_client.conflicts, 0);
+    }
+    void oneChunkAtATimeNeitherAsksNorOverlaps() {
+        m_client.grantWindow = 8;
+        auto job = makeJob(nullptr, 1);
+        job->start();
+        QTRY_COMPARE(job->state(), JobState::Done);
+        QCOMPARE(m_client.askedWindow, 0);
+        QCOMPARE(m_client.maxInFlight, 1);
+    }
+    void aServerWithoutTheExtensionGetsOneChunkAtATime() {
+        m_client.grantWindow = 0; // answers no parallelChunks, as today's servers
+        auto job = makeJob(nullptr, 4);
+        job->start();
+        QTRY_COMPARE(job->state(), JobState::Done);
+        QCOMPARE(m_client.askedWindow, 4);
+        QCOMPARE(m_client.maxInFlight, 1);
+        QCOMPARE(m_client.bytesReceived, 10000);
+    }
+    void outOfOrderAnswersMoveProgressOnlyForward() {
+        m_client.grantWindow = 4;
+        // Within each group of four the last chunk answers first.
+        m_client.chunkLatency = [](qint64 offset) {
+            return std::chrono::milliseconds(5 + 15 * (3 - (offset / 1024) % 4));
+        };
+        auto job = makeJob(nullptr, 4);
+        QList<qint64> progress;
+        bool aheadOfThePrefix = false;
+        connect(job.get(), &UploadJob::progressChanged, this, [&] {
+            progress << job->record().confirmedBytes;
+            aheadOfThePrefix = aheadOfThePrefix || progress.last() > m_client.committed;
+        });
+        job->start();
+        QTRY_COMPARE(job->state(), JobState::Done);
+        QCOMPARE(m_client.bytesReceived, 10000);
+        QCOMPARE(m_client.conflicts, 0);
+        QVERIFY(std::is_sorted(progress.cbegin(), progress.cend()));
+        // Chunks stored beyond the prefix count before the prefix reaches them.
+        QVERIFY(aheadOfThePrefix);
+    }
+    void aLostConnectionAmongAnsweredChunksDoesNotWait() {
+        m_client.grantWindow = 4;
+        m_client.failNextChunks = 1;
+        auto job = makeJob(nullptr, 4);
+        job->setRetryPolicy(policy(0ms, 1h)); // a backoff would outlast the test
+        QList<JobState> seen;
+        connect(job.get(), &UploadJob::stateChanged, this, [&](JobState state) { seen << state; });
+        job->start();
+        QTRY_COMPARE(job->state(), JobState::Done);
+        QVERIFY(!seen.contains(JobState::Waiting));
+        QCOMPARE(m_client.bytesReceived, 10000 + 1024);
+    }
+    void aChunkWhoseAnswerWasLostIsNotSentAgainOnceKnownStored() {
+        m_client.grantWindow = 4;
+        m_client.loseAnswers = {2048};
+        m_client.failStatusCalls = 1; // so that only the 409 can tell
+        // Chunk 2 is stored last and its answer lost; sent again, it is answered first.
+        m_client.chunkLatency = [sends = std::make_shared<int>(0)](qint64 offset) {
+            if (offset != 2048)
+                return std::chrono::milliseconds(60ms);
+            return std::chrono::milliseconds(++*sends == 1 ? 400ms : 5ms);
+        };
+        auto job = makeJob(nullptr, 4);
+        job->start();
+        QTRY_COMPARE(job->state(), JobState::Done);
+        // Sent again once, refused as stored, and never again.
+        QCOMPARE(m_client.sentOffsets.count(2048), 2);
+        QCOMPARE(m_client.conflicts, 1);
+        QCOMPARE(m_client.bytesReceived, 10000 + 1024);
+    }
+    void resumesWithoutResendingStoredChunks() {
+        m_client.resumeSession(10000, 4, 2048, {3, 6});
+        auto job = makeJob(nullptr, 4, QStringLiteral("s1"));
+        job->start();
+        QTRY_COMPARE(job->state(), JobState::Done);
+        QList<qint64> sent = m_client.sentOffsets; // in the order their reads finished
+        std::sort(sent.begin(), sent.end());
+        QCOMPARE(sent, (QList<qint64>{2048, 4096, 5120, 7168, 8192, 9216}));
+        QCOMPARE(m_client.conflicts, 0);
+        QCOMPARE(m_client.bytesReceived, 10000 - 2048 - 2 * 1024);
+    }
+    void pauseAbortsEveryChunkInFlight() {
+        m_client.grantWindow = 8;
+        m_client.latency = 50ms;
+        auto job = makeJob(nullptr, 4);
+        job->start();
+        QTRY_COMPARE(m_client.inFlight, 4);
+        job->pause();
+        QCOMPARE(job->state(), JobState::Paused);
+        QTRY_COMPARE(m_client.inFlight, 0);
+        QCOMPARE(m_client.abortedChunks, 4);
+        QCOMPARE(job->record().confirmedBytes, 0);
+        job->resume();
+        job->start();
+        QTRY_COMPARE(job->state(), JobState::Done);
+        QCOMPARE(m_client.bytesReceived, 10000);
+    }
+    void aServerDownMidWindowIsWaitedForOnce() {
+        m_client.grantWindow = 4;
+        m_client.latency = 300ms; // long enough to see the four in flight
+        auto job = makeJob(nullptr, 4);
+        job->setRetryPolicy(policy(0ms, 300ms));
+        QList<JobState> seen;
+        connect(job.get(), &UploadJob::stateChanged, this, [&](JobState state) { seen << state; });
+        job->start();
+        QTRY_COMPARE(m_client.inFlight, 4);
+        m_client.down = true; // every chunk in flight fails
+        QTRY_COMPARE(job->state(), JobState::Waiting);
+        QTRY_COMPARE(m_client.inFlight, 0);
+        m_client.down = false;
+        QTRY_COMPARE(job->state(), JobState::Done);
+        // One wait for the four failures, not four.
+        QCOMPARE(seen.count(JobState::Waiting), 1);
+    }
+
   private:
     static RetryPolicy policy(std::chrono::milliseconds maxWait,
                               std::chrono::milliseconds first = 10ms) {
@@ -199,9 +327,12 @@ class TestUploadJob final : public QObject {
         retry.maxWait = maxWait;
         return retry;
     }
-    std::unique_ptr<UploadJob> makeJob(ServerWatch* watch = nullptr) {
+    std::unique_ptr<UploadJob> makeJob(ServerWatch* watch = nullptr, int parallelChunks = 1,
+                                       const QString& sessionId = {}) {
         const auto identity = FileIdentity::of(m_path);
         JobRecord record;
+        record.sessionId = sessionId;
+        record.chunkSize = sessionId.isEmpty() ? 0 : m_client.chunkSize;
         record.path = identity->path;
         record.size = identity->size;
         record.modifiedMs = identity->modifiedMs;
@@ -212,6 +343,7 @@ class TestUploadJob final : public QObject {
         context.retry.maxDelay = watch ? std::chrono::milliseconds(1h) : 20ms;
         context.retry.firstDelay = watch ? std::chrono::milliseconds(1h) : 10ms;
         context.finalizePollInterval = 10ms;
+        context.parallelChunks = parallelChunks;
         return std::make_unique<UploadJob>(record, context);
     }
 

@@ -81,6 +81,14 @@ void TestCli::versionAndHelp() {
     auto usage = hoist({"upload"}, m_dir.filePath("xdg-version"));
     QVERIFY(usage->waitForFinished(10000));
     QCOMPARE(usage->exitCode(), 2);
+    auto help = hoist({"--help"}, m_dir.filePath("xdg-version"));
+    QVERIFY(help->waitForFinished(10000));
+    QVERIFY(help->readAllStandardOutput().contains("--chunks N"));
+    for (const char* chunks : {"0", "7", "two"}) {
+        auto refused = hoist({"upload", "f", "--chunks", chunks}, m_dir.filePath("xdg-version"));
+        QVERIFY(refused->waitForFinished(10000));
+        QVERIFY2(refused->exitCode() == 2, chunks);
+    }
 }
 
 void TestCli::uploadPrintsOneResultLinePerFile() {

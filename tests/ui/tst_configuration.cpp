@@ -42,6 +42,7 @@ class TestConfiguration final : public QObject {
         settings.token = "s3cr3t-token";
         settings.caFile = "/etc/ssl/example-ca.pem";
         settings.maxConcurrent = 5;
+        settings.parallelChunks = 3;
         settings.bandwidthLimit = 2048 * 1024;
         return settings;
     }
@@ -85,6 +86,7 @@ class TestConfiguration final : public QObject {
         QCOMPARE(configuration.settings().serverUrl, sample().serverUrl);
         QCOMPARE(configuration.settings().caFile, sample().caFile);
         QCOMPARE(configuration.settings().maxConcurrent, 5);
+        QCOMPARE(configuration.settings().parallelChunks, 3);
         QCOMPARE(configuration.settings().bandwidthLimit, 2048 * 1024);
         QVERIFY(!configuration.preferences().notifications);
         QVERIFY(!configuration.preferences().keepRunningInTray);
@@ -128,16 +130,19 @@ class TestConfiguration final : public QObject {
         QCOMPARE(dialog.settings().token, sample().token);
         QCOMPARE(dialog.settings().caFile, sample().caFile);
         QCOMPARE(dialog.settings().maxConcurrent, sample().maxConcurrent);
+        QCOMPARE(dialog.settings().parallelChunks, sample().parallelChunks);
         QCOMPARE(dialog.settings().bandwidthLimit, sample().bandwidthLimit);
         QVERIFY(dialog.preferences() == preferences);
 
         dialog.serverForm().setServerUrl(QUrl("http://127.0.0.1:8080"));
         dialog.findChild<QSpinBox*>("concurrency")->setValue(3);
+        dialog.findChild<QSpinBox*>("parallelChunks")->setValue(1);
         dialog.findChild<QSpinBox*>("bandwidthLimit")->setValue(0);
         dialog.findChild<QCheckBox*>("notifications")->setChecked(true);
         dialog.findChild<QCheckBox*>("tokenInSettingsFile")->setChecked(false);
         QCOMPARE(dialog.settings().serverUrl, QUrl("http://127.0.0.1:8080"));
         QCOMPARE(dialog.settings().maxConcurrent, 3);
+        QCOMPARE(dialog.settings().parallelChunks, 1);
         QCOMPARE(dialog.settings().bandwidthLimit, 0);
         QVERIFY(dialog.preferences().notifications);
         QVERIFY(!dialog.preferences().tokenInSettingsFile);
