@@ -50,9 +50,11 @@ constexpr CodeKind kCodes[] = {
     // The request head came too slowly: a slow link, worth another try.
     {"request_timeout", Kind::Timeout},
     // The tus face's own codes: an expired upload is as gone as an unknown one, and a
-    // protocol version the server does not speak is no retry's to fix.
+    // protocol version the server does not speak is no retry's to fix; nor is a PATCH
+    // to a final (concatenated) upload, which takes no bytes of its own.
     {"gone", Kind::NotFound},
     {"unsupported_version", Kind::BadRequest},
+    {"final_upload", Kind::BadRequest},
 };
 
 std::optional<Kind> kindOfCode(const QString& code) {

@@ -29,7 +29,7 @@ CASES = [
 # (numerator, denominator, label, target as a minimum ratio or None)
 RATIOS = [
     ("hoistd", "sink", "hoistd / raw sink", 0.60),
-    ("hoistd", "tus", "hoistd / @tus/server", 1.50),
+    ("hoistd", "tus", "hoistd / @tus/server", 2.0),
     ("tus-hoistd", "tus", "tus-js-client: hoistd /tus/ / @tus/server", None),
     ("tus-hoistd-parallel3", "tus-hoistd", "hoistd /tus/: parallelUploads 3 / one upload", None),
     ("durable-sink", "sink", "durable sink / raw sink (what fdatasync per chunk costs)", None),

@@ -48,6 +48,7 @@ constexpr Row kByCode[] = {
     {431, "request_header_fields_too_large", Kind::BadRequest, false},
     {410, "gone", Kind::NotFound, false},
     {412, "unsupported_version", Kind::BadRequest, false},
+    {403, "final_upload", Kind::BadRequest, false},
     {460, "checksum_mismatch", Kind::ChecksumMismatch, false},
     // docs/protocol.md, "Limits and overload"
     {429, "too_many_sessions", Kind::TooManySessions, true},

@@ -31,11 +31,14 @@ let page;
 const consoleErrors = [];
 const pageErrors = [];
 
-// hoistd on 127.0.0.1:port (0: a free one), ready once it printed its address.
-function startHoistd(port = 0) {
+// hoistd on 127.0.0.1:port (0: a free one), ready once it printed its address. The
+// cases that count chunks through the gate one by one run with sequential sessions
+// (a window of 1); the parallel chunks case restarts it with a wider window.
+function startHoistd(port = 0, window = 1) {
   const child = spawn(
     HOISTD,
     ['--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--token', `${TOKEN}:alice`,
+      '--max-parallel-chunks', String(window),
       '--log-level', process.env.HOISTD_LOG_LEVEL ?? 'warn'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -346,6 +349,22 @@ test('a file that can no longer be read fails with a clear reason', async () => 
   fs.writeFileSync(f, crypto.randomBytes(CHUNK));
   gate.open();
   await expectState('f.bin', 'Failed: The file can no longer be read: select it again');
+});
+
+test('with a window granted, several chunks of one file are in flight at once', async () => {
+  await killHoistd('SIGTERM');
+  server = await startHoistd(server.port, 4);
+  const g = makeFile('g.bin', 3 * CHUNK + MiB);
+  gate.allow(0);
+  await page.setInputFiles('#file-input', [g]);
+  const started = Date.now();
+  while (gate.waiting.length < 2) {
+    assert.ok(Date.now() - started < 60000, `only ${gate.waiting.length} chunk PUT in flight`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  gate.open();
+  await expectState('g.bin', 'Done');
+  await assertOnServer(g);
 });
 
 test('the library lists, downloads byte-identical files and deletes after confirming', async () => {
