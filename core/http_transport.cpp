@@ -83,16 +83,9 @@ QCoro::Task<Result<HttpTransport::Reply>> HttpTransport::send(Request request,
     const bool cancelledByUs = cancel && (!token || token->isCancelled());
     Reply answer;
     answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    // A success whose connection then broke with a network-layer error (Qt's codes below
-    // its proxy errors; a server killed while answering) has its body cut short: a lost
-    // connection, never an answer to read. Refusals are read as they are: the server
-    // answers those early and closes, and their bodies (the offset handshake's 409) came whole.
-    const QNetworkReply::NetworkError failure = reply->error();
-    const bool brokenMidAnswer = answer.status >= 200 && answer.status < 300 &&
-                                 failure != QNetworkReply::NoError &&
-                                 failure < QNetworkReply::ProxyConnectionRefusedError;
-    if (answer.status == 0 || brokenMidAnswer)
-        co_return tl::make_unexpected(transportError(failure, reply->errorString(), cancelledByUs));
+    if (answer.status == 0)
+        co_return tl::make_unexpected(
+            transportError(reply->error(), reply->errorString(), cancelledByUs));
     answer.body = reply->readAll();
     answer.headers = reply->rawHeaderPairs();
     co_return answer;
