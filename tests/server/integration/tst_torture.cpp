@@ -177,14 +177,17 @@ class Uploader final {
                 continue;
             }
             const TestReply done = client().complete(id, data);
-            if (done.status == 200) {
+            // After a kill, the old port may already serve another test's process (seen:
+            // a Node server's empty 200) until this worker picks up the new address: only
+            // hoistd's answer, which names the file, completes the upload.
+            if (done.status == 200 && !done.json()["fileId"].toString().isEmpty()) {
                 upload.fileId = done.json()["fileId"].toString();
                 upload.answer = "complete: " + done.body;
                 for (const auto& [name, value] : done.headers)
                     upload.answer += " | " + name + ": " + value;
                 return true;
             }
-            if (done.status == 202 || done.status == 0) {
+            if (done.status == 202 || done.status == 0 || done.status == 200) {
                 last = done;
                 pause();
                 continue;
