@@ -26,6 +26,13 @@ ApiError offsetMismatch(const Session& session) {
     return error;
 }
 
+ApiError exceedsSize(const Session& session) {
+    return withOffset(ErrorCode::ExceedsSize,
+                      "this chunk would go past the declared size of " +
+                          std::to_string(session.size) + " bytes",
+                      session.uploadedBytes);
+}
+
 ApiResult<void> ChunkWindow::admits(const Session& session, std::int64_t offset,
                                     std::int64_t length) {
     const std::int64_t prefix = session.uploadedBytes;
@@ -39,10 +46,7 @@ ApiResult<void> ChunkWindow::admits(const Session& session, std::int64_t offset,
         std::binary_search(session.storedChunks.begin(), session.storedChunks.end(), index))
         return tl::unexpected(offsetMismatch(session));
     if (length > session.size - offset)
-        return tl::unexpected(withOffset(ErrorCode::ExceedsSize,
-                                         "this chunk would go past the declared size of " +
-                                             std::to_string(session.size) + " bytes",
-                                         prefix));
+        return tl::unexpected(exceedsSize(session));
     return {};
 }
 

@@ -18,6 +18,8 @@ struct AppendRequest;
 // The offset handshake's "no" (docs/protocol.md): the truth, plus storedChunks for a
 // session that asked for parallel chunks.
 ApiError offsetMismatch(const Session& session);
+// A chunk that would pass the declared size; the committed prefix comes with it.
+ApiError exceedsSize(const Session& session);
 // An error carrying the session's uploadedBytes (and X-Upload-Offset on the wire).
 ApiError withOffset(ErrorCode code, std::string message, std::int64_t committed);
 

@@ -270,10 +270,7 @@ ApiResult<void> UploadService::Append::admits(std::int64_t offset, std::int64_t 
     if (offset != committed)
         return tl::unexpected(offsetMismatch(m_session));
     if (length > m_session.size - committed)
-        return tl::unexpected(withOffset(ErrorCode::ExceedsSize,
-                                         "this chunk would go past the declared size of " +
-                                             std::to_string(m_session.size) + " bytes",
-                                         committed));
+        return tl::unexpected(exceedsSize(m_session));
     return {};
 }
 
