@@ -189,15 +189,15 @@ StorageResult<StoredObject> S3Backend::complete(const Session& session,
         parts.push_back({static_cast<int>(i + 1), sorted[i].etag, 0});
     }
     auto completed = m_client->completeMultipartUpload(key, session.staging.uploadId, parts);
-    if (!completed && completed.error().code == S3Error::Code::NoSuchUpload) {
-        // Completed already: an earlier attempt whose answer was lost, or a server that
-        // died between completing and recording it.
+    if (!completed) {
+        // Completed already: an earlier attempt whose answer was lost (AWS answers its
+        // retry with NoSuchUpload, moto under load with a 500), or a server that died
+        // between completing and recording it. The key is this session's alone, so an
+        // object of the session's size under it is this upload.
         auto size = m_client->headObject(key);
         if (size && *size == session.size) {
             return StoredObject{key, session.size};
         }
-    }
-    if (!completed) {
         return tl::unexpected(toStorageError(completed.error(), "CompleteMultipartUpload " + key));
     }
     return StoredObject{key, session.size};

@@ -144,6 +144,11 @@ void TestS3Backend::stagingIsAMultipartUploadUnderTheSessionKey() {
     QVERIFY2(stored, stored ? "" : stored.error().message.c_str());
     // The library keeps the object where the upload put it.
     QCOMPARE(stored->key, staging->key);
+    // Completing again, as after an answer lost on its way back, finds the object.
+    auto again = m_backend->complete(session, receipts);
+    QVERIFY2(again, again ? "" : again.error().message.c_str());
+    QCOMPARE(again->key, staging->key);
+    QCOMPARE(again->size, session.size);
     QVERIFY(m_backend->removeObject(stored->key));
 }
 

@@ -17,6 +17,7 @@ class TestPostgresClusterStats final : public QObject {
     void poolCountsItsConnections();
     void aLeaseOfADeadHolderIsCountedAsTakenOver();
     void aLeaseTakenOverByAnotherNodeIsCountedAsLost();
+    void renewalsTheDatabaseCannotAnswerAreCountedAndTheLeaseOutlivesAShortOutage();
 };
 
 void TestPostgresClusterStats::poolCountsItsConnections() {
@@ -79,6 +80,43 @@ void TestPostgresClusterStats::aLeaseTakenOverByAnotherNodeIsCountedAsLost() {
     auto row = database.db().exec("SELECT holder FROM session_leases WHERE session_id = 'stalled'");
     QVERIFY(row && row->rows() == 1);
     QCOMPARE(row->text(0, 0), std::string("other node"));
+}
+
+void TestPostgresClusterStats::
+    renewalsTheDatabaseCannotAnswerAreCountedAndTheLeaseOutlivesAShortOutage() {
+    test::TemporaryPostgres database;
+    // The node's own pool, apart from the connection that plays the outage.
+    auto node =
+        PostgresDatabase::open({database.url().toStdString(), 2, std::chrono::milliseconds(100)});
+    QVERIFY(node);
+    PostgresSessionLocker locker(**node, std::chrono::milliseconds(3000));
+    auto held = locker.tryAcquire("session");
+    QVERIFY(held);
+    auto admin = database.db().acquire();
+    QVERIFY(admin);
+    const QString name =
+        QString::fromStdString(admin->exec("SELECT current_database()")->text(0, 0));
+    PostgresCluster* cluster = PostgresCluster::shared(nullptr);
+    // The database goes away for the node: its connections are cut and no new one is
+    // let in (renewals run every second).
+    QVERIFY2(cluster->exec("postgres", "ALTER DATABASE \"" + name + "\" ALLOW_CONNECTIONS false"),
+             qPrintable(cluster->errorString()));
+    QVERIFY(admin->exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"));
+    QTRY_VERIFY_WITH_TIMEOUT(locker.stats().renewFailures >= 1, 2500);
+    QVERIFY2(cluster->exec("postgres", "ALTER DATABASE \"" + name + "\" ALLOW_CONNECTIONS true"),
+             qPrintable(cluster->errorString()));
+    // Back within the lease: renewed again, still held, nothing lost.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        admin->exec("SELECT 1 FROM session_leases WHERE session_id = 'session' "
+                    "AND expires_at > clock_timestamp() + interval '2500 ms'")
+                ->rows() == 1,
+        3000);
+    const std::uint64_t failures = locker.stats().renewFailures;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500)); // another renewal
+    QCOMPARE(locker.stats().renewFailures, failures);
+    QCOMPARE(locker.stats().held, std::size_t{1});
+    QCOMPARE(locker.stats().lost, std::uint64_t{0});
 }
 
 QTEST_GUILESS_MAIN(TestPostgresClusterStats)
