@@ -98,6 +98,7 @@ void UploadJob::start() {
     m_cancel = std::make_unique<CancelToken>();
     m_record.error.clear();
     m_session.reset();
+    m_hashing.reset();
     // Detached on purpose: the run guards itself, and execute() lets no exception out.
     [[maybe_unused]] QCoro::Task<> detached = execute(++m_run);
 }
@@ -206,8 +207,14 @@ QCoro::Task<> UploadJob::execute(quint64 run) {
 }
 
 QCoro::Task<> UploadJob::steps(RunGuard guard) {
-    if (!fileUnchanged() || !co_await ensureFingerprint(guard))
+    if (!fileUnchanged())
         co_return;
+    if (m_record.fingerprint.isEmpty()) {
+        startHashing();
+        const bool alongside = m_record.size >= m_context.hashAlongsideFrom;
+        if (!alongside && !co_await awaitFingerprint(guard))
+            co_return;
+    }
     if (m_record.sessionId.isEmpty() && !co_await openSession(guard))
         co_return;
     while (true) {
@@ -227,14 +234,19 @@ QCoro::Task<> UploadJob::steps(RunGuard guard) {
     }
 }
 
-QCoro::Task<bool> UploadJob::ensureFingerprint(RunGuard guard) {
-    if (!m_record.fingerprint.isEmpty())
-        co_return true;
-    setState(JobState::Hashing);
+void UploadJob::startHashing() {
     m_hashProgress = std::make_shared<HashProgress>();
-    const auto digest = co_await hashFile(m_record.path, m_hashProgress);
+    m_hashing = hashFile(m_record.path, m_hashProgress);
+}
+
+QCoro::Task<bool> UploadJob::awaitFingerprint(RunGuard guard) {
+    const QFuture<tl::expected<QString, QString>> hashing = *m_hashing;
+    if (!hashing.isFinished())
+        setState(JobState::Hashing);
+    const auto digest = co_await hashing;
     if (!guard.current())
         co_return false;
+    m_hashing.reset();
     if (!digest) {
         failUnreadable(digest.error());
         co_return false;
@@ -243,6 +255,18 @@ QCoro::Task<bool> UploadJob::ensureFingerprint(RunGuard guard) {
         co_return false;
     m_record.fingerprint = *digest;
     emit recordChanged();
+    co_return true;
+}
+
+QCoro::Task<bool> UploadJob::settleFingerprint(RunGuard guard) {
+    if (!m_hashing)
+        co_return true;
+    const JobState before = state();
+    if (!co_await awaitFingerprint(guard))
+        co_return false;
+    if (!co_await checkDuplicate(guard))
+        co_return false;
+    setState(before);
     co_return true;
 }
 
@@ -310,8 +334,7 @@ QCoro::Task<bool> UploadJob::backOff(RunGuard guard, ProtocolError error) {
     co_return true;
 }
 
-QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
-    setState(JobState::Checking);
+QCoro::Task<bool> UploadJob::checkDuplicate(RunGuard guard) {
     ProtocolClient* client = m_context.client;
     const QString fingerprint = m_record.fingerprint;
     const qint64 size = m_record.size;
@@ -328,12 +351,32 @@ QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
     if (!found->checked)
         m_record.note = tr("Not checked for duplicates: the server's protocol (%1) has none.")
                             .arg(protocolName(m_record.protocol));
-    if (found->exists) {
-        m_record.fileId = found->fileId;
-        m_record.confirmedBytes = m_record.size;
-        setState(JobState::DoneDuplicate);
-        co_return false;
+    if (!found->exists)
+        co_return true;
+    if (!m_record.sessionId.isEmpty()) {
+        // Opened while the file was hashed: its bytes are not needed. A session the
+        // server could not delete now expires by itself.
+        const QString sessionId = std::exchange(m_record.sessionId, QString());
+        m_session.reset();
+        [[maybe_unused]] const auto aborted = co_await client->abortSession(sessionId);
+        if (!guard.current())
+            co_return false;
     }
+    m_record.fileId = found->fileId;
+    m_record.confirmedBytes = m_record.size;
+    setState(JobState::DoneDuplicate);
+    co_return false;
+}
+
+QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
+    setState(JobState::Checking);
+    // A file hashed alongside its upload is checked for duplicates once its hash is
+    // known (settleFingerprint).
+    if (!m_record.fingerprint.isEmpty() && !co_await checkDuplicate(guard))
+        co_return false;
+    ProtocolClient* client = m_context.client;
+    const QString fingerprint = m_record.fingerprint;
+    const qint64 size = m_record.size;
 
     NewSession request{
         fileName(), size,
@@ -437,6 +480,8 @@ QCoro::Task<UploadJob::Round> UploadJob::sendWindow(RunGuard guard, ChunkWindow&
             if (round.loss)
                 round.acked = true;
             confirm(window.confirmedBytes());
+            if (m_hashing && m_hashing->isFinished() && !co_await settleFingerprint(guard))
+                co_return stop(Step::Stop);
             continue;
         }
         const ProtocolError& error = outcome.answer.error();
@@ -463,7 +508,7 @@ QCoro::Task<UploadJob::Round> UploadJob::sendWindow(RunGuard guard, ChunkWindow&
 }
 
 QCoro::Task<UploadJob::Step> UploadJob::finalize(RunGuard guard) {
-    if (!fileUnchanged())
+    if (!fileUnchanged() || !co_await settleFingerprint(guard))
         co_return Step::Stop;
     setState(JobState::Finalizing);
     ProtocolClient* client = m_context.client;

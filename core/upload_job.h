@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFuture>
 #include <QList>
 #include <QObject>
 #include <QTimer>
@@ -15,6 +16,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+
+#include <tl/expected.hpp>
 
 namespace hoist {
 
@@ -34,6 +37,13 @@ struct HashProgress;
 // when the ServerWatch hears the server answer. Failed is for what no retry fixes,
 // or for an outage longer than the policy's maxWait.
 //
+// A file of Context::hashAlongsideFrom bytes or more is not hashed first: its session
+// opens at once and its chunks go out while the hash runs on a worker thread (hashing
+// the whole file first would cost its upload a second or more per GiB). The dedup
+// preflight runs as soon as the hash is known; a hit then cancels the session, so a
+// duplicate costs at most the bytes sent meanwhile. The fingerprint always goes with
+// complete, which waits for it.
+//
 // Chunks go out several at once when the server grants a window: ChunkWindow picks
 // them and adapts their number, ChunkFlight carries them. A run that continues a
 // session starts from the server's status, so it resends nothing the server stored.
@@ -52,6 +62,8 @@ class UploadJob final : public QObject {
         // Chunks in flight at once when the server grants a window (docs/protocol.md,
         // "Parallel chunks"); 1 sends one at a time and does not ask.
         int parallelChunks = 1;
+        // Files at least this large upload while they are hashed (see above).
+        qint64 hashAlongsideFrom = qint64{64} << 20;
     };
 
     UploadJob(JobRecord record, Context context, QObject* parent = nullptr);
@@ -102,7 +114,15 @@ class UploadJob final : public QObject {
 
     QCoro::Task<> execute(quint64 run);
     QCoro::Task<> steps(RunGuard guard);
-    QCoro::Task<bool> ensureFingerprint(RunGuard guard);
+    void startHashing();
+    // The hash started by startHashing(), once done: the fingerprint (false when the
+    // run ended instead).
+    QCoro::Task<bool> awaitFingerprint(RunGuard guard);
+    // For a file hashed alongside its upload: the fingerprint and the dedup preflight
+    // (at once when hashed already, else waiting); false when the run ended.
+    QCoro::Task<bool> settleFingerprint(RunGuard guard);
+    // The dedup preflight; false when the job ended (a duplicate, or a failure).
+    QCoro::Task<bool> checkDuplicate(RunGuard guard);
     QCoro::Task<bool> openSession(RunGuard guard);
     QCoro::Task<Step> uploadChunks(RunGuard guard);
     QCoro::Task<Round> sendWindow(RunGuard guard, ChunkWindow& window);
@@ -132,6 +152,8 @@ class UploadJob final : public QObject {
     // starts from the server's status.
     std::optional<SessionStatus> m_session;
     std::shared_ptr<HashProgress> m_hashProgress;
+    // This run's hash while it has not been taken into the record.
+    std::optional<QFuture<tl::expected<QString, QString>>> m_hashing;
     SpeedMeter m_speed;
     QElapsedTimer m_clock;
     QTimer m_ticker;   // refreshes the hashed bytes and the decaying speed

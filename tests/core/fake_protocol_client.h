@@ -28,6 +28,9 @@
 // connection (once each); `failStatusCalls` fails that many sessionStatus calls.
 // `resumeSession` makes the fake hold a session from an earlier run. A request whose
 // CancelToken was cancelled before its answer stores nothing (`abortedChunks`).
+//
+// What the job said: the fingerprint sent at createSession and at complete, the dedup
+// calls (and how many chunks had been sent before the first), the sessions aborted.
 class FakeProtocolClient final : public hoist::ProtocolClient {
   public:
     qint64 chunkSize = 1024;
@@ -55,6 +58,11 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
     int maxInFlight = 0;
     int conflicts = 0;
     int abortedChunks = 0;
+    QString initFingerprint;
+    QString completeFingerprint;
+    int dedupCalls = 0;
+    qsizetype chunksBeforeDedup = -1;
+    int sessionAborts = 0;
 
     void resumeSession(qint64 size, int window, qint64 prefix, std::set<qint64> stored) {
         m_size = size;
@@ -71,6 +79,8 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
         co_return hoist::Result<void>{};
     }
     QCoro::Task<hoist::Result<hoist::DedupResult>> dedup(QString, qint64) override {
+        if (dedupCalls++ == 0)
+            chunksBeforeDedup = sentOffsets.size();
         co_await QCoro::sleepFor(latency);
         co_return hoist::DedupResult{
             dedupHit, dedupHit ? QStringLiteral("known") : QString(), {}, dedupChecked};
@@ -83,6 +93,7 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
         if (initError)
             co_return tl::make_unexpected(*initError);
         m_size = session.size;
+        initFingerprint = session.fingerprint;
         committed = serverAhead;
         askedWindow = session.parallelChunks;
         m_window = session.parallelChunks > 0 ? std::min(session.parallelChunks, grantWindow) : 0;
@@ -148,7 +159,8 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
             co_return tl::make_unexpected(error(hoist::ProtocolError::Kind::Network, 0));
         co_return hoist::ChunkAck{committed, storedList()};
     }
-    QCoro::Task<hoist::Result<hoist::Completion>> complete(QString, QString) override {
+    QCoro::Task<hoist::Result<hoist::Completion>> complete(QString, QString fingerprint) override {
+        completeFingerprint = fingerprint;
         co_await QCoro::sleepFor(latency);
         if (down)
             co_return unreachable();
@@ -158,6 +170,7 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
         co_return hoist::Completion{false, fileId};
     }
     QCoro::Task<hoist::Result<void>> abortSession(QString) override {
+        ++sessionAborts;
         co_await QCoro::sleepFor(latency);
         co_return hoist::Result<void>{};
     }

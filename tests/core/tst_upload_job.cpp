@@ -30,6 +30,7 @@ class TestUploadJob final : public QObject {
         file.write(QByteArray(10000, 'z'));
         file.close();
         m_client = FakeProtocolClient();
+        m_hashAlongsideFrom = qint64{1} << 40;
     }
 
     void uploadsInChunks() {
@@ -39,6 +40,55 @@ class TestUploadJob final : public QObject {
         QCOMPARE(m_client.bytesReceived, 10000);
         QCOMPARE(job->record().fileId, QStringLiteral("file-1"));
         QCOMPARE(job->record().fingerprint.size(), 64);
+        // Hashed first: the preflight, then a session that knows the fingerprint.
+        QCOMPARE(m_client.chunksBeforeDedup, 0);
+        QCOMPARE(m_client.initFingerprint, job->record().fingerprint);
+        QCOMPARE(m_client.completeFingerprint, job->record().fingerprint);
+    }
+    void aLargeFileUploadsWhileItIsHashed() {
+        // Sparse: hashing it takes a while, reading one chunk of it does not.
+        const QString big = m_dir.filePath("big.bin");
+        QFile file(big);
+        QVERIFY(file.open(QIODevice::WriteOnly) && file.resize(qint64{512} << 20));
+        file.close();
+        m_path = big;
+        m_client.chunkSize = qint64{64} << 20;
+        m_hashAlongsideFrom = m_client.chunkSize;
+        auto job = makeJob();
+        job->start();
+        QTRY_COMPARE_WITH_TIMEOUT(job->state(), JobState::Done, 60000);
+        QVERIFY(m_client.initFingerprint.isEmpty());
+        QVERIFY2(m_client.chunksBeforeDedup > 0, "no chunk went out while the file was hashed");
+        QCOMPARE(m_client.dedupCalls, 1);
+        // `head -c 512M /dev/zero | sha256sum`
+        const QString zeros =
+            QStringLiteral("9acca8e8c22201155389f65abbf6bc9723edc7384ead80503839f49dcc56d767");
+        QCOMPARE(job->record().fingerprint, zeros);
+        QCOMPARE(m_client.completeFingerprint, zeros);
+        QCOMPARE(m_client.bytesReceived, qint64{512} << 20);
+    }
+    void aDuplicateFoundWhileUploadingCancelsTheSession() {
+        m_client.dedupHit = true;
+        m_hashAlongsideFrom = 1;
+        auto job = makeJob();
+        job->start();
+        QTRY_COMPARE(job->state(), JobState::DoneDuplicate);
+        QCOMPARE(job->record().fileId, QStringLiteral("known"));
+        QVERIFY(job->record().sessionId.isEmpty());
+        QCOMPARE(m_client.sessionAborts, 1);
+        QVERIFY(m_client.completeFingerprint.isEmpty()); // never completed
+        QCOMPARE(job->record().confirmedBytes, job->record().size);
+    }
+    void aResumedSessionIsHashedAlongside() {
+        m_client.resumeSession(10000, 0, 4096, {});
+        m_hashAlongsideFrom = 1;
+        auto job = makeJob(nullptr, 1, QStringLiteral("s1"));
+        job->start();
+        QTRY_COMPARE(job->state(), JobState::Done);
+        QCOMPARE(m_client.bytesReceived, 10000 - 4096);
+        QCOMPARE(m_client.dedupCalls, 1);
+        QCOMPARE(m_client.completeFingerprint.size(), 64);
+        QCOMPARE(m_client.completeFingerprint, job->record().fingerprint);
     }
     void dedupHitFinishesAtOnce() {
         m_client.dedupHit = true;
@@ -344,12 +394,14 @@ class TestUploadJob final : public QObject {
         context.retry.firstDelay = watch ? std::chrono::milliseconds(1h) : 10ms;
         context.finalizePollInterval = 10ms;
         context.parallelChunks = parallelChunks;
+        context.hashAlongsideFrom = m_hashAlongsideFrom;
         return std::make_unique<UploadJob>(record, context);
     }
 
     QTemporaryDir m_dir;
     QString m_path;
     FakeProtocolClient m_client;
+    qint64 m_hashAlongsideFrom = 0;
 };
 
 QTEST_GUILESS_MAIN(TestUploadJob)
