@@ -102,6 +102,10 @@ class TestSessionStoreContract final : public QObject {
     void tailsAreCommittedLikeChunks();
     void concatenationFieldsAreKept_data() { stores(); }
     void concatenationFieldsAreKept();
+    void declaringTheLengthIsACompareAndSwap_data() { stores(); }
+    void declaringTheLengthIsACompareAndSwap();
+    void racingDeclarationsHaveOneWinner_data() { stores(); }
+    void racingDeclarationsHaveOneWinner();
     void racingCommitsHaveOneWinner_data() { stores(); }
     void racingCommitsHaveOneWinner();
     void commitOnAMissingSessionIsNotFound_data() { stores(); }
@@ -216,6 +220,94 @@ void TestSessionStoreContract::concatenationFieldsAreKept() {
     QCOMPARE(plain.concatenatedFrom, std::string());
 }
 
+namespace {
+// A tus upload created with Upload-Defer-Length: 1, bounded by a server maximum of 5000.
+Session deferredSession(const std::string& id, const std::string& user = "alice") {
+    Session s = sampleSession(id, user, 5000);
+    s.lengthDeferred = true;
+    return s;
+}
+} // namespace
+
+// tus creation-defer-length: the length is declared once, while no more bytes than it
+// are committed; the flag survives every other write.
+void TestSessionStoreContract::declaringTheLengthIsACompareAndSwap() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    const Session s = deferredSession("d1");
+    QVERIFY(store.create(s));
+    QVERIFY(store.create(sampleSession("known")));
+    QVERIFY(store.find("d1").value()->lengthDeferred);
+    QVERIFY(!store.find("known").value()->lengthDeferred);
+    Session tail = advanced(s, 250);
+    tail.tailKey = "tail-a";
+    QVERIFY(store.commitTail(tail, 0));
+    Session failed = s;
+    failed.state = SessionState::Failed;
+    QVERIFY(store.update(failed));
+    failed.state = SessionState::Uploading;
+    QVERIFY(store.update(failed));
+    QVERIFY(store.find("d1").value()->lengthDeferred);
+    // Fewer bytes than are committed: refused, nothing changes.
+    const auto below = store.declareSize("d1", 249, 50);
+    QVERIFY(!below);
+    QCOMPARE(below.error().kind, StoreError::Kind::Conflict);
+    QCOMPARE(store.find("d1").value()->size, std::int64_t{5000});
+    QVERIFY(store.declareSize("d1", 250, 50));
+    Session found = store.find("d1").value().value();
+    QVERIFY(!found.lengthDeferred);
+    QCOMPARE(found.size, std::int64_t{250});
+    QCOMPARE(found.chunkSize, std::int64_t{50});
+    QCOMPARE(found.uploadedBytes, std::int64_t{250});
+    QCOMPARE(found.tailKey, "tail-a");
+    // Once declared, never again: not even the same length (the face answers that one
+    // from the session it read).
+    for (const std::int64_t again : {std::int64_t{250}, std::int64_t{300}}) {
+        const auto twice = store.declareSize("d1", again, 100);
+        QVERIFY(!twice);
+        QCOMPARE(twice.error().kind, StoreError::Kind::Conflict);
+    }
+    const auto known = store.declareSize("known", 1000, 100);
+    QVERIFY(!known);
+    QCOMPARE(known.error().kind, StoreError::Kind::Conflict);
+    QCOMPARE(store.find("d1").value()->size, std::int64_t{250});
+    QCOMPARE(store.find("d1").value()->chunkSize, std::int64_t{50});
+    const auto missing = store.declareSize("gone", 10, 10);
+    QVERIFY(!missing);
+    QCOMPARE(missing.error().kind, StoreError::Kind::NotFound);
+}
+
+void TestSessionStoreContract::racingDeclarationsHaveOneWinner() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    QVERIFY(store.create(deferredSession("d1")));
+    constexpr int kThreads = 6;
+    std::atomic<int> wins{0};
+    std::atomic<int> conflicts{0};
+    std::atomic<bool> go{false};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i)
+        threads.emplace_back([&, i] {
+            while (!go)
+                std::this_thread::yield();
+            const auto result = store.declareSize("d1", 1000 + i, 100);
+            if (result)
+                ++wins;
+            else if (result.error().kind == StoreError::Kind::Conflict)
+                ++conflicts;
+        });
+    go = true;
+    for (auto& thread : threads)
+        thread.join();
+    QCOMPARE(wins.load(), 1);
+    QCOMPARE(conflicts.load(), kThreads - 1);
+    const Session found = store.find("d1").value().value();
+    QVERIFY(!found.lengthDeferred);
+    QVERIFY(found.size >= 1000 && found.size < 1000 + kThreads);
+}
+
 void TestSessionStoreContract::racingCommitsHaveOneWinner() {
     QFETCH(StoreFactory, make);
     const auto under = make();
@@ -314,14 +406,22 @@ void TestSessionStoreContract::countsForTheLimits() {
     for (Session* s : {&finalizing, &completed, &failed})
         QVERIFY(store.update(*s));
     QVERIFY(store.create(sampleSession("b1", "bob", 5)));
+    // A session whose length is deferred counts the bytes it has, not its bound.
+    Session deferred = deferredSession("d1", "bob");
+    QVERIFY(store.create(deferred));
+    QVERIFY(store.commitTail(advanced(deferred, 30), 0));
 
     const OpenSessionUsage alice = store.openUsageOf("alice").value();
     QCOMPARE(alice.sessions, std::int64_t{3});
     QCOMPARE(alice.declaredBytes, std::int64_t{700});
-    QCOMPARE(store.openUsageOf("bob").value().declaredBytes, std::int64_t{5});
+    const OpenSessionUsage bob = store.openUsageOf("bob").value();
+    QCOMPARE(bob.sessions, std::int64_t{2});
+    QCOMPARE(bob.declaredBytes, std::int64_t{35});
+    QVERIFY(store.declareSize("d1", 40, 10));
+    QCOMPARE(store.openUsageOf("bob").value().declaredBytes, std::int64_t{45});
     QCOMPARE(store.openUsageOf("carol").value().sessions, std::int64_t{0});
     QCOMPARE(store.countByState().value(),
-             (std::map<SessionState, std::int64_t>{{SessionState::Uploading, 3},
+             (std::map<SessionState, std::int64_t>{{SessionState::Uploading, 4},
                                                    {SessionState::Finalizing, 1},
                                                    {SessionState::Completed, 1},
                                                    {SessionState::Failed, 1}}));
