@@ -80,6 +80,34 @@ Session advanced(Session s, std::int64_t by) {
     return s;
 }
 
+struct RaceOutcome {
+    int wins = 0;
+    int conflicts = 0;
+};
+
+// `writers` calls of write(i), let go at once (several nodes): how many succeeded and
+// how many were refused as conflicts.
+template <typename Write> RaceOutcome race(int writers, const Write& write) {
+    std::atomic<int> wins{0};
+    std::atomic<int> conflicts{0};
+    std::atomic<bool> go{false};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < writers; ++i)
+        threads.emplace_back([&, i] {
+            while (!go)
+                std::this_thread::yield();
+            const auto result = write(i);
+            if (result)
+                ++wins;
+            else if (result.error().kind == StoreError::Kind::Conflict)
+                ++conflicts;
+        });
+    go = true;
+    for (auto& thread : threads)
+        thread.join();
+    return RaceOutcome{wins.load(), conflicts.load()};
+}
+
 std::vector<std::string> idsOf(const std::vector<Session>& sessions) {
     std::vector<std::string> ids;
     for (const Session& s : sessions)
@@ -284,25 +312,10 @@ void TestSessionStoreContract::racingDeclarationsHaveOneWinner() {
     SessionStore& store = under->store();
     QVERIFY(store.create(deferredSession("d1")));
     constexpr int kThreads = 6;
-    std::atomic<int> wins{0};
-    std::atomic<int> conflicts{0};
-    std::atomic<bool> go{false};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < kThreads; ++i)
-        threads.emplace_back([&, i] {
-            while (!go)
-                std::this_thread::yield();
-            const auto result = store.declareSize("d1", 1000 + i, 100);
-            if (result)
-                ++wins;
-            else if (result.error().kind == StoreError::Kind::Conflict)
-                ++conflicts;
-        });
-    go = true;
-    for (auto& thread : threads)
-        thread.join();
-    QCOMPARE(wins.load(), 1);
-    QCOMPARE(conflicts.load(), kThreads - 1);
+    const RaceOutcome outcome =
+        race(kThreads, [&](int i) { return store.declareSize("d1", 1000 + i, 100); });
+    QCOMPARE(outcome.wins, 1);
+    QCOMPARE(outcome.conflicts, kThreads - 1);
     const Session found = store.find("d1").value().value();
     QVERIFY(!found.lengthDeferred);
     QVERIFY(found.size >= 1000 && found.size < 1000 + kThreads);
@@ -315,26 +328,11 @@ void TestSessionStoreContract::racingCommitsHaveOneWinner() {
     const Session s = sampleSession("s1");
     QVERIFY(store.create(s));
     constexpr int kThreads = 6;
-    std::atomic<int> wins{0};
-    std::atomic<int> conflicts{0};
-    std::atomic<bool> go{false};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < kThreads; ++i)
-        threads.emplace_back([&, i] {
-            while (!go)
-                std::this_thread::yield();
-            const auto result = store.commitChunk(advanced(s, 100), 0,
-                                                  ChunkReceipt{0, "etag-" + std::to_string(i)});
-            if (result)
-                ++wins;
-            else if (result.error().kind == StoreError::Kind::Conflict)
-                ++conflicts;
-        });
-    go = true;
-    for (auto& thread : threads)
-        thread.join();
-    QCOMPARE(wins.load(), 1);
-    QCOMPARE(conflicts.load(), kThreads - 1);
+    const RaceOutcome outcome = race(kThreads, [&](int i) {
+        return store.commitChunk(advanced(s, 100), 0, ChunkReceipt{0, "etag-" + std::to_string(i)});
+    });
+    QCOMPARE(outcome.wins, 1);
+    QCOMPARE(outcome.conflicts, kThreads - 1);
     QCOMPARE(store.find("s1").value()->uploadedBytes, std::int64_t{100});
 }
 
@@ -518,25 +516,11 @@ void TestSessionStoreContract::racingWindowChunksHaveOneWinnerEach() {
     QVERIFY(store.create(s));
     constexpr int kChunks = 8;
     constexpr int kWritersPerChunk = 2;
-    std::atomic<int> wins{0};
-    std::atomic<int> conflicts{0};
-    std::atomic<bool> go{false};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < kChunks * kWritersPerChunk; ++i)
-        threads.emplace_back([&, i] {
-            while (!go)
-                std::this_thread::yield();
-            const auto result = store.storeWindowChunk(windowChunk("w2", (kChunks - 1) - i / 2));
-            if (result)
-                ++wins;
-            else if (result.error().kind == StoreError::Kind::Conflict)
-                ++conflicts;
-        });
-    go = true;
-    for (auto& thread : threads)
-        thread.join();
-    QCOMPARE(wins.load(), kChunks);
-    QCOMPARE(conflicts.load(), kChunks * (kWritersPerChunk - 1));
+    const RaceOutcome outcome = race(kChunks * kWritersPerChunk, [&](int i) {
+        return store.storeWindowChunk(windowChunk("w2", (kChunks - 1) - i / 2));
+    });
+    QCOMPARE(outcome.wins, kChunks);
+    QCOMPARE(outcome.conflicts, kChunks * (kWritersPerChunk - 1));
     QCOMPARE(store.find("w2").value()->uploadedBytes, std::int64_t{800});
 }
 

@@ -463,6 +463,15 @@ void TestTusProtocol::partialsAreTerminatedAndSwept() {
 
 namespace {
 const QByteArray kDefer = "Upload-Defer-Length: 1";
+
+// A PATCH of Alice's at `offset` that declares the upload's length (any text).
+Answer declaringPatch(quint16 port, const QByteArray& path, int offset, const QByteArray& length,
+                      const QByteArray& bytes = {}) {
+    return request(port, "PATCH", path,
+                   {kTus, kAlice, kOffsetStream, "Upload-Offset: " + QByteArray::number(offset),
+                    "Upload-Length: " + length},
+                   bytes);
+}
 } // namespace
 
 // creation-defer-length: HEAD says the length is deferred and the native face shows no
@@ -491,28 +500,15 @@ void TestTusProtocol::deferredLengthIsDeclaredByAPatch() {
     QCOMPARE(native.send("POST", "/upload/" + id + "/complete", "{}").status, 409);
     // Below the bytes received: refused with the offset; too many bytes for the length
     // sent with them: refused before anything is declared.
-    const Answer below = request(
-        port, "PATCH", path, {kTus, kAlice, kOffsetStream, "Upload-Offset: 5", "Upload-Length: 3"});
+    const Answer below = declaringPatch(port, path, 5, "3");
     QCOMPARE(below.status, 400);
     QCOMPARE(below.header("upload-offset"), QByteArray("5"));
-    QCOMPARE(request(port, "PATCH", path,
-                     {kTus, kAlice, kOffsetStream, "Upload-Offset: 5", "Upload-Length: 8"},
-                     "abcdef")
-                 .status,
-             413);
-    QCOMPARE(request(port, "PATCH", path,
-                     {kTus, kAlice, kOffsetStream, "Upload-Offset: 4", "Upload-Length: 8"}, "abc")
-                 .status,
-             409);
-    QCOMPARE(request(port, "PATCH", path,
-                     {kTus, kAlice, kOffsetStream, "Upload-Offset: 5", "Upload-Length: x"}, "abc")
-                 .status,
-             400);
+    QCOMPARE(declaringPatch(port, path, 5, "8", "abcdef").status, 413);
+    QCOMPARE(declaringPatch(port, path, 4, "8", "abc").status, 409);
+    QCOMPARE(declaringPatch(port, path, 5, "x", "abc").status, 400);
     QCOMPARE(request(port, "HEAD", path, {kTus, kAlice}).header("upload-defer-length"),
              QByteArray("1"));
-    const Answer last =
-        request(port, "PATCH", path,
-                {kTus, kAlice, kOffsetStream, "Upload-Offset: 5", "Upload-Length: 8"}, "abc");
+    const Answer last = declaringPatch(port, path, 5, "8", "abc");
     QCOMPARE(last.status, 204);
     QCOMPARE(last.header("upload-offset"), QByteArray("8"));
     const Answer head = request(port, "HEAD", path, {kTus, kAlice});
@@ -537,28 +533,16 @@ void TestTusProtocol::declaredLengthNeverChanges() {
     const Answer created = request(port, "POST", "/tus/", {kTus, kAlice, kDefer});
     QCOMPARE(created.status, 201);
     const QByteArray path = pathOf(QString::fromUtf8(created.header("location")));
-    const auto patch = [&](int offset, const QByteArray& length, const QByteArray& bytes) {
-        return request(port, "PATCH", path,
-                       {kTus, kAlice, kOffsetStream, "Upload-Offset: " + QByteArray::number(offset),
-                        "Upload-Length: " + length},
-                       bytes);
-    };
-    QCOMPARE(patch(0, "6", "ab").status, 204);
-    QCOMPARE(patch(2, "7", "cd").status, 400);
-    QCOMPARE(patch(2, "6", "cd").status, 204); // the same length again is fine
+    QCOMPARE(declaringPatch(port, path, 0, "6", "ab").status, 204);
+    QCOMPARE(declaringPatch(port, path, 2, "7", "cd").status, 400);
+    QCOMPARE(declaringPatch(port, path, 2, "6", "cd").status, 204); // the same length again
     const Answer head = request(port, "HEAD", path, {kTus, kAlice});
     QCOMPARE(head.header("upload-length"), QByteArray("6"));
     QCOMPARE(head.header("upload-offset"), QByteArray("4"));
     // Any upload may be told its length again; only the one it has.
     const QByteArray known = pathOf(create(3));
-    QCOMPARE(request(port, "PATCH", known,
-                     {kTus, kAlice, kOffsetStream, "Upload-Offset: 0", "Upload-Length: 4"}, "x")
-                 .status,
-             400);
-    QCOMPARE(request(port, "PATCH", known,
-                     {kTus, kAlice, kOffsetStream, "Upload-Offset: 0", "Upload-Length: 3"}, "xyz")
-                 .status,
-             204);
+    QCOMPARE(declaringPatch(port, known, 0, "4", "x").status, 400);
+    QCOMPARE(declaringPatch(port, known, 0, "3", "xyz").status, 204);
 }
 
 // A partial upload may defer its length, but a final one cannot name it before that.
@@ -578,10 +562,7 @@ void TestTusProtocol::deferredPartialsAndFinals() {
     };
     QCOMPARE(final({kDefer}).status, 400);
     QCOMPARE(final().status, 400); // its length is not declared yet
-    QCOMPARE(request(port, "PATCH", pathOf(partial),
-                     {kTus, kAlice, kOffsetStream, "Upload-Offset: 2", "Upload-Length: 3"}, "o")
-                 .status,
-             204);
+    QCOMPARE(declaringPatch(port, pathOf(partial), 2, "3", "o").status, 204);
     const Answer made = final();
     QCOMPARE(made.status, 201);
     QCOMPARE(made.header("upload-offset"), QByteArray("3"));
