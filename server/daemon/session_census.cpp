@@ -85,9 +85,8 @@ StoreResult<void> SessionCensus::advanceHash(const std::string& id, std::int64_t
     return m_store.advanceHash(id, from, to, hashState);
 }
 
-StoreResult<void> SessionCensus::declareSize(const std::string& id, std::int64_t size,
-                                             std::int64_t chunkSize) {
-    return m_store.declareSize(id, size, chunkSize);
+StoreResult<void> SessionCensus::declareSize(const std::string& id, std::int64_t size) {
+    return m_store.declareSize(id, size);
 }
 
 StoreResult<std::vector<ChunkReceipt>> SessionCensus::receipts(const std::string& id) {

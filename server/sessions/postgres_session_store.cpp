@@ -178,12 +178,10 @@ StoreResult<void> PostgresSessionStore::advanceHash(const std::string& id, std::
     return {};
 }
 
-StoreResult<void> PostgresSessionStore::declareSize(const std::string& id, std::int64_t size,
-                                                    std::int64_t chunkSize) {
-    auto declared = m_db.exec("UPDATE sessions SET size = $1, chunk_size = $2, length_deferred = 0 "
-                              "WHERE id = $3 AND length_deferred = 1 AND uploaded_bytes <= $1 "
-                              "RETURNING id",
-                              {P::integer(size), P::integer(chunkSize), P::text(id)});
+StoreResult<void> PostgresSessionStore::declareSize(const std::string& id, std::int64_t size) {
+    auto declared = m_db.exec("UPDATE sessions SET size = $1, length_deferred = 0 WHERE id = $2 "
+                              "AND length_deferred = 1 AND uploaded_bytes <= $1 RETURNING id",
+                              {P::integer(size), P::text(id)});
     if (!declared)
         return tl::unexpected(declared.error());
     if (declared->rows() > 0)

@@ -97,13 +97,12 @@ class SessionStore {
     // still `from` (a compare-and-swap); Kind::Conflict otherwise.
     virtual StoreResult<void> advanceHash(const std::string& id, std::int64_t from, std::int64_t to,
                                           const std::string& hashState) = 0;
-    // tus creation-defer-length: the length of a session created without one, with the
-    // chunk size that goes with it, in one compare-and-swap — only while the length is
-    // still deferred and no more than `size` bytes are committed. Otherwise
+    // tus creation-defer-length: the length of a session created without one, in one
+    // compare-and-swap — only while the length is still deferred and no more than
+    // `size` bytes are committed. Otherwise
     // Kind::Conflict and nothing changes (another request declared it first, or bytes
     // past it were committed); Kind::NotFound when the session is gone.
-    virtual StoreResult<void> declareSize(const std::string& id, std::int64_t size,
-                                          std::int64_t chunkSize) = 0;
+    virtual StoreResult<void> declareSize(const std::string& id, std::int64_t size) = 0;
     // State, result and finalization fields of `session` (not its offset).
     virtual StoreResult<void> update(const Session& session) = 0;
     virtual StoreResult<void> remove(const std::string& id) = 0;

@@ -168,12 +168,11 @@ StoreResult<void> SqliteSessionStore::advanceHash(const std::string& id, std::in
     return {};
 }
 
-StoreResult<void> SqliteSessionStore::declareSize(const std::string& id, std::int64_t size,
-                                                  std::int64_t chunkSize) {
+StoreResult<void> SqliteSessionStore::declareSize(const std::string& id, std::int64_t size) {
     auto lock = m_db.lock();
-    Statement st(m_db, "UPDATE sessions SET size = ?1, chunk_size = ?2, length_deferred = 0 "
-                       "WHERE id = ?3 AND length_deferred = 1 AND uploaded_bytes <= ?1");
-    st.bind(1, size).bind(2, chunkSize).bind(3, id);
+    Statement st(m_db, "UPDATE sessions SET size = ?1, length_deferred = 0 "
+                       "WHERE id = ?2 AND length_deferred = 1 AND uploaded_bytes <= ?1");
+    st.bind(1, size).bind(2, id);
     if (st.step() != SQLITE_DONE)
         return fail(m_db, "cannot declare the length");
     if (sqlite3_changes(m_db.handle()) > 0)

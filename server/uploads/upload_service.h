@@ -94,8 +94,9 @@ class UploadService final {
         // not go past the declared size.
         ApiResult<void> admits(std::int64_t offset, std::int64_t length) const;
         // tus creation-defer-length: the upload's length, once. The same length again is
-        // accepted; another one, one below the bytes received, or one above the maximum
-        // or the quota is refused. Declared before the bytes of the same request.
+        // accepted; another one, one below the bytes received, or one above the bound
+        // (deferredBound) or the quota is refused. Declared before the bytes of the same
+        // request.
         ApiResult<void> declareSize(std::int64_t size);
         // Receives the bytes; the committed offset after them.
         ApiResult<std::int64_t> write(const AppendRequest& request);
@@ -132,6 +133,9 @@ class UploadService final {
     std::size_t sweep();
 
     static std::int64_t chunkSizeFor(std::int64_t size);
+    // The largest length an upload whose length is deferred may declare (its
+    // Session::size until then): --max-size, at most 10,000 chunks of 8 MiB.
+    std::int64_t deferredBound() const;
     static constexpr std::size_t kMaxNameBytes = 255; // fileName and mimeType
     static constexpr std::size_t kSweepPage = 256;
     static constexpr std::int64_t kMaxParallelChunks = 64; // asked for at init

@@ -278,30 +278,28 @@ void TestSessionStoreContract::declaringTheLengthIsACompareAndSwap() {
     QVERIFY(store.update(failed));
     QVERIFY(store.find("d1").value()->lengthDeferred);
     // Fewer bytes than are committed: refused, nothing changes.
-    const auto below = store.declareSize("d1", 249, 50);
+    const auto below = store.declareSize("d1", 249);
     QVERIFY(!below);
     QCOMPARE(below.error().kind, StoreError::Kind::Conflict);
     QCOMPARE(store.find("d1").value()->size, std::int64_t{5000});
-    QVERIFY(store.declareSize("d1", 250, 50));
+    QVERIFY(store.declareSize("d1", 250));
     Session found = store.find("d1").value().value();
     QVERIFY(!found.lengthDeferred);
     QCOMPARE(found.size, std::int64_t{250});
-    QCOMPARE(found.chunkSize, std::int64_t{50});
     QCOMPARE(found.uploadedBytes, std::int64_t{250});
     QCOMPARE(found.tailKey, "tail-a");
     // Once declared, never again: not even the same length (the face answers that one
     // from the session it read).
     for (const std::int64_t again : {std::int64_t{250}, std::int64_t{300}}) {
-        const auto twice = store.declareSize("d1", again, 100);
+        const auto twice = store.declareSize("d1", again);
         QVERIFY(!twice);
         QCOMPARE(twice.error().kind, StoreError::Kind::Conflict);
     }
-    const auto known = store.declareSize("known", 1000, 100);
+    const auto known = store.declareSize("known", 1000);
     QVERIFY(!known);
     QCOMPARE(known.error().kind, StoreError::Kind::Conflict);
     QCOMPARE(store.find("d1").value()->size, std::int64_t{250});
-    QCOMPARE(store.find("d1").value()->chunkSize, std::int64_t{50});
-    const auto missing = store.declareSize("gone", 10, 10);
+    const auto missing = store.declareSize("gone", 10);
     QVERIFY(!missing);
     QCOMPARE(missing.error().kind, StoreError::Kind::NotFound);
 }
@@ -313,7 +311,7 @@ void TestSessionStoreContract::racingDeclarationsHaveOneWinner() {
     QVERIFY(store.create(deferredSession("d1")));
     constexpr int kThreads = 6;
     const RaceOutcome outcome =
-        race(kThreads, [&](int i) { return store.declareSize("d1", 1000 + i, 100); });
+        race(kThreads, [&](int i) { return store.declareSize("d1", 1000 + i); });
     QCOMPARE(outcome.wins, 1);
     QCOMPARE(outcome.conflicts, kThreads - 1);
     const Session found = store.find("d1").value().value();
@@ -415,7 +413,7 @@ void TestSessionStoreContract::countsForTheLimits() {
     const OpenSessionUsage bob = store.openUsageOf("bob").value();
     QCOMPARE(bob.sessions, std::int64_t{2});
     QCOMPARE(bob.declaredBytes, std::int64_t{35});
-    QVERIFY(store.declareSize("d1", 40, 10));
+    QVERIFY(store.declareSize("d1", 40));
     QCOMPARE(store.openUsageOf("bob").value().declaredBytes, std::int64_t{45});
     QCOMPARE(store.openUsageOf("carol").value().sessions, std::int64_t{0});
     QCOMPARE(store.countByState().value(),

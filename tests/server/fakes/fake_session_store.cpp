@@ -97,8 +97,7 @@ StoreResult<void> FakeSessionStore::advanceHash(const std::string& id, std::int6
     return {};
 }
 
-StoreResult<void> FakeSessionStore::declareSize(const std::string& id, std::int64_t size,
-                                                std::int64_t chunkSize) {
+StoreResult<void> FakeSessionStore::declareSize(const std::string& id, std::int64_t size) {
     std::lock_guard lock(m_mutex);
     const auto it = m_sessions.find(id);
     if (it == m_sessions.end())
@@ -108,7 +107,6 @@ StoreResult<void> FakeSessionStore::declareSize(const std::string& id, std::int6
         return tl::unexpected(
             StoreError{StoreError::Kind::Conflict, "session " + id + " cannot take the length"});
     stored.size = size;
-    stored.chunkSize = chunkSize;
     stored.lengthDeferred = false;
     return {};
 }

@@ -328,8 +328,8 @@ void TestTusProtocol::corsForListedOrigins() {
         request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Length: 4", "Origin: http://b.test"});
     QCOMPARE(created.status, 201);
     QCOMPARE(created.header("access-control-allow-origin"), QByteArray("http://b.test"));
-    for (const char* name : {"Location", "Upload-Offset", "Upload-Length", "Upload-Expires",
-                             "Upload-Metadata", "Tus-Resumable"})
+    for (const char* name : {"Location", "Upload-Offset", "Upload-Length", "Upload-Defer-Length",
+                             "Upload-Expires", "Upload-Metadata", "Tus-Resumable"})
         QVERIFY2(created.header("access-control-expose-headers").contains(name), name);
     // Refusals are readable too, or a browser client could not tell 401 from a network error.
     QCOMPARE(request(port, "POST", "/tus/", {kTus, "Upload-Length: 4", "Origin: http://b.test"})
@@ -506,6 +506,7 @@ void TestTusProtocol::deferredLengthIsDeclaredByAPatch() {
     QCOMPARE(declaringPatch(port, path, 5, "8", "abcdef").status, 413);
     QCOMPARE(declaringPatch(port, path, 4, "8", "abc").status, 409);
     QCOMPARE(declaringPatch(port, path, 5, "x", "abc").status, 400);
+    QCOMPARE(declaringPatch(port, path, 5, "2000000000", "abc").status, 413); // --max-size 1G
     QCOMPARE(request(port, "HEAD", path, {kTus, kAlice}).header("upload-defer-length"),
              QByteArray("1"));
     const Answer last = declaringPatch(port, path, 5, "8", "abc");

@@ -921,28 +921,28 @@ ApiResult<std::int64_t> declare(Harness& h, const Session& session, std::int64_t
 }
 } // namespace
 
-// Until the length is declared the server's maximum bounds the upload, and its chunks
-// fit that bound; the declared length replaces both, once.
+// Until the length is declared, 10,000 chunks of 8 MiB (below the default maximum of
+// 1 TiB) bound the upload; the length declared later replaces the bound, once.
 void TestUploadService::deferredLengthIsDeclaredOnce() {
-    const std::int64_t maxSize = UploadPolicy{}.maxSize;
+    const std::int64_t bound = 10000 * kChunk;
     const Session session = startDeferred(*m);
     QVERIFY(session.lengthDeferred);
-    QCOMPARE(session.size, maxSize);
-    QCOMPARE(session.chunkSize, UploadService::chunkSizeFor(maxSize));
-    QVERIFY(session.chunkSize > kChunk);
+    QCOMPARE(session.size, bound);
+    QCOMPARE(session.chunkSize, kChunk);
     const std::int64_t whole = static_cast<std::int64_t>(kFile.size());
     QCOMPARE(codeOf(keepingAppend(*m, session, 0, 3 * kMiB)), "ok");
-    QCOMPARE(m->backend.calls(Operation::Commit), 0); // a tail of a bound-sized chunk
+    QCOMPARE(m->backend.calls(Operation::Commit), 0); // a tail
     const auto below = declare(*m, session, 3 * kMiB - 1);
     QCOMPARE(codeOf(below), "bad_request");
     QCOMPARE(below.error().extra["uploadedBytes"].get<std::int64_t>(), 3 * kMiB);
-    QCOMPARE(codeOf(declare(*m, session, maxSize + 1)), "too_large");
+    const auto tooLong = declare(*m, session, bound + 1);
+    QCOMPARE(codeOf(tooLong), "too_large");
+    QCOMPARE(tooLong.error().extra["maxSize"].get<std::int64_t>(), bound);
     QVERIFY(m->stored(session.id).lengthDeferred);
     QCOMPARE(codeOf(declare(*m, session, whole)), "ok");
     Session declared = m->stored(session.id);
     QVERIFY(!declared.lengthDeferred);
     QCOMPARE(declared.size, whole);
-    // The bytes so far lie in the file's own first chunk: its chunks are the file's own.
     QCOMPARE(declared.chunkSize, kChunk);
     QCOMPARE(codeOf(declare(*m, session, whole)), "ok");
     QCOMPARE(codeOf(declare(*m, session, whole + 1)), "bad_request");
@@ -955,19 +955,16 @@ void TestUploadService::deferredLengthIsDeclaredOnce() {
 
 void TestUploadService::declaringTheLengthCommitsTheKeptTail_data() {
     QTest::addColumn<qint64>("length");
-    QTest::addColumn<qint64>("chunkSize");
-    // The file's own chunk (8 MiB) holds the tail; it is the file's only chunk.
-    QTest::newRow("short file") << qint64(1000) << qint64(kChunk);
-    // Past its own first chunk: the chunks keep the bound's size, one holds it all.
-    QTest::newRow("past a chunk") << qint64(kFile.size())
-                                  << qint64(UploadService::chunkSizeFor(UploadPolicy{}.maxSize));
+    QTest::addColumn<int>("chunks");
+    QTest::newRow("short file") << qint64(1000) << 1;
+    QTest::newRow("three chunks") << qint64(kFile.size()) << 3;
 }
 
 // Every byte arrived before the length was declared (tus-js-client sends Upload-Length
 // with an empty last PATCH): the kept tail becomes the file's last, short chunk.
 void TestUploadService::declaringTheLengthCommitsTheKeptTail() {
     QFETCH(qint64, length);
-    QFETCH(qint64, chunkSize);
+    QFETCH(int, chunks);
     const Session session = startDeferred(*m);
     for (std::int64_t offset = 0; offset < length; offset += 3 * kMiB)
         QCOMPARE(codeOf(keepingAppend(*m, session, offset,
@@ -975,14 +972,13 @@ void TestUploadService::declaringTheLengthCommitsTheKeptTail() {
                  "ok");
     const std::string tail = m->stored(session.id).tailKey;
     QVERIFY(!tail.empty());
-    QCOMPARE(m->backend.calls(Operation::Commit), 0);
+    QCOMPARE(m->backend.calls(Operation::Commit), chunks - 1);
     QCOMPARE(declare(*m, session, length).value(), length);
     const Session declared = m->stored(session.id);
-    QCOMPARE(declared.chunkSize, chunkSize);
     QCOMPARE(declared.uploadedBytes, length);
     QVERIFY(declared.tailKey.empty());
     QVERIFY(m->backend.object(tail).empty());
-    QCOMPARE(m->backend.calls(Operation::Commit), 1);
+    QCOMPARE(m->backend.calls(Operation::Commit), chunks);
     const std::string bytes = slice(kFile, 0, length);
     const auto done = m->complete(session, Sha256State::hexOf(spanOf(bytes)));
     QCOMPARE(codeOf(done), "ok");
