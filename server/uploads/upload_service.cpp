@@ -293,15 +293,15 @@ ApiResult<void> UploadService::Append::admits(std::int64_t offset, std::int64_t 
     const std::int64_t committed = m_session.uploadedBytes;
     if (offset != committed)
         return tl::unexpected(offsetMismatch(m_session));
-    if (length > m_session.size - committed && m_session.lengthDeferred)
-        return tl::unexpected(withOffset(ErrorCode::ExceedsSize,
-                                         "these bytes would make the upload longer than an "
-                                         "upload of deferred length may be (" +
-                                             std::to_string(m_session.size) + " bytes)",
-                                         committed));
-    if (length > m_session.size - committed)
+    if (length <= m_session.size - committed)
+        return {};
+    if (!m_session.lengthDeferred)
         return tl::unexpected(exceedsSize(m_session));
-    return {};
+    return tl::unexpected(withOffset(ErrorCode::ExceedsSize,
+                                     "these bytes would make the upload longer than an upload "
+                                     "of deferred length may be (" +
+                                         std::to_string(m_session.size) + " bytes)",
+                                     committed));
 }
 
 ApiResult<void> UploadService::Append::declareSize(std::int64_t size) {
