@@ -31,6 +31,11 @@ ApiResult<NativeChunkAck> putNativeChunk(UploadService& uploads, const std::stri
     auto open = uploads.openAppend(userId, sessionId);
     if (!open)
         return tl::unexpected(open.error());
+    // Chunks are cut from a known length; only tus can declare it (creation-defer-length).
+    if (open->session().lengthDeferred)
+        return tl::unexpected(badRequest("the length of this upload is not declared yet: it "
+                                         "continues through tus (PATCH /tus/{id} with "
+                                         "Upload-Length)"));
     if (!chunk.offset)
         return tl::unexpected(badRequest("X-Upload-Offset is missing"));
     const auto offset = parseOffset(*chunk.offset);

@@ -17,6 +17,12 @@ nlohmann::json sessionJson(const Session& s) {
                        {"chunkSize", s.chunkSize},
                        {"state", toString(s.state)},
                        {"expiresAt", formatRfc3339(s.expiresAt)}};
+    // A tus upload whose length is not declared yet: its size is the server's bound,
+    // not the file's.
+    if (s.lengthDeferred) {
+        out["size"] = nullptr;
+        out["lengthDeferred"] = true;
+    }
     if (!s.fileId.empty())
         out["fileId"] = s.fileId;
     if (s.parallelChunks > 0) {

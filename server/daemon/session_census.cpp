@@ -85,6 +85,10 @@ StoreResult<void> SessionCensus::advanceHash(const std::string& id, std::int64_t
     return m_store.advanceHash(id, from, to, hashState);
 }
 
+StoreResult<void> SessionCensus::declareSize(const std::string& id, std::int64_t size) {
+    return m_store.declareSize(id, size);
+}
+
 StoreResult<std::vector<ChunkReceipt>> SessionCensus::receipts(const std::string& id) {
     return m_store.receipts(id);
 }

@@ -184,6 +184,20 @@ ALTER TABLE sessions ADD COLUMN concatenated_from TEXT NOT NULL DEFAULT '';
 ALTER TABLE sessions ADD COLUMN is_partial INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sessions ADD COLUMN concatenated_from TEXT NOT NULL DEFAULT '';
 )"},
+    // tus creation-defer-length (docs/protocol.md, "tus 1.0.0 in hoistd"): an upload
+    // whose length is not known yet. The user's open usage counts such a session's
+    // received bytes instead of its bound, so the index that answers it names the flag.
+    {5,
+     R"(
+ALTER TABLE sessions ADD COLUMN length_deferred INTEGER NOT NULL DEFAULT 0;
+DROP INDEX sessions_by_user_state;
+CREATE INDEX sessions_by_user_state ON sessions(user_id, state, length_deferred, size);
+)",
+     R"(
+ALTER TABLE sessions ADD COLUMN length_deferred INTEGER NOT NULL DEFAULT 0;
+DROP INDEX sessions_by_user_state;
+CREATE INDEX sessions_by_user_state ON sessions(user_id, state, length_deferred, size);
+)"},
 };
 
 // Any constant: the key of the advisory lock nodes take turns on while migrating.
@@ -215,10 +229,15 @@ tl::expected<void, SchemaError> SchemaMigrator::migrate(SqliteDatabase& db) {
     Transaction tx(db);
     if (!tx.begun())
         return tl::unexpected(failed(db.lastError()));
-    Statement version(db, "PRAGMA user_version");
-    if (version.step() != SQLITE_ROW)
-        return tl::unexpected(failed(db.lastError()));
-    const int current = static_cast<int>(version.integer(0));
+    int current = 0;
+    {
+        // Finished before the steps run: a statement still open locks the schema
+        // against DROP (SQLITE_LOCKED).
+        Statement version(db, "PRAGMA user_version");
+        if (version.step() != SQLITE_ROW)
+            return tl::unexpected(failed(db.lastError()));
+        current = static_cast<int>(version.integer(0));
+    }
     if (auto fresh = checkNotTooNew(current); !fresh)
         return fresh;
     if (current == latestVersion())

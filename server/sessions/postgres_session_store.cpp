@@ -28,9 +28,9 @@ StoreResult<void> PostgresSessionStore::create(const Session& s) {
         "chunk_size, uploaded_bytes, state, created_at, expires_at, staging_key, upload_id, "
         "hash_state, head, fingerprint, detected_mime_type, file_id, failure_reason, "
         "finalize_attempts, next_finalize_at, tail_key, parallel_chunks, hashed_bytes, is_partial, "
-        "concatenated_from) VALUES ($1, "
+        "concatenated_from, length_deferred) VALUES ($1, "
         "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
-        "$21, $22, $23, $24, $25, $26)",
+        "$21, $22, $23, $24, $25, $26, $27)",
         {P::text(s.id),
          P::text(s.userId),
          P::text(s.fileName),
@@ -56,7 +56,8 @@ StoreResult<void> PostgresSessionStore::create(const Session& s) {
          P::integer(s.parallelChunks),
          P::integer(s.hashedBytes),
          P::integer(s.partial ? 1 : 0),
-         P::text(s.concatenatedFrom)}));
+         P::text(s.concatenatedFrom),
+         P::integer(s.lengthDeferred ? 1 : 0)}));
 }
 
 StoreResult<std::optional<Session>> PostgresSessionStore::find(const std::string& id) {
@@ -177,6 +178,24 @@ StoreResult<void> PostgresSessionStore::advanceHash(const std::string& id, std::
     return {};
 }
 
+StoreResult<void> PostgresSessionStore::declareSize(const std::string& id, std::int64_t size) {
+    auto declared = m_db.exec("UPDATE sessions SET size = $1, length_deferred = 0 WHERE id = $2 "
+                              "AND length_deferred = 1 AND uploaded_bytes <= $1 RETURNING id",
+                              {P::integer(size), P::text(id)});
+    if (!declared)
+        return tl::unexpected(declared.error());
+    if (declared->rows() > 0)
+        return {};
+    auto truth =
+        m_db.exec("SELECT size, uploaded_bytes FROM sessions WHERE id = $1", {P::text(id)});
+    if (!truth)
+        return tl::unexpected(truth.error());
+    if (truth->rows() == 0)
+        return tl::unexpected(
+            StoreError{StoreError::Kind::NotFound, "session " + id + " no longer exists"});
+    return tl::unexpected(lengthConflict(id, size, truth->integer(0, 0), truth->integer(0, 1)));
+}
+
 StoreResult<void> PostgresSessionStore::update(const Session& s) {
     return done(m_db.exec(
         "UPDATE sessions SET state = $1, expires_at = $2, staging_key = $3, upload_id = $4, "
@@ -234,9 +253,7 @@ StoreResult<std::map<SessionState, std::int64_t>> PostgresSessionStore::countByS
 }
 
 StoreResult<OpenSessionUsage> PostgresSessionStore::openUsageOf(const std::string& userId) {
-    auto rows = m_db.exec("SELECT count(*), COALESCE(sum(size), 0) FROM sessions "
-                          "WHERE user_id = $1 AND state IN ('uploading', 'finalizing')",
-                          {P::text(userId)});
+    auto rows = m_db.exec(kOpenUsageSql, {P::text(userId)});
     if (!rows)
         return tl::unexpected(rows.error());
     return OpenSessionUsage{rows->integer(0, 0), rows->integer(0, 1)};

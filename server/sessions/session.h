@@ -54,6 +54,11 @@ struct Session {
     // A final upload: the ids of the partial uploads it concatenates, in order,
     // separated by spaces (tus answers them back in Upload-Concat).
     std::string concatenatedFrom;
+    // tus creation-defer-length: the client has not said how long the file is yet.
+    // Meanwhile `size` is the bound (UploadService::deferredBound), so every "past the
+    // size" check bounds its appends; the length declared later replaces it
+    // (SessionStore::declareSize). `chunkSize` fits the bound, so any length below it.
+    bool lengthDeferred = false;
     // Serialized streaming SHA-256 over bytes [0, uploadedBytes): a restart resumes
     // hashing without reading staged bytes back.
     std::string hashState;

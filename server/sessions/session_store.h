@@ -19,7 +19,8 @@ struct ExpiryCursor {
 };
 
 // What one user holds, for the limits checked at init (docs/protocol.md, "Limits"):
-// sessions not yet completed (uploading or finalizing) and the bytes they declared.
+// sessions not yet completed (uploading or finalizing) and the bytes they declared —
+// for a session whose length is deferred, the bytes it has received so far.
 struct OpenSessionUsage {
     std::int64_t sessions = 0;
     std::int64_t declaredBytes = 0;
@@ -96,6 +97,12 @@ class SessionStore {
     // still `from` (a compare-and-swap); Kind::Conflict otherwise.
     virtual StoreResult<void> advanceHash(const std::string& id, std::int64_t from, std::int64_t to,
                                           const std::string& hashState) = 0;
+    // tus creation-defer-length: the length of a session created without one, in one
+    // compare-and-swap — only while the length is still deferred and no more than
+    // `size` bytes are committed. Otherwise
+    // Kind::Conflict and nothing changes (another request declared it first, or bytes
+    // past it were committed); Kind::NotFound when the session is gone.
+    virtual StoreResult<void> declareSize(const std::string& id, std::int64_t size) = 0;
     // State, result and finalization fields of `session` (not its offset).
     virtual StoreResult<void> update(const Session& session) = 0;
     virtual StoreResult<void> remove(const std::string& id) = 0;

@@ -26,8 +26,8 @@ StoreResult<void> SqliteSessionStore::create(const Session& s) {
                        "expires_at, staging_key, upload_id, hash_state, head, fingerprint, "
                        "detected_mime_type, file_id, failure_reason, finalize_attempts, "
                        "next_finalize_at, tail_key, parallel_chunks, hashed_bytes, is_partial, "
-                       "concatenated_from) VALUES "
-                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                       "concatenated_from, length_deferred) VALUES "
+                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     st.bind(1, s.id).bind(2, s.userId).bind(3, s.fileName).bind(4, s.mimeType);
     st.bind(5, s.claimedFingerprint).bind(6, s.size).bind(7, s.chunkSize);
     st.bind(8, s.uploadedBytes).bind(9, std::string(toString(s.state)));
@@ -38,7 +38,8 @@ StoreResult<void> SqliteSessionStore::create(const Session& s) {
     st.bind(21, s.nextFinalizeAt).bind(22, s.tailKey).bind(23, s.parallelChunks);
     st.bind(24, s.hashedBytes)
         .bind(25, std::int64_t{s.partial ? 1 : 0})
-        .bind(26, s.concatenatedFrom);
+        .bind(26, s.concatenatedFrom)
+        .bind(27, std::int64_t{s.lengthDeferred ? 1 : 0});
     if (st.step() != SQLITE_DONE)
         return fail(m_db, "cannot create session");
     return {};
@@ -167,6 +168,23 @@ StoreResult<void> SqliteSessionStore::advanceHash(const std::string& id, std::in
     return {};
 }
 
+StoreResult<void> SqliteSessionStore::declareSize(const std::string& id, std::int64_t size) {
+    auto lock = m_db.lock();
+    Statement st(m_db, "UPDATE sessions SET size = ?1, length_deferred = 0 "
+                       "WHERE id = ?2 AND length_deferred = 1 AND uploaded_bytes <= ?1");
+    st.bind(1, size).bind(2, id);
+    if (st.step() != SQLITE_DONE)
+        return fail(m_db, "cannot declare the length");
+    if (sqlite3_changes(m_db.handle()) > 0)
+        return {};
+    Statement exists(m_db, "SELECT size, uploaded_bytes FROM sessions WHERE id = ?1");
+    exists.bind(1, id);
+    if (exists.step() != SQLITE_ROW)
+        return tl::unexpected(
+            StoreError{StoreError::Kind::NotFound, "session " + id + " no longer exists"});
+    return tl::unexpected(lengthConflict(id, size, exists.integer(0), exists.integer(1)));
+}
+
 StoreResult<void> SqliteSessionStore::update(const Session& s) {
     auto lock = m_db.lock();
     Statement st(m_db, "UPDATE sessions SET state = ?1, expires_at = ?2, staging_key = ?3, "
@@ -217,9 +235,7 @@ SqliteSessionStore::expiredBy(std::int64_t now, std::size_t limit,
 
 StoreResult<OpenSessionUsage> SqliteSessionStore::openUsageOf(const std::string& userId) {
     auto lock = m_db.lock();
-    // Covered by sessions_by_user_state: two short index ranges, no table rows read.
-    Statement st(m_db, "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM sessions "
-                       "WHERE user_id = ?1 AND state IN ('uploading', 'finalizing')");
+    Statement st(m_db, kOpenUsageSql);
     st.bind(1, userId);
     if (st.step() != SQLITE_ROW)
         return tl::unexpected(sqliteStoreError(m_db, "cannot count open sessions"));

@@ -43,6 +43,8 @@ ApiResult<UploadConcatenator::Locked> UploadConcatenator::lockPartial(const std:
         return tl::unexpected(badPartial(id, "was not created with Upload-Concat: partial"));
     if (session->state == SessionState::Failed)
         return tl::unexpected(badPartial(id, "failed: " + session->failureReason));
+    if (session->lengthDeferred)
+        return tl::unexpected(badPartial(id, "is incomplete: its length is not declared yet"));
     if (session->state != SessionState::Completed)
         return tl::unexpected(
             badPartial(id, "is incomplete: " + std::to_string(session->uploadedBytes) + " of " +

@@ -26,6 +26,14 @@ UploadService::UploadService(SessionStore& store, StorageBackend& backend, FileC
       m_locker(locker), m_metrics(metrics), m_logger(logger), m_policy(std::move(policy)),
       m_window(*this, m_policy.hashBufferBytes) {}
 
+std::int64_t UploadService::deferredBound() const {
+    // A length not known yet gets the chunks of any file up to 10,000 of them: chunks
+    // sized for --max-size instead would make every PATCH that ends inside one rewrite
+    // it as a tail on S3, up to 105 MiB a PATCH at the default 1 TiB (measured 3.6-5x
+    // slower for 8 MiB PATCHes; docs/protocol.md, "tus 1.0.0 in hoistd").
+    return std::min(m_policy.maxSize, kMaxChunks * kDefaultChunkSize);
+}
+
 std::int64_t UploadService::chunkSizeFor(std::int64_t size) {
     // 8 MiB unless the file would need more than 10,000 chunks; then the smallest
     // whole number of MiB that fits it (never below S3's 5 MiB minimum part).
@@ -71,24 +79,38 @@ ApiResult<void> UploadService::checkLimits(const std::string& userId, const Init
         error.extra["maxOpenSessions"] = m_policy.maxOpenSessions;
         return tl::unexpected(error);
     }
+    // A deferred length counts as the bytes received, none yet.
+    return checkQuota(userId, open->declaredBytes, request.lengthDeferred ? 0 : request.size);
+}
+
+ApiResult<void> UploadService::checkQuota(const std::string& userId, std::int64_t openBytes,
+                                          std::int64_t more) {
     if (!m_policy.quotaBytes)
         return {};
     auto stored = m_catalog.bytesStoredBy(userId);
     if (!stored)
         return tl::unexpected(storeError(stored.error()));
-    const std::int64_t used = open->declaredBytes + *stored;
+    const std::int64_t used = openBytes + *stored;
     const std::int64_t quota = *m_policy.quotaBytes;
-    if (request.size > quota - used) {
+    if (more > quota - used) {
         ApiError error =
-            makeError(ErrorCode::QuotaExceeded, "this upload of " + std::to_string(request.size) +
-                                                    " bytes would exceed your quota of " +
-                                                    std::to_string(quota) + " bytes (" +
-                                                    std::to_string(used) + " in use)");
+            makeError(ErrorCode::QuotaExceeded,
+                      std::to_string(more) + " more bytes would exceed your quota of " +
+                          std::to_string(quota) + " bytes (" + std::to_string(used) + " in use)");
         error.extra["quota"] = quota;
         error.extra["used"] = used;
         return tl::unexpected(error);
     }
     return {};
+}
+
+ApiResult<void> UploadService::checkGrowth(const std::string& userId, std::int64_t more) {
+    if (!m_policy.quotaBytes)
+        return {};
+    auto open = m_store.openUsageOf(userId);
+    if (!open)
+        return tl::unexpected(storeError(open.error()));
+    return checkQuota(userId, open->declaredBytes, more);
 }
 
 ApiResult<Session> UploadService::init(const std::string& userId, const InitRequest& request,
@@ -121,8 +143,9 @@ ApiResult<Session> UploadService::init(const std::string& userId, const InitRequ
     session.claimedFingerprint = request.fingerprint;
     session.partial = request.partial;
     session.concatenatedFrom = request.concatenatedFrom;
-    session.size = request.size;
-    session.chunkSize = chunkSizeFor(request.size);
+    session.lengthDeferred = request.lengthDeferred;
+    session.size = request.lengthDeferred ? deferredBound() : request.size;
+    session.chunkSize = chunkSizeFor(session.size);
     session.createdAt = nowSeconds();
     session.expiresAt = session.createdAt + m_policy.sessionTtlSeconds;
     session.hashState = Sha256State().serialize();
@@ -147,8 +170,9 @@ ApiResult<Session> UploadService::init(const std::string& userId, const InitRequ
         (void)m_backend.abort(session);
         return tl::unexpected(created.error());
     }
-    m_logger.info("session " + session.id + " created for " + userId + ": '" + session.fileName +
-                  "', " + std::to_string(session.size) + " bytes");
+    m_logger.info(
+        "session " + session.id + " created for " + userId + ": '" + session.fileName + "', " +
+        (session.lengthDeferred ? "length deferred" : std::to_string(session.size) + " bytes"));
     return session;
 }
 
@@ -269,8 +293,63 @@ ApiResult<void> UploadService::Append::admits(std::int64_t offset, std::int64_t 
     const std::int64_t committed = m_session.uploadedBytes;
     if (offset != committed)
         return tl::unexpected(offsetMismatch(m_session));
-    if (length > m_session.size - committed)
+    if (length <= m_session.size - committed)
+        return {};
+    if (!m_session.lengthDeferred)
         return tl::unexpected(exceedsSize(m_session));
+    return tl::unexpected(withOffset(ErrorCode::ExceedsSize,
+                                     "these bytes would make the upload longer than an upload "
+                                     "of deferred length may be (" +
+                                         std::to_string(m_session.size) + " bytes)",
+                                     committed));
+}
+
+ApiResult<void> UploadService::Append::declareSize(std::int64_t size) {
+    UploadService& service = *m_service;
+    Session& session = m_session;
+    if (!session.lengthDeferred) {
+        if (size == session.size)
+            return {};
+        return tl::unexpected(makeError(ErrorCode::BadRequest, "the length of this upload is " +
+                                                                   std::to_string(session.size) +
+                                                                   " bytes; it cannot change"));
+    }
+    if (size > session.size) {
+        ApiError error =
+            makeError(ErrorCode::TooLarge, "an upload of deferred length may have at most " +
+                                               std::to_string(session.size) + " bytes");
+        error.extra["maxSize"] = session.size;
+        return tl::unexpected(error);
+    }
+    if (size < session.uploadedBytes)
+        return tl::unexpected(withOffset(ErrorCode::BadRequest,
+                                         "the server has " + std::to_string(session.uploadedBytes) +
+                                             " bytes of this upload already; its length cannot "
+                                             "be less",
+                                         session.uploadedBytes));
+    {
+        std::lock_guard limits(service.m_limitsMutex);
+        if (auto ok = service.checkGrowth(session.userId, size - session.uploadedBytes); !ok)
+            return tl::unexpected(ok.error());
+        if (auto ok = service.m_store.declareSize(session.id, size); !ok) {
+            if (ok.error().kind != StoreError::Kind::Conflict)
+                return tl::unexpected(service.storeError(ok.error()));
+            // Another node declared it (its lock was lost meanwhile): judged as a
+            // declaration on a length that is known.
+            service.m_logger.warn("session " + session.id + ": " + ok.error().message);
+            auto truth = service.load(session.userId, session.id);
+            if (!truth)
+                return tl::unexpected(truth.error());
+            session = std::move(*truth);
+            if (session.lengthDeferred)
+                return tl::unexpected(offsetMismatch(session));
+            return declareSize(size);
+        }
+    }
+    session.size = size;
+    session.lengthDeferred = false;
+    service.m_logger.info("session " + session.id + ": length declared, " + std::to_string(size) +
+                          " bytes");
     return {};
 }
 
@@ -347,8 +426,18 @@ ApiResult<std::int64_t> UploadService::Append::write(const AppendRequest& reques
             makeError(ErrorCode::BadRequest, "a digest may cover at most the " +
                                                  std::to_string(chunkEnd(committed) - committed) +
                                                  " bytes up to the end of this chunk"));
-    if (request.length == 0)
+    // A tail kept beside the staging (S3) that fills its chunk — the length was
+    // declared after its bytes arrived — is committed by an append of no bytes, as the
+    // file's last chunk. A tail kept in place (disk) is staged as it stands.
+    const bool tailFillsChunk = !session.tailKey.empty() && committed % session.chunkSize != 0 &&
+                                chunkEnd(committed) == committed;
+    if (request.length == 0 && !tailFillsChunk)
         return committed;
+    // An upload of unknown length grows into the quota one append at a time.
+    if (session.lengthDeferred) {
+        if (auto ok = service.checkGrowth(session.userId, request.length); !ok)
+            return tl::unexpected(ok.error());
+    }
     if (auto ok = service.verifyOnce(session); !ok)
         return tl::unexpected(ok.error());
     auto fileHash = Sha256State::deserialize(session.hashState);
@@ -509,6 +598,11 @@ ApiResult<Session> UploadService::complete(const std::string& userId, const std:
     if (session.state == SessionState::Failed)
         return tl::unexpected(
             makeError(ErrorCode::SessionFailed, "this upload failed: " + session.failureReason));
+    if (session.lengthDeferred)
+        return tl::unexpected(withOffset(ErrorCode::Incomplete,
+                                         "the length of this upload is not declared yet (tus "
+                                         "Upload-Length)",
+                                         session.uploadedBytes));
     if (session.uploadedBytes != session.size)
         return tl::unexpected(withOffset(ErrorCode::Incomplete,
                                          "the server has " + std::to_string(session.uploadedBytes) +

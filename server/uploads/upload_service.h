@@ -29,7 +29,9 @@ struct UploadPolicy {
     std::int64_t maxSize = std::int64_t{1} << 40;
     std::int64_t sessionTtlSeconds = 86400;
     std::vector<std::string> allowTypes; // empty: every type
-    // Per user, checked at init only, never mid-upload (docs/protocol.md, "Limits").
+    // Per user, checked at init, never mid-upload (docs/protocol.md, "Limits") — but
+    // for the quota of a tus upload whose length is deferred, checked at each append
+    // and when its length is declared.
     std::int64_t maxOpenSessions = 1000;    // sessions not yet completed
     std::optional<std::int64_t> quotaBytes; // declared by open sessions + stored files
     // Parallel chunks (docs/protocol.md): the largest window granted, and the memory of
@@ -46,6 +48,8 @@ struct InitRequest {
     // tus concatenation (Session::partial, Session::concatenatedFrom).
     bool partial = false;
     std::string concatenatedFrom = {};
+    // tus creation-defer-length: `size` is unknown (Session::lengthDeferred).
+    bool lengthDeferred = false;
 };
 
 // Bytes for a session at `offset`, as the protocol face parsed them: no header names
@@ -89,6 +93,11 @@ class UploadService final {
         // The offset handshake: `offset` must be the committed one, and `length` must
         // not go past the declared size.
         ApiResult<void> admits(std::int64_t offset, std::int64_t length) const;
+        // tus creation-defer-length: the upload's length, once. The same length again is
+        // accepted; another one, one below the bytes received, or one above the bound
+        // (deferredBound) or the quota is refused. Declared before the bytes of the same
+        // request.
+        ApiResult<void> declareSize(std::int64_t size);
         // Receives the bytes; the committed offset after them.
         ApiResult<std::int64_t> write(const AppendRequest& request);
         // One whole chunk (the native face): for a windowed session in any order within
@@ -124,6 +133,9 @@ class UploadService final {
     std::size_t sweep();
 
     static std::int64_t chunkSizeFor(std::int64_t size);
+    // The largest length an upload whose length is deferred may declare (its
+    // Session::size until then): --max-size, at most 10,000 chunks of 8 MiB.
+    std::int64_t deferredBound() const;
     static constexpr std::size_t kMaxNameBytes = 255; // fileName and mimeType
     static constexpr std::size_t kSweepPage = 256;
     static constexpr std::int64_t kMaxParallelChunks = 64; // asked for at init
@@ -142,6 +154,11 @@ class UploadService final {
     ApiResult<std::pair<SessionLocker::Guard, Session>> lockAndLoad(const std::string& userId,
                                                                     const std::string& sessionId);
     ApiResult<void> checkLimits(const std::string& userId, const InitRequest& request);
+    // Whether `more` bytes fit the quota beside the user's stored files and `openBytes`
+    // of open sessions (OpenSessionUsage::declaredBytes); checkGrowth reads the latter.
+    ApiResult<void> checkQuota(const std::string& userId, std::int64_t openBytes,
+                               std::int64_t more);
+    ApiResult<void> checkGrowth(const std::string& userId, std::int64_t more);
     ApiResult<void> verifyOnce(const Session& session);
     // Makes the bytes of `writer` durable — a filled chunk (commit) or, for a chunk not
     // yet full, its tail (keep) — and moves the session's offset to `offset`.

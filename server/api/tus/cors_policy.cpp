@@ -5,7 +5,8 @@
 namespace hoist {
 
 namespace {
-constexpr const char* kExposed = "Location, Upload-Offset, Upload-Length, Upload-Expires, "
+constexpr const char* kExposed = "Location, Upload-Offset, Upload-Length, Upload-Defer-Length, "
+                                 "Upload-Expires, "
                                  "Upload-Metadata, Upload-Concat, Tus-Resumable, Tus-Version, "
                                  "Tus-Extension, Tus-Max-Size, Tus-Checksum-Algorithm";
 constexpr const char* kAllowedHeaders =

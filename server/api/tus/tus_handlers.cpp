@@ -13,7 +13,8 @@ namespace hoist {
 namespace {
 constexpr const char* kOffsetStream = "application/offset+octet-stream";
 constexpr const char* kExtensions =
-    "creation,creation-with-upload,termination,expiration,checksum,concatenation";
+    "creation,creation-with-upload,creation-defer-length,termination,expiration,checksum,"
+    "concatenation";
 constexpr const char* kChecksumAlgorithms = "sha1,md5,sha256";
 // A tus upload without a filename in its metadata still needs a valid file name.
 constexpr const char* kDefaultFileName = "upload";
@@ -56,6 +57,14 @@ void putOffsetHeaders(ServerResponse& response, const Session& session) {
     if (session.concatenatedFrom.empty() || session.uploadedBytes == session.size)
         response.headers.emplace_back("Upload-Offset", std::to_string(session.uploadedBytes));
     response.headers.emplace_back("Upload-Expires", formatHttpDate(session.expiresAt));
+}
+
+// Upload-Length: decimal digits, the declared length of the file.
+tl::expected<std::int64_t, ApiError> lengthOf(const std::string& header) {
+    const auto length = parseOffset(header);
+    if (!length)
+        return tl::unexpected(badRequest("Upload-Length must be a non-negative integer"));
+    return *length;
 }
 
 ApiError finalUpload() {
@@ -173,13 +182,15 @@ std::string TusHandlers::concatHeader(const ServerRequest& request, const Sessio
 }
 
 ApiResult<Session> TusHandlers::completeIfFull(const std::string& user, Session session) {
-    if (session.state != SessionState::Uploading || session.uploadedBytes != session.size)
+    if (session.state != SessionState::Uploading || session.lengthDeferred ||
+        session.uploadedBytes != session.size)
         return session;
     return m_uploads.complete(user, session.id, std::nullopt);
 }
 
 ApiResult<Session> TusHandlers::append(const std::string& user, const std::string& id,
-                                       std::int64_t offset, const ServerRequest& request) {
+                                       std::int64_t offset, const ServerRequest& request,
+                                       std::optional<std::int64_t> declaredLength) {
     auto digest = checksumOf(request);
     if (!digest)
         return tl::unexpected(digest.error());
@@ -193,6 +204,18 @@ ApiResult<Session> TusHandlers::append(const std::string& user, const std::strin
             return tl::unexpected(open.error());
         if (!open->session().concatenatedFrom.empty())
             return tl::unexpected(finalUpload());
+        if (declaredLength) {
+            // The offset first: a PATCH refused for it declares nothing.
+            if (auto ok = open->admits(offset, 0); !ok)
+                return tl::unexpected(ok.error());
+            if (*declaredLength >= offset && *request.contentLength > *declaredLength - offset)
+                return tl::unexpected(
+                    withOffset(ErrorCode::ExceedsSize,
+                               "these bytes would go past the Upload-Length sent with them",
+                               open->session().uploadedBytes));
+            if (auto ok = open->declareSize(*declaredLength); !ok)
+                return tl::unexpected(ok.error());
+        }
         auto written = open->write(
             {offset, *request.contentLength, std::move(*digest), request.readBody, true});
         if (!written)
@@ -204,8 +227,10 @@ ApiResult<Session> TusHandlers::append(const std::string& user, const std::strin
 
 void TusHandlers::create(const std::string& user, const ServerRequest& request,
                          ServerResponse& response) {
-    if (request.header("upload-defer-length"))
-        return fail(response, badRequest("Upload-Defer-Length is not supported by this server"));
+    const auto deferHeader = request.header("upload-defer-length");
+    if (deferHeader && *deferHeader != "1")
+        return fail(response, badRequest("Upload-Defer-Length must be 1"));
+    const bool deferred = deferHeader.has_value();
     std::optional<tus::Concat> concat;
     if (const auto header = request.header("upload-concat")) {
         auto parsed = tus::parseConcat(*header);
@@ -215,14 +240,19 @@ void TusHandlers::create(const std::string& user, const ServerRequest& request,
     }
     const bool final = concat && !concat->partial;
     const auto lengthHeader = request.header("upload-length");
-    if (final && lengthHeader)
+    if (final && (lengthHeader || deferred))
         return fail(response, badRequest("a final upload is as long as its partial uploads "
-                                         "together: send no Upload-Length"));
-    if (!final && !lengthHeader)
-        return fail(response, badRequest("Upload-Length is required"));
-    const auto length = final ? std::optional<std::int64_t>(0) : parseOffset(*lengthHeader);
+                                         "together: send no Upload-Length or "
+                                         "Upload-Defer-Length"));
+    if (lengthHeader && deferred)
+        return fail(response, badRequest("send Upload-Length or Upload-Defer-Length, not both"));
+    if (!final && !lengthHeader && !deferred)
+        return fail(response, badRequest("Upload-Length (or Upload-Defer-Length: 1) is required"));
+    tl::expected<std::int64_t, ApiError> length = 0; // final or deferred
+    if (lengthHeader)
+        length = lengthOf(*lengthHeader);
     if (!length)
-        return fail(response, badRequest("Upload-Length must be a non-negative integer"));
+        return fail(response, length.error());
     auto metadata = tus::parseMetadata(request.header("upload-metadata").value_or(""));
     if (!metadata)
         return fail(response, badRequest(metadata.error()));
@@ -239,6 +269,7 @@ void TusHandlers::create(const std::string& user, const ServerRequest& request,
     InitRequest init{fileName, *length, metadataValue(*metadata, "filetype", "type"),
                      std::string()};
     init.partial = concat && concat->partial;
+    init.lengthDeferred = deferred;
     if (final) {
         auto session = m_concatenator.concatenate(user, std::move(init), concat->partialIds);
         if (!session)
@@ -275,7 +306,10 @@ void TusHandlers::head(const std::string& user, const ServerRequest& request,
                                         "this upload failed: " + session->failureReason));
     response.status = http::Ok;
     putOffsetHeaders(response, *session);
-    response.headers.emplace_back("Upload-Length", std::to_string(session->size));
+    if (session->lengthDeferred)
+        response.headers.emplace_back("Upload-Defer-Length", "1");
+    else
+        response.headers.emplace_back("Upload-Length", std::to_string(session->size));
     response.headers.emplace_back("Upload-Metadata",
                                   tus::renderMetadata(session->fileName, session->mimeType));
     if (const std::string concat = concatHeader(request, *session); !concat.empty())
@@ -293,8 +327,15 @@ void TusHandlers::patch(const std::string& user, const ServerRequest& request,
     const auto offset = parseOffset(*offsetHeader);
     if (!offset)
         return fail(response, badRequest("Upload-Offset must be a non-negative integer"));
+    std::optional<std::int64_t> declaredLength;
+    if (const auto lengthHeader = request.header("upload-length")) {
+        auto length = lengthOf(*lengthHeader);
+        if (!length)
+            return fail(response, length.error());
+        declaredLength = *length;
+    }
     const std::string& id = request.pathParams[0];
-    auto session = append(user, id, *offset, request);
+    auto session = append(user, id, *offset, request, declaredLength);
     if (!session) {
         // tus: a final upload refuses bytes with 403, whatever its state.
         const ErrorCode code = session.error().code;

@@ -48,10 +48,12 @@ class TusHandlers final {
     void patch(const std::string& user, const ServerRequest& request, ServerResponse& response);
     void terminate(const std::string& user, const ServerRequest& request, ServerResponse& response);
 
-    // The bytes of a PATCH (or a creation's body) at `offset`; the session after them,
+    // The bytes of a PATCH (or a creation's body) at `offset`, after the upload's length
+    // when the PATCH declares it (creation-defer-length); the session after them,
     // completed when they were its last.
     ApiResult<Session> append(const std::string& user, const std::string& id, std::int64_t offset,
-                              const ServerRequest& request);
+                              const ServerRequest& request,
+                              std::optional<std::int64_t> declaredLength = std::nullopt);
     // Completes an upload whose bytes are all there (after the last PATCH, or on a HEAD
     // when an earlier completion failed midway).
     ApiResult<Session> completeIfFull(const std::string& user, Session session);

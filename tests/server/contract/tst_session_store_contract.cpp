@@ -80,6 +80,34 @@ Session advanced(Session s, std::int64_t by) {
     return s;
 }
 
+struct RaceOutcome {
+    int wins = 0;
+    int conflicts = 0;
+};
+
+// `writers` calls of write(i), let go at once (several nodes): how many succeeded and
+// how many were refused as conflicts.
+template <typename Write> RaceOutcome race(int writers, const Write& write) {
+    std::atomic<int> wins{0};
+    std::atomic<int> conflicts{0};
+    std::atomic<bool> go{false};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < writers; ++i)
+        threads.emplace_back([&, i] {
+            while (!go)
+                std::this_thread::yield();
+            const auto result = write(i);
+            if (result)
+                ++wins;
+            else if (result.error().kind == StoreError::Kind::Conflict)
+                ++conflicts;
+        });
+    go = true;
+    for (auto& thread : threads)
+        thread.join();
+    return RaceOutcome{wins.load(), conflicts.load()};
+}
+
 std::vector<std::string> idsOf(const std::vector<Session>& sessions) {
     std::vector<std::string> ids;
     for (const Session& s : sessions)
@@ -102,6 +130,10 @@ class TestSessionStoreContract final : public QObject {
     void tailsAreCommittedLikeChunks();
     void concatenationFieldsAreKept_data() { stores(); }
     void concatenationFieldsAreKept();
+    void declaringTheLengthIsACompareAndSwap_data() { stores(); }
+    void declaringTheLengthIsACompareAndSwap();
+    void racingDeclarationsHaveOneWinner_data() { stores(); }
+    void racingDeclarationsHaveOneWinner();
     void racingCommitsHaveOneWinner_data() { stores(); }
     void racingCommitsHaveOneWinner();
     void commitOnAMissingSessionIsNotFound_data() { stores(); }
@@ -216,6 +248,77 @@ void TestSessionStoreContract::concatenationFieldsAreKept() {
     QCOMPARE(plain.concatenatedFrom, std::string());
 }
 
+namespace {
+// A tus upload created with Upload-Defer-Length: 1, bounded by a server maximum of 5000.
+Session deferredSession(const std::string& id, const std::string& user = "alice") {
+    Session s = sampleSession(id, user, 5000);
+    s.lengthDeferred = true;
+    return s;
+}
+} // namespace
+
+// tus creation-defer-length: the length is declared once, while no more bytes than it
+// are committed; the flag survives every other write.
+void TestSessionStoreContract::declaringTheLengthIsACompareAndSwap() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    const Session s = deferredSession("d1");
+    QVERIFY(store.create(s));
+    QVERIFY(store.create(sampleSession("known")));
+    QVERIFY(store.find("d1").value()->lengthDeferred);
+    QVERIFY(!store.find("known").value()->lengthDeferred);
+    Session tail = advanced(s, 250);
+    tail.tailKey = "tail-a";
+    QVERIFY(store.commitTail(tail, 0));
+    Session failed = s;
+    failed.state = SessionState::Failed;
+    QVERIFY(store.update(failed));
+    failed.state = SessionState::Uploading;
+    QVERIFY(store.update(failed));
+    QVERIFY(store.find("d1").value()->lengthDeferred);
+    // Fewer bytes than are committed: refused, nothing changes.
+    const auto below = store.declareSize("d1", 249);
+    QVERIFY(!below);
+    QCOMPARE(below.error().kind, StoreError::Kind::Conflict);
+    QCOMPARE(store.find("d1").value()->size, std::int64_t{5000});
+    QVERIFY(store.declareSize("d1", 250));
+    Session found = store.find("d1").value().value();
+    QVERIFY(!found.lengthDeferred);
+    QCOMPARE(found.size, std::int64_t{250});
+    QCOMPARE(found.uploadedBytes, std::int64_t{250});
+    QCOMPARE(found.tailKey, "tail-a");
+    // Once declared, never again: not even the same length (the face answers that one
+    // from the session it read).
+    for (const std::int64_t again : {std::int64_t{250}, std::int64_t{300}}) {
+        const auto twice = store.declareSize("d1", again);
+        QVERIFY(!twice);
+        QCOMPARE(twice.error().kind, StoreError::Kind::Conflict);
+    }
+    const auto known = store.declareSize("known", 1000);
+    QVERIFY(!known);
+    QCOMPARE(known.error().kind, StoreError::Kind::Conflict);
+    QCOMPARE(store.find("d1").value()->size, std::int64_t{250});
+    const auto missing = store.declareSize("gone", 10);
+    QVERIFY(!missing);
+    QCOMPARE(missing.error().kind, StoreError::Kind::NotFound);
+}
+
+void TestSessionStoreContract::racingDeclarationsHaveOneWinner() {
+    QFETCH(StoreFactory, make);
+    const auto under = make();
+    SessionStore& store = under->store();
+    QVERIFY(store.create(deferredSession("d1")));
+    constexpr int kThreads = 6;
+    const RaceOutcome outcome =
+        race(kThreads, [&](int i) { return store.declareSize("d1", 1000 + i); });
+    QCOMPARE(outcome.wins, 1);
+    QCOMPARE(outcome.conflicts, kThreads - 1);
+    const Session found = store.find("d1").value().value();
+    QVERIFY(!found.lengthDeferred);
+    QVERIFY(found.size >= 1000 && found.size < 1000 + kThreads);
+}
+
 void TestSessionStoreContract::racingCommitsHaveOneWinner() {
     QFETCH(StoreFactory, make);
     const auto under = make();
@@ -223,26 +326,11 @@ void TestSessionStoreContract::racingCommitsHaveOneWinner() {
     const Session s = sampleSession("s1");
     QVERIFY(store.create(s));
     constexpr int kThreads = 6;
-    std::atomic<int> wins{0};
-    std::atomic<int> conflicts{0};
-    std::atomic<bool> go{false};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < kThreads; ++i)
-        threads.emplace_back([&, i] {
-            while (!go)
-                std::this_thread::yield();
-            const auto result = store.commitChunk(advanced(s, 100), 0,
-                                                  ChunkReceipt{0, "etag-" + std::to_string(i)});
-            if (result)
-                ++wins;
-            else if (result.error().kind == StoreError::Kind::Conflict)
-                ++conflicts;
-        });
-    go = true;
-    for (auto& thread : threads)
-        thread.join();
-    QCOMPARE(wins.load(), 1);
-    QCOMPARE(conflicts.load(), kThreads - 1);
+    const RaceOutcome outcome = race(kThreads, [&](int i) {
+        return store.commitChunk(advanced(s, 100), 0, ChunkReceipt{0, "etag-" + std::to_string(i)});
+    });
+    QCOMPARE(outcome.wins, 1);
+    QCOMPARE(outcome.conflicts, kThreads - 1);
     QCOMPARE(store.find("s1").value()->uploadedBytes, std::int64_t{100});
 }
 
@@ -314,14 +402,22 @@ void TestSessionStoreContract::countsForTheLimits() {
     for (Session* s : {&finalizing, &completed, &failed})
         QVERIFY(store.update(*s));
     QVERIFY(store.create(sampleSession("b1", "bob", 5)));
+    // A session whose length is deferred counts the bytes it has, not its bound.
+    Session deferred = deferredSession("d1", "bob");
+    QVERIFY(store.create(deferred));
+    QVERIFY(store.commitTail(advanced(deferred, 30), 0));
 
     const OpenSessionUsage alice = store.openUsageOf("alice").value();
     QCOMPARE(alice.sessions, std::int64_t{3});
     QCOMPARE(alice.declaredBytes, std::int64_t{700});
-    QCOMPARE(store.openUsageOf("bob").value().declaredBytes, std::int64_t{5});
+    const OpenSessionUsage bob = store.openUsageOf("bob").value();
+    QCOMPARE(bob.sessions, std::int64_t{2});
+    QCOMPARE(bob.declaredBytes, std::int64_t{35});
+    QVERIFY(store.declareSize("d1", 40));
+    QCOMPARE(store.openUsageOf("bob").value().declaredBytes, std::int64_t{45});
     QCOMPARE(store.openUsageOf("carol").value().sessions, std::int64_t{0});
     QCOMPARE(store.countByState().value(),
-             (std::map<SessionState, std::int64_t>{{SessionState::Uploading, 3},
+             (std::map<SessionState, std::int64_t>{{SessionState::Uploading, 4},
                                                    {SessionState::Finalizing, 1},
                                                    {SessionState::Completed, 1},
                                                    {SessionState::Failed, 1}}));
@@ -418,25 +514,11 @@ void TestSessionStoreContract::racingWindowChunksHaveOneWinnerEach() {
     QVERIFY(store.create(s));
     constexpr int kChunks = 8;
     constexpr int kWritersPerChunk = 2;
-    std::atomic<int> wins{0};
-    std::atomic<int> conflicts{0};
-    std::atomic<bool> go{false};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < kChunks * kWritersPerChunk; ++i)
-        threads.emplace_back([&, i] {
-            while (!go)
-                std::this_thread::yield();
-            const auto result = store.storeWindowChunk(windowChunk("w2", (kChunks - 1) - i / 2));
-            if (result)
-                ++wins;
-            else if (result.error().kind == StoreError::Kind::Conflict)
-                ++conflicts;
-        });
-    go = true;
-    for (auto& thread : threads)
-        thread.join();
-    QCOMPARE(wins.load(), kChunks);
-    QCOMPARE(conflicts.load(), kChunks * (kWritersPerChunk - 1));
+    const RaceOutcome outcome = race(kChunks * kWritersPerChunk, [&](int i) {
+        return store.storeWindowChunk(windowChunk("w2", (kChunks - 1) - i / 2));
+    });
+    QCOMPARE(outcome.wins, kChunks);
+    QCOMPARE(outcome.conflicts, kChunks * (kWritersPerChunk - 1));
     QCOMPARE(store.find("w2").value()->uploadedBytes, std::int64_t{800});
 }
 

@@ -97,6 +97,20 @@ StoreResult<void> FakeSessionStore::advanceHash(const std::string& id, std::int6
     return {};
 }
 
+StoreResult<void> FakeSessionStore::declareSize(const std::string& id, std::int64_t size) {
+    std::lock_guard lock(m_mutex);
+    const auto it = m_sessions.find(id);
+    if (it == m_sessions.end())
+        return tl::unexpected(StoreError{StoreError::Kind::NotFound, "no session " + id});
+    Session& stored = it->second;
+    if (!stored.lengthDeferred || stored.uploadedBytes > size)
+        return tl::unexpected(
+            StoreError{StoreError::Kind::Conflict, "session " + id + " cannot take the length"});
+    stored.size = size;
+    stored.lengthDeferred = false;
+    return {};
+}
+
 StoreResult<void> FakeSessionStore::update(const Session& session) {
     std::lock_guard lock(m_mutex);
     const auto it = m_sessions.find(session.id);
@@ -162,7 +176,7 @@ StoreResult<OpenSessionUsage> FakeSessionStore::openUsageOf(const std::string& u
                     (s.state == SessionState::Uploading || s.state == SessionState::Finalizing);
          })) {
         ++usage.sessions;
-        usage.declaredBytes += s.size;
+        usage.declaredBytes += s.lengthDeferred ? s.uploadedBytes : s.size;
     }
     return usage;
 }

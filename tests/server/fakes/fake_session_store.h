@@ -20,6 +20,7 @@ class FakeSessionStore final : public SessionStore {
     StoreResult<WindowProgress> storeWindowChunk(const WindowChunk& chunk) override;
     StoreResult<void> advanceHash(const std::string& id, std::int64_t from, std::int64_t to,
                                   const std::string& hashState) override;
+    StoreResult<void> declareSize(const std::string& id, std::int64_t size) override;
     StoreResult<void> update(const Session& session) override;
     StoreResult<void> remove(const std::string& id) override;
     StoreResult<std::vector<ChunkReceipt>> receipts(const std::string& id) override;

@@ -2,8 +2,8 @@
 // "tus 1.0.0"): OPTIONS, 412 with Tus-Version, 415, 400 for offsets and metadata,
 // 409 with Upload-Offset, 404 and 410, Upload-Expires, Cache-Control on HEAD,
 // absolute Location (Host or --public-url), CORS, concatenation (partial and final
-// uploads), and the session as the native face sees it. Requests are written by hand so that every
-// header is the test's choice.
+// uploads), creation-defer-length, and the session as the native face sees it. Requests are written
+// by hand so that every header is the test's choice.
 #include "hoistd_process.h"
 #include "test_http_client.h"
 
@@ -77,6 +77,9 @@ class TestTusProtocol final : public QObject {
     void concatenationMakesOneFile();
     void concatenationRefusesBadPartials();
     void partialsAreTerminatedAndSwept();
+    void deferredLengthIsDeclaredByAPatch();
+    void declaredLengthNeverChanges();
+    void deferredPartialsAndFinals();
 
   private:
     QString create(qint64 length, QList<QByteArray> extra = {});
@@ -105,8 +108,8 @@ void TestTusProtocol::optionsAdvertisesWhatIsImplemented() {
     QCOMPARE(answer.header("tus-version"), QByteArray("1.0.0"));
     QCOMPARE(answer.header("tus-resumable"), QByteArray("1.0.0"));
     QCOMPARE(answer.header("tus-extension"),
-             QByteArray("creation,creation-with-upload,termination,expiration,checksum,"
-                        "concatenation"));
+             QByteArray("creation,creation-with-upload,creation-defer-length,termination,"
+                        "expiration,checksum,concatenation"));
     QCOMPARE(answer.header("tus-checksum-algorithm"), QByteArray("sha1,md5,sha256"));
     QCOMPARE(answer.header("tus-max-size"), QByteArray::number(1024 * 1024 * 1024));
 }
@@ -177,8 +180,14 @@ void TestTusProtocol::creationRefusesWhatItCannotTake() {
              415);
     QCOMPARE(request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Length: 2000000000"}).status,
              413);
-    // Not advertised, so refused rather than half done.
-    QCOMPARE(request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Defer-Length: 1"}).status, 400);
+    // creation-defer-length: the header's only value is 1, and it replaces Upload-Length.
+    QCOMPARE(request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Defer-Length: 2"}).status, 400);
+    QCOMPARE(request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Defer-Length: yes"}).status,
+             400);
+    QCOMPARE(
+        request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Defer-Length: 1", "Upload-Length: 5"})
+            .status,
+        400);
     // A partial upload needs its length; Upload-Concat is 'partial' or 'final;URLs'.
     QCOMPARE(request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Concat: partial"}).status, 400);
     QCOMPARE(request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Length: 5", "Upload-Concat: x"})
@@ -319,8 +328,8 @@ void TestTusProtocol::corsForListedOrigins() {
         request(port, "POST", "/tus/", {kTus, kAlice, "Upload-Length: 4", "Origin: http://b.test"});
     QCOMPARE(created.status, 201);
     QCOMPARE(created.header("access-control-allow-origin"), QByteArray("http://b.test"));
-    for (const char* name : {"Location", "Upload-Offset", "Upload-Length", "Upload-Expires",
-                             "Upload-Metadata", "Tus-Resumable"})
+    for (const char* name : {"Location", "Upload-Offset", "Upload-Length", "Upload-Defer-Length",
+                             "Upload-Expires", "Upload-Metadata", "Tus-Resumable"})
         QVERIFY2(created.header("access-control-expose-headers").contains(name), name);
     // Refusals are readable too, or a browser client could not tell 401 from a network error.
     QCOMPARE(request(port, "POST", "/tus/", {kTus, "Upload-Length: 4", "Origin: http://b.test"})
@@ -450,6 +459,114 @@ void TestTusProtocol::partialsAreTerminatedAndSwept() {
     const QString swept = shortLived.dataDir() + "/objects/" + QString(path.mid(5));
     QVERIFY(QFileInfo::exists(swept));
     QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(swept), 10000);
+}
+
+namespace {
+const QByteArray kDefer = "Upload-Defer-Length: 1";
+
+// A PATCH of Alice's at `offset` that declares the upload's length (any text).
+Answer declaringPatch(quint16 port, const QByteArray& path, int offset, const QByteArray& length,
+                      const QByteArray& bytes = {}) {
+    return request(port, "PATCH", path,
+                   {kTus, kAlice, kOffsetStream, "Upload-Offset: " + QByteArray::number(offset),
+                    "Upload-Length: " + length},
+                   bytes);
+}
+} // namespace
+
+// creation-defer-length: HEAD says the length is deferred and the native face shows no
+// size until a PATCH declares it; that PATCH's bytes then complete the upload.
+void TestTusProtocol::deferredLengthIsDeclaredByAPatch() {
+    const quint16 port = m_hoistd->port();
+    const Answer created =
+        request(port, "POST", "/tus/",
+                {kTus, kAlice, kDefer, "Upload-Metadata: filename ZGVmZXJyZWQudHh0", kOffsetStream},
+                "hello");
+    QCOMPARE(created.status, 201);
+    QCOMPARE(created.header("upload-offset"), QByteArray("5"));
+    const QByteArray path = pathOf(QString::fromUtf8(created.header("location")));
+    const Answer deferred = request(port, "HEAD", path, {kTus, kAlice});
+    QCOMPARE(deferred.status, 200);
+    QCOMPARE(deferred.header("upload-defer-length"), QByteArray("1"));
+    QVERIFY(!deferred.headers.contains("upload-length"));
+    QCOMPARE(deferred.header("upload-offset"), QByteArray("5"));
+    TestHttpClient native(m_hoistd->url());
+    const QString id = QString(path.mid(5));
+    QJsonObject session = native.get("/upload/" + id).json();
+    QVERIFY(session["size"].isNull());
+    QCOMPARE(session["lengthDeferred"].toBool(), true);
+    QCOMPARE(session["uploadedBytes"].toInteger(), 5);
+    QCOMPARE(native.putChunk(id, 5, "abc").status, 400);
+    QCOMPARE(native.send("POST", "/upload/" + id + "/complete", "{}").status, 409);
+    // Below the bytes received: refused with the offset; too many bytes for the length
+    // sent with them: refused before anything is declared.
+    const Answer below = declaringPatch(port, path, 5, "3");
+    QCOMPARE(below.status, 400);
+    QCOMPARE(below.header("upload-offset"), QByteArray("5"));
+    QCOMPARE(declaringPatch(port, path, 5, "8", "abcdef").status, 413);
+    QCOMPARE(declaringPatch(port, path, 4, "8", "abc").status, 409);
+    QCOMPARE(declaringPatch(port, path, 5, "x", "abc").status, 400);
+    QCOMPARE(declaringPatch(port, path, 5, "2000000000", "abc").status, 413); // --max-size 1G
+    QCOMPARE(request(port, "HEAD", path, {kTus, kAlice}).header("upload-defer-length"),
+             QByteArray("1"));
+    const Answer last = declaringPatch(port, path, 5, "8", "abc");
+    QCOMPARE(last.status, 204);
+    QCOMPARE(last.header("upload-offset"), QByteArray("8"));
+    const Answer head = request(port, "HEAD", path, {kTus, kAlice});
+    QCOMPARE(head.header("upload-length"), QByteArray("8"));
+    QVERIFY(!head.headers.contains("upload-defer-length"));
+    session = native.get("/upload/" + id).json();
+    QCOMPARE(session["state"].toString(), QString("completed"));
+    QCOMPARE(session["size"].toInteger(), 8);
+    QVERIFY(!session.contains("lengthDeferred"));
+    bool found = false;
+    for (const auto& file : native.get("/files").json()["files"].toArray()) {
+        if (file.toObject()["fileName"].toString() == "deferred.txt") {
+            found = true;
+            QCOMPARE(file.toObject()["fingerprint"].toString(), QString(sha256Hex("helloabc")));
+        }
+    }
+    QVERIFY(found);
+}
+
+void TestTusProtocol::declaredLengthNeverChanges() {
+    const quint16 port = m_hoistd->port();
+    const Answer created = request(port, "POST", "/tus/", {kTus, kAlice, kDefer});
+    QCOMPARE(created.status, 201);
+    const QByteArray path = pathOf(QString::fromUtf8(created.header("location")));
+    QCOMPARE(declaringPatch(port, path, 0, "6", "ab").status, 204);
+    QCOMPARE(declaringPatch(port, path, 2, "7", "cd").status, 400);
+    QCOMPARE(declaringPatch(port, path, 2, "6", "cd").status, 204); // the same length again
+    const Answer head = request(port, "HEAD", path, {kTus, kAlice});
+    QCOMPARE(head.header("upload-length"), QByteArray("6"));
+    QCOMPARE(head.header("upload-offset"), QByteArray("4"));
+    // Any upload may be told its length again; only the one it has.
+    const QByteArray known = pathOf(create(3));
+    QCOMPARE(declaringPatch(port, known, 0, "4", "x").status, 400);
+    QCOMPARE(declaringPatch(port, known, 0, "3", "xyz").status, 204);
+}
+
+// A partial upload may defer its length, but a final one cannot name it before that.
+void TestTusProtocol::deferredPartialsAndFinals() {
+    const quint16 port = m_hoistd->port();
+    const Answer created =
+        request(port, "POST", "/tus/", {kTus, kAlice, kDefer, "Upload-Concat: partial"});
+    QCOMPARE(created.status, 201);
+    const QString partial = QString::fromUtf8(created.header("location"));
+    QCOMPARE(request(port, "PATCH", pathOf(partial),
+                     {kTus, kAlice, kOffsetStream, "Upload-Offset: 0"}, "tw")
+                 .status,
+             204);
+    const auto final = [&](QList<QByteArray> extra = {}) {
+        extra << kTus << kAlice << "Upload-Concat: final;" + pathOf(partial);
+        return request(port, "POST", "/tus/", extra);
+    };
+    QCOMPARE(final({kDefer}).status, 400);
+    QCOMPARE(final().status, 400); // its length is not declared yet
+    QCOMPARE(declaringPatch(port, pathOf(partial), 2, "3", "o").status, 204);
+    const Answer made = final();
+    QCOMPARE(made.status, 201);
+    QCOMPARE(made.header("upload-offset"), QByteArray("3"));
 }
 
 QTEST_GUILESS_MAIN(TestTusProtocol)

@@ -1,7 +1,8 @@
 // The real tus-js-client (npm, pinned in package-lock.json) against hoistd's tus face,
 // on disk and on S3 (moto): an upload cut mid-PATCH by a proxy and resumed from HEAD,
-// metadata, termination, checksums (460), expiry (410), parallelUploads (concatenation)
-// and the finished files in /files with their SHA-256. The scenarios are in tus_client_suite.mjs;
+// metadata, termination, checksums (460), expiry (410), parallelUploads (concatenation),
+// uploadLengthDeferred (creation-defer-length) and the finished files in /files with
+// their SHA-256. The scenarios are in tus_client_suite.mjs;
 // this test starts the servers and runs it with Node.
 #include "hoistd_process.h"
 #include "moto_server.h"
@@ -26,6 +27,8 @@ class TestTusClients final : public QObject {
     void parallelUploads();
     void tailSurvivesKill9_data();
     void tailSurvivesKill9();
+    void deferredLengthCommitsTheTail_data();
+    void deferredLengthCommitsTheTail();
 
   private:
     // Runs the suite's `scenarios` against `hoistd`; the number of them that passed.
@@ -83,8 +86,9 @@ void TestTusClients::tusJsClient() {
     HoistdProcess& hoistd = *server;
     QVERIFY(hoistd.start());
 
-    const QStringList scenarios{"interruptedAndResumed", "metadata", "termination", "checksum",
-                                "expiry"};
+    const QStringList scenarios{
+        "interruptedAndResumed", "metadata",       "termination", "checksum",
+        "deferredStream",        "deferredBuffer", "expiry"};
     QCOMPARE(runSuite(hoistd, scenarios), scenarios.size());
 }
 
@@ -172,6 +176,73 @@ void TestTusClients::tailSurvivesKill9() {
     QCOMPARE(last.header("Upload-Offset"), QByteArray::number(data.size()));
     const QJsonArray files = after.get("/files").json()["files"].toArray();
     QCOMPARE(files.size(), 1);
+    QCOMPARE(files[0].toObject()["fingerprint"].toString(), QString(sha256Hex(data)));
+}
+
+void TestTusClients::deferredLengthCommitsTheTail_data() {
+    tusJsClient_data();
+}
+
+// creation-defer-length by hand: every byte sent (kept as a tail, across a kill -9),
+// then a PATCH with Upload-Length and no body makes the tail the file's last chunk. The
+// refusals leave the upload as it was.
+void TestTusClients::deferredLengthCommitsTheTail() {
+    QFETCH(bool, s3);
+    if (s3 && !m_haveMoto)
+        QSKIP(qPrintable("no S3 server for this test: " + m_moto.errorString()));
+    auto hoistd = server(s3 ? "defer-s3" : "defer-disk", s3);
+    QVERIFY(hoistd);
+    QVERIFY(hoistd->start());
+    hoistd->keepPort();
+    const QByteArray data = testBytes(10 * 1024 * 1024 + 17, 11);
+    const QList<QPair<QByteArray, QByteArray>> tus{{"Tus-Resumable", "1.0.0"}};
+    TestHttpClient client(hoistd->url());
+    const auto create = [&](const QByteArray& defer) {
+        return client.send("POST", "/tus/", {},
+                           {{"Tus-Resumable", "1.0.0"},
+                            {"Upload-Defer-Length", defer},
+                            {"Upload-Metadata", "filename " + QByteArray("later.bin").toBase64()}});
+    };
+    QCOMPARE(create("2").status, 400);
+    const TestReply created = create("1");
+    QCOMPARE(created.status, 201);
+    const QString path = QUrl(QString::fromUtf8(created.header("Location"))).path();
+    const auto patch = [&](TestHttpClient& to, qint64 from, qint64 length,
+                           std::optional<qint64> declared = std::nullopt) {
+        QList<QPair<QByteArray, QByteArray>> headers{
+            {"Tus-Resumable", "1.0.0"},
+            {"Upload-Offset", QByteArray::number(from)},
+            {"Content-Type", "application/offset+octet-stream"}};
+        if (declared)
+            headers.append({"Upload-Length", QByteArray::number(*declared)});
+        return to.send("PATCH", path, data.mid(from, length), headers);
+    };
+    const qint64 first = 3 * 1024 * 1024 + 5;
+    QCOMPARE(patch(client, 0, first).status, 204);
+    QCOMPARE(patch(client, first, data.size() - first).header("Upload-Offset"),
+             QByteArray::number(data.size()));
+    hoistd->kill9();
+
+    QVERIFY(hoistd->start());
+    TestHttpClient after(hoistd->url());
+    const TestReply head = after.send("HEAD", path, {}, tus);
+    QCOMPARE(head.status, 200);
+    QCOMPARE(head.header("Upload-Offset"), QByteArray::number(data.size()));
+    QCOMPARE(head.header("Upload-Defer-Length"), QByteArray("1"));
+    QVERIFY(head.header("Upload-Length").isEmpty());
+    const TestReply below = patch(after, data.size(), 0, data.size() - 1);
+    QCOMPARE(below.status, 400);
+    QCOMPARE(below.header("Upload-Offset"), QByteArray::number(data.size()));
+    const TestReply declared = patch(after, data.size(), 0, data.size());
+    QCOMPARE(declared.status, 204);
+    QCOMPARE(declared.header("Upload-Offset"), QByteArray::number(data.size()));
+    const TestReply done = after.send("HEAD", path, {}, tus);
+    QCOMPARE(done.header("Upload-Length"), QByteArray::number(data.size()));
+    QVERIFY(done.header("Upload-Defer-Length").isEmpty());
+    QCOMPARE(patch(after, data.size(), 0, data.size() + 1).status, 409); // completed
+    const QJsonArray files = after.get("/files").json()["files"].toArray();
+    QCOMPARE(files.size(), 1);
+    QCOMPARE(files[0].toObject()["size"].toInteger(), data.size());
     QCOMPARE(files[0].toObject()["fingerprint"].toString(), QString(sha256Hex(data)));
 }
 

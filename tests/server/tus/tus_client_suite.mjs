@@ -4,6 +4,7 @@
 // Prints "ok NAME" or "FAIL NAME: why" per scenario; exits 1 when any failed.
 import { createHash, randomBytes } from 'node:crypto'
 import net from 'node:net'
+import { Readable } from 'node:stream'
 import { Upload } from 'tus-js-client'
 
 const base = process.env.HOIST_URL
@@ -64,6 +65,36 @@ function tusUpload(data, options) {
     if (options.onCreated) options.onCreated(upload)
     upload.start()
   })
+}
+
+// `data` uploaded with uploadLengthDeferred in PATCHes of at most `chunkSize` (a Buffer
+// as it is; a stream when `streamed`, which tus-js-client cannot measure); the PATCHes
+// that declared the length ({ offset, length }).
+async function deferredUpload(data, chunkSize, filename, streamed = false) {
+  const declared = []
+  let created = false
+  // An object stream of 1 MiB buffers: tus-js-client 4.3.1 waits forever for a byte
+  // stream that ends exactly where a slice does (its StreamSource misses the 'end').
+  const source = streamed
+    ? Readable.from((function * () {
+      for (let at = 0; at < data.length; at += MiB) yield data.subarray(at, at + MiB)
+    })())
+    : data
+  await tusUpload(source, {
+    endpoint: `${base}/tus/`,
+    uploadLengthDeferred: true,
+    chunkSize,
+    metadata: { filename },
+    onBeforeRequest(request) {
+      if (request.getMethod() === 'POST') created = request.getHeader('Upload-Defer-Length') === '1'
+      const length = request.getHeader('Upload-Length')
+      if (request.getMethod() === 'PATCH' && length !== undefined) {
+        declared.push({ offset: Number(request.getHeader('Upload-Offset')), length: Number(length) })
+      }
+    },
+  })
+  check(created, 'the upload was not created with Upload-Defer-Length: 1')
+  return declared
 }
 
 async function fileNamed(name) {
@@ -204,6 +235,26 @@ const scenarios = {
       const answer = await head(partial)
       check(answer.status === 404, `HEAD of a consumed partial upload answered ${answer.status}`)
     }
+  },
+
+  // uploadLengthDeferred with a stream of unknown length: created with
+  // Upload-Defer-Length: 1, the length sent with the PATCH of the last slice.
+  async deferredStream() {
+    const data = randomBytes(20 * MiB + 12345)
+    const declared = await deferredUpload(data, 6 * MiB, 'deferred.bin', true)
+    check(declared.length === 1 && declared[0].length === data.length,
+      `Upload-Length was sent ${declared.length} times (${JSON.stringify(declared)})`)
+    await expectFile('deferred.bin', data)
+  },
+
+  // A Buffer with uploadLengthDeferred: the length comes with the last slice, and every
+  // PATCH before it ends inside a chunk (kept tails; on S3 beside the multipart upload).
+  async deferredBuffer() {
+    const data = randomBytes(12 * MiB + 1)
+    const declared = await deferredUpload(data, 5 * MiB, 'deferred-buffer.bin')
+    check(declared.length === 1 && declared[0].offset === 10 * MiB && declared[0].length === data.length,
+      `the length was not declared with the last slice (${JSON.stringify(declared)})`)
+    await expectFile('deferred-buffer.bin', data)
   },
 
   // Upload-Expires on every answer; past it, the upload is gone (410 before the sweep).

@@ -170,6 +170,11 @@ class TestUploadService final : public QObject {
     void keptTailsMakeWholeChunksOfSmallAppends();
     void cutAppendKeepsWhatArrived();
     void digestOfACutAppendKeepsNothing();
+    void deferredLengthIsDeclaredOnce();
+    void declaringTheLengthCommitsTheKeptTail_data();
+    void declaringTheLengthCommitsTheKeptTail();
+    void deferredUploadsGrowIntoTheQuota();
+    void nativeFaceWaitsForTheLength();
 
   private:
     std::unique_ptr<Harness> m;
@@ -891,6 +896,124 @@ void TestUploadService::digestOfACutAppendKeepsNothing() {
         keepingAppend(*m, session, 1000, 1000, Digest{DigestAlgorithm::Sha1, std::string(20, 'x')});
     QCOMPARE(codeOf(wrong), "checksum_mismatch");
     QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{1000});
+}
+
+namespace {
+// A tus upload created with Upload-Defer-Length: 1.
+Session startDeferred(Harness& h) {
+    InitRequest request{"streamed.bin", 0, "", ""};
+    request.lengthDeferred = true;
+    auto session = h.service.init(kAlice, request);
+    if (!session)
+        qFatal("init failed: %s", session.error().message.c_str());
+    return *session;
+}
+
+// A PATCH that declares the length (Upload-Length) and carries no bytes.
+ApiResult<std::int64_t> declare(Harness& h, const Session& session, std::int64_t size) {
+    auto open = h.service.openAppend(kAlice, session.id);
+    if (!open)
+        return tl::unexpected(open.error());
+    if (auto ok = open->declareSize(size); !ok)
+        return tl::unexpected(ok.error());
+    return open->write({open->session().uploadedBytes, 0, std::nullopt,
+                        [](const ByteSink&) { return true; }, true});
+}
+} // namespace
+
+// Until the length is declared, 10,000 chunks of 8 MiB (below the default maximum of
+// 1 TiB) bound the upload; the length declared later replaces the bound, once.
+void TestUploadService::deferredLengthIsDeclaredOnce() {
+    const std::int64_t bound = 10000 * kChunk;
+    const Session session = startDeferred(*m);
+    QVERIFY(session.lengthDeferred);
+    QCOMPARE(session.size, bound);
+    QCOMPARE(session.chunkSize, kChunk);
+    const std::int64_t whole = static_cast<std::int64_t>(kFile.size());
+    QCOMPARE(codeOf(keepingAppend(*m, session, 0, 3 * kMiB)), "ok");
+    QCOMPARE(m->backend.calls(Operation::Commit), 0); // a tail
+    const auto below = declare(*m, session, 3 * kMiB - 1);
+    QCOMPARE(codeOf(below), "bad_request");
+    QCOMPARE(below.error().extra["uploadedBytes"].get<std::int64_t>(), 3 * kMiB);
+    const auto tooLong = declare(*m, session, bound + 1);
+    QCOMPARE(codeOf(tooLong), "too_large");
+    QCOMPARE(tooLong.error().extra["maxSize"].get<std::int64_t>(), bound);
+    QVERIFY(m->stored(session.id).lengthDeferred);
+    QCOMPARE(codeOf(declare(*m, session, whole)), "ok");
+    Session declared = m->stored(session.id);
+    QVERIFY(!declared.lengthDeferred);
+    QCOMPARE(declared.size, whole);
+    QCOMPARE(declared.chunkSize, kChunk);
+    QCOMPARE(codeOf(declare(*m, session, whole)), "ok");
+    QCOMPARE(codeOf(declare(*m, session, whole + 1)), "bad_request");
+    QCOMPARE(codeOf(keepingAppend(*m, session, 3 * kMiB, whole - 3 * kMiB)), "ok");
+    QCOMPARE(m->backend.calls(Operation::Commit), 3);
+    const auto done = m->complete(session, Sha256State::hexOf(spanOf(kFile)));
+    QCOMPARE(codeOf(done), "ok");
+    QCOMPARE(done->state, SessionState::Completed);
+}
+
+void TestUploadService::declaringTheLengthCommitsTheKeptTail_data() {
+    QTest::addColumn<qint64>("length");
+    QTest::addColumn<int>("chunks");
+    QTest::newRow("short file") << qint64(1000) << 1;
+    QTest::newRow("three chunks") << qint64(kFile.size()) << 3;
+}
+
+// Every byte arrived before the length was declared (tus-js-client sends Upload-Length
+// with an empty last PATCH): the kept tail becomes the file's last, short chunk.
+void TestUploadService::declaringTheLengthCommitsTheKeptTail() {
+    QFETCH(qint64, length);
+    QFETCH(int, chunks);
+    const Session session = startDeferred(*m);
+    for (std::int64_t offset = 0; offset < length; offset += 3 * kMiB)
+        QCOMPARE(codeOf(keepingAppend(*m, session, offset,
+                                      std::min<std::int64_t>(3 * kMiB, length - offset))),
+                 "ok");
+    const std::string tail = m->stored(session.id).tailKey;
+    QVERIFY(!tail.empty());
+    QCOMPARE(m->backend.calls(Operation::Commit), chunks - 1);
+    QCOMPARE(declare(*m, session, length).value(), length);
+    const Session declared = m->stored(session.id);
+    QCOMPARE(declared.uploadedBytes, length);
+    QVERIFY(declared.tailKey.empty());
+    QVERIFY(m->backend.object(tail).empty());
+    QCOMPARE(m->backend.calls(Operation::Commit), chunks);
+    const std::string bytes = slice(kFile, 0, length);
+    const auto done = m->complete(session, Sha256State::hexOf(spanOf(bytes)));
+    QCOMPARE(codeOf(done), "ok");
+    QCOMPARE(done->state, SessionState::Completed);
+}
+
+// The bound is not counted against the quota: the bytes are, as they arrive, and the
+// length once declared.
+void TestUploadService::deferredUploadsGrowIntoTheQuota() {
+    UploadPolicy policy;
+    policy.quotaBytes = 10 * kMiB;
+    m = std::make_unique<Harness>(policy);
+    const Session session = startDeferred(*m);
+    QCOMPARE(m->store.openUsageOf(kAlice).value().declaredBytes, std::int64_t{0});
+    QCOMPARE(codeOf(keepingAppend(*m, session, 0, 3 * kMiB)), "ok");
+    QCOMPARE(m->store.openUsageOf(kAlice).value().declaredBytes, 3 * kMiB);
+    const auto over = keepingAppend(*m, session, 3 * kMiB, 8 * kMiB);
+    QCOMPARE(codeOf(over), "quota_exceeded");
+    QCOMPARE(over.error().extra["used"].get<std::int64_t>(), 3 * kMiB);
+    QCOMPARE(m->stored(session.id).uploadedBytes, 3 * kMiB);
+    QCOMPARE(codeOf(declare(*m, session, 10 * kMiB + 1)), "quota_exceeded");
+    QCOMPARE(codeOf(declare(*m, session, 10 * kMiB)), "ok");
+    QCOMPARE(m->store.openUsageOf(kAlice).value().declaredBytes, 10 * kMiB);
+    QCOMPARE(codeOf(m->service.init(kAlice, {"more.bin", 1, "", ""})), "quota_exceeded");
+}
+
+void TestUploadService::nativeFaceWaitsForTheLength() {
+    const Session session = startDeferred(*m);
+    QCOMPARE(codeOf(m->put(session, kFile, 0)), "bad_request");
+    QCOMPARE(m->stored(session.id).uploadedBytes, std::int64_t{0});
+    QCOMPARE(codeOf(m->complete(session)), "incomplete");
+    QCOMPARE(codeOf(declare(*m, session, 0)), "ok");
+    const auto done = m->complete(session);
+    QCOMPARE(codeOf(done), "ok");
+    QCOMPARE(done->size, std::int64_t{0});
 }
 
 QTEST_GUILESS_MAIN(TestUploadService)
