@@ -1,7 +1,7 @@
 // CurlMulti, the sender of chunk bodies, against a real hoistd: a chunk gets the
 // server's answer and headers, a refusal is an answer, and the transport's own failures
-// have their kinds: a cancelled body, a cut connection, a killed server, a stalled one
-// (Timeout), and https trusted only through the configured CA.
+// have their kinds: a cancelled body, a cut connection, a stalled one (Timeout), a
+// killed server, and https trusted only through the configured CA.
 
 #include "hoistd_process.h"
 #include "tcp_proxy.h"
@@ -72,6 +72,14 @@ QUrl sessionUrl(QUrl server, const QString& sessionId) {
 
 } // namespace
 
+// A session of two chunks and a proxy in front of its server that injects a fault
+// 1 MiB into the first body.
+struct FaultySession {
+    QString id;
+    std::unique_ptr<TcpProxy> proxy;
+    QUrl url() const { return sessionUrl(proxy->url(), id); }
+};
+
 class TestCurlMulti final : public QObject {
     Q_OBJECT
 
@@ -80,21 +88,21 @@ class TestCurlMulti final : public QObject {
     void chunkIsAnswered();
     void refusalIsAnAnswer();
     void cancelEndsTheBodyAtOnce();
-    void cutConnectionIsANetworkError();
+    void faultEndsTheExchange_data();
+    void faultEndsTheExchange();
     void killedServerIsANetworkError();
-    void stalledServerTimesOut();
     void httpsTrustsOnlyTheConfiguredCa();
 
   private:
-    // A new session of two chunks on m_server; its id.
-    QString newSession();
+    // A new session of two chunks on `server`; its id (empty on failure).
+    QString newSession(const HoistdProcess& server);
+    FaultySession behindFault(const HoistdProcess& server, TcpProxy::Fault fault);
     qint64 uploadedBytes(const QString& sessionId);
     Result<Reply> waitFor(const std::shared_ptr<Pending>& pending);
 
     QTemporaryDir m_dir;
     std::unique_ptr<HoistdProcess> m_server;
     QNetworkAccessManager m_network;
-    std::unique_ptr<HttpProtocolClient> m_client;
     qint64 m_chunkSize = 0;
 };
 
@@ -102,13 +110,12 @@ void TestCurlMulti::initTestCase() {
     QVERIFY(m_dir.isValid());
     m_server = std::make_unique<HoistdProcess>(m_dir.filePath("hoistd"));
     QVERIFY2(m_server->start(), m_server->stderrOutput().constData());
-    m_client = std::make_unique<HttpProtocolClient>(
-        m_network, HttpProtocolClient::Options{m_server->url(), QStringLiteral("tokA"), {}, 20s});
 }
 
-QString TestCurlMulti::newSession() {
+QString TestCurlMulti::newSession(const HoistdProcess& server) {
+    HttpProtocolClient client(m_network, {server.url(), QStringLiteral("tokA"), {}, 20s});
     const auto session =
-        QCoro::waitFor(m_client->createSession({QStringLiteral("curl.bin"), 16 * kMiB, {}, {}, 0}));
+        QCoro::waitFor(client.createSession({QStringLiteral("curl.bin"), 16 * kMiB, {}, {}, 0}));
     if (!session) {
         qWarning("%s", qPrintable(session.error().describe()));
         return {};
@@ -117,8 +124,17 @@ QString TestCurlMulti::newSession() {
     return session->sessionId;
 }
 
+FaultySession TestCurlMulti::behindFault(const HoistdProcess& server, TcpProxy::Fault fault) {
+    FaultySession session{newSession(server), std::make_unique<TcpProxy>(server.port())};
+    if (!session.proxy->listen())
+        session.id.clear();
+    session.proxy->injectFault(fault, kMiB);
+    return session;
+}
+
 qint64 TestCurlMulti::uploadedBytes(const QString& sessionId) {
-    const auto status = QCoro::waitFor(m_client->sessionStatus(sessionId));
+    HttpProtocolClient client(m_network, {m_server->url(), QStringLiteral("tokA"), {}, 20s});
+    const auto status = QCoro::waitFor(client.sessionStatus(sessionId));
     return status ? status->uploadedBytes : -1;
 }
 
@@ -132,7 +148,7 @@ Result<Reply> TestCurlMulti::waitFor(const std::shared_ptr<Pending>& pending) {
 }
 
 void TestCurlMulti::chunkIsAnswered() {
-    const QString id = newSession();
+    const QString id = newSession(*m_server);
     QVERIFY(!id.isEmpty());
     CurlMulti multi({}, 20s);
     // Two chunks in turn: the second on the connection the first left open.
@@ -149,7 +165,7 @@ void TestCurlMulti::chunkIsAnswered() {
 }
 
 void TestCurlMulti::refusalIsAnAnswer() {
-    const QString id = newSession();
+    const QString id = newSession(*m_server);
     QVERIFY(!id.isEmpty());
     CurlMulti multi({}, 20s);
     const QUrl url = sessionUrl(m_server->url(), id);
@@ -168,73 +184,60 @@ void TestCurlMulti::refusalIsAnAnswer() {
 }
 
 void TestCurlMulti::cancelEndsTheBodyAtOnce() {
-    const QString id = newSession();
-    QVERIFY(!id.isEmpty());
-    TcpProxy proxy(m_server->port());
-    QVERIFY(proxy.listen());
-    proxy.injectFault(TcpProxy::Fault::Stall, kMiB);
+    const FaultySession session = behindFault(*m_server, TcpProxy::Fault::Stall);
+    QVERIFY(!session.id.isEmpty());
     CurlMulti multi({}, 20s);
     CancelToken cancel;
-    const auto pending = start(multi, sessionUrl(proxy.url(), id), randomBytes(m_chunkSize),
-                               chunkHeaders(0), &cancel);
-    QTRY_COMPARE(proxy.faultsTriggered(), 1);
+    const auto pending =
+        start(multi, session.url(), randomBytes(m_chunkSize), chunkHeaders(0), &cancel);
+    QTRY_COMPARE(session.proxy->faultsTriggered(), 1);
     QVERIFY(!pending->outcome);
     cancel.cancel();
     // Settled within cancel(): nothing waited for the stalled connection.
     QVERIFY(pending->outcome);
     QVERIFY(!*pending->outcome);
     QCOMPARE(pending->outcome->error().kind, ProtocolError::Kind::Cancelled);
-    QCOMPARE(uploadedBytes(id), 0);
+    QCOMPARE(uploadedBytes(session.id), 0);
 }
 
-void TestCurlMulti::cutConnectionIsANetworkError() {
-    const QString id = newSession();
-    QVERIFY(!id.isEmpty());
-    TcpProxy proxy(m_server->port());
-    QVERIFY(proxy.listen());
-    proxy.injectFault(TcpProxy::Fault::Cut, kMiB);
-    CurlMulti multi({}, 20s);
-    const auto reply = waitFor(
-        start(multi, sessionUrl(proxy.url(), id), randomBytes(m_chunkSize), chunkHeaders(0)));
-    QCOMPARE(proxy.faultsTriggered(), 1);
+// A cut connection is a Network error; a stalled one a Timeout once no byte moved for
+// the idle timeout. Either way the server stored nothing.
+void TestCurlMulti::faultEndsTheExchange_data() {
+    QTest::addColumn<TcpProxy::Fault>("fault");
+    QTest::addColumn<int>("idleTimeoutMs");
+    QTest::addColumn<ProtocolError::Kind>("kind");
+    QTest::newRow("cut") << TcpProxy::Fault::Cut << 20000 << ProtocolError::Kind::Network;
+    QTest::newRow("stall") << TcpProxy::Fault::Stall << 300 << ProtocolError::Kind::Timeout;
+}
+
+void TestCurlMulti::faultEndsTheExchange() {
+    QFETCH(TcpProxy::Fault, fault);
+    QFETCH(int, idleTimeoutMs);
+    QFETCH(ProtocolError::Kind, kind);
+    const FaultySession session = behindFault(*m_server, fault);
+    QVERIFY(!session.id.isEmpty());
+    CurlMulti multi({}, std::chrono::milliseconds(idleTimeoutMs));
+    const auto reply =
+        waitFor(start(multi, session.url(), randomBytes(m_chunkSize), chunkHeaders(0)));
+    QCOMPARE(session.proxy->faultsTriggered(), 1);
     QVERIFY(!reply);
-    QCOMPARE(reply.error().kind, ProtocolError::Kind::Network);
+    QCOMPARE(reply.error().kind, kind);
     QVERIFY(!reply.error().message.isEmpty());
-    QCOMPARE(uploadedBytes(id), 0);
+    QCOMPARE(uploadedBytes(session.id), 0);
 }
 
 void TestCurlMulti::killedServerIsANetworkError() {
     HoistdProcess server(m_dir.filePath("killed"));
     QVERIFY2(server.start(), server.stderrOutput().constData());
-    HttpProtocolClient client(m_network, {server.url(), QStringLiteral("tokA"), {}, 20s});
-    const auto session =
-        QCoro::waitFor(client.createSession({QStringLiteral("k.bin"), 16 * kMiB, {}, {}, 0}));
-    QVERIFY(session);
-    TcpProxy proxy(server.port());
-    QVERIFY(proxy.listen());
-    proxy.injectFault(TcpProxy::Fault::Stall, kMiB);
+    const FaultySession session = behindFault(server, TcpProxy::Fault::Stall);
+    QVERIFY(!session.id.isEmpty());
     CurlMulti multi({}, 20s);
-    const auto pending = start(multi, sessionUrl(proxy.url(), session->sessionId),
-                               randomBytes(session->chunkSize), chunkHeaders(0));
-    QTRY_COMPARE(proxy.faultsTriggered(), 1);
+    const auto pending = start(multi, session.url(), randomBytes(m_chunkSize), chunkHeaders(0));
+    QTRY_COMPARE(session.proxy->faultsTriggered(), 1);
     server.kill9();
     const auto reply = waitFor(pending);
     QVERIFY(!reply);
     QCOMPARE(reply.error().kind, ProtocolError::Kind::Network);
-}
-
-void TestCurlMulti::stalledServerTimesOut() {
-    const QString id = newSession();
-    QVERIFY(!id.isEmpty());
-    TcpProxy proxy(m_server->port());
-    QVERIFY(proxy.listen());
-    proxy.injectFault(TcpProxy::Fault::Stall, kMiB);
-    CurlMulti multi({}, 300ms);
-    const auto reply = waitFor(
-        start(multi, sessionUrl(proxy.url(), id), randomBytes(m_chunkSize), chunkHeaders(0)));
-    QVERIFY(!reply);
-    QCOMPARE(reply.error().kind, ProtocolError::Kind::Timeout);
-    QCOMPARE(uploadedBytes(id), 0);
 }
 
 void TestCurlMulti::httpsTrustsOnlyTheConfiguredCa() {
