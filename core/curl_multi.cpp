@@ -17,10 +17,6 @@ namespace {
 using Kind = ProtocolError::Kind;
 using Clock = std::chrono::steady_clock;
 
-// The most curl copies from a body and writes to the socket in one go (its default is
-// 64 KiB, its maximum 2 MiB): fewer turns of the event loop per chunk.
-constexpr long kUploadBufferSize = 1024 * 1024;
-
 ProtocolError failure(Kind kind, QString message) {
     ProtocolError error;
     error.kind = kind;
@@ -194,7 +190,6 @@ CurlMulti::send(QByteArray verb, QUrl url, QByteArray body, Headers headers, Can
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(transfer.body.size()));
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.headers);
-    curl_easy_setopt(easy, CURLOPT_UPLOAD_BUFFERSIZE, kUploadBufferSize);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &CurlCallbacks::appendAnswer);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
     curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
