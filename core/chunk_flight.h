@@ -10,11 +10,12 @@
 
 namespace hoist {
 
-// The chunk requests of one upload that are in flight at once, each a request of its
-// own (Qt's network access opens up to six connections per host). A chunk is read
-// from the file only when it is sent, so no more chunks than are in flight are in
-// memory. The running requests share ownership: a job that stops cancels the flight
-// and forgets it, and the requests finish into it with nobody reading their answers.
+// The chunk requests of one upload that are in flight at once, each a request on a
+// connection of its own (libcurl's; under a bandwidth limit Qt's, which opens up to six
+// per host). A chunk is read from the file only when it is sent, so no more chunks than
+// are in flight are in memory. The running requests share ownership: a job that stops
+// cancels the flight and forgets it, and the requests finish into it with nobody
+// reading their answers.
 class ChunkFlight final : public std::enable_shared_from_this<ChunkFlight> {
   public:
     struct Outcome {

@@ -8,8 +8,8 @@
 namespace hoist {
 
 // Hoist's own protocol (docs/protocol.md, version 1) over HTTP(S). Uses the injected
-// QNetworkAccessManager of its thread; chunk bodies go through the shared
-// BandwidthLimiter when one is given.
+// QNetworkAccessManager of its thread (and libcurl for chunk bodies, see HttpTransport);
+// chunk bodies go through the shared BandwidthLimiter when one is given.
 class HttpProtocolClient final : public ProtocolClient {
   public:
     using Options = HttpTransport::Options;

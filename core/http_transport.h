@@ -10,19 +10,27 @@
 #include <QUrl>
 
 #include <chrono>
+#include <memory>
 
 class QNetworkAccessManager;
 
 namespace hoist {
 
 class BandwidthLimiter;
+class CurlMulti;
 
 // One HTTP(S) exchange for the protocol clients: the token, the TLS trust, the
 // transfer timeout, the shared bandwidth limiter for bodies that ask for it, and
 // aborting on a CancelToken. Every status is an answer; only the transport's own
 // failures (no status at all) are errors. What a status means is the protocol's.
+//
+// Large bodies (chunks, PATCHes) go through libcurl on this thread (CurlMulti), the
+// rest through the QNetworkAccessManager.
 class HttpTransport final {
   public:
+    // The smallest body sent through libcurl: chunks and PATCH bodies, not JSON.
+    static constexpr qsizetype kCurlBodyMinimum = 256 * 1024;
+
     struct Options {
         QUrl server;
         QString token;
@@ -53,6 +61,8 @@ class HttpTransport final {
 
     HttpTransport(QNetworkAccessManager& network, Options options,
                   BandwidthLimiter* limiter = nullptr);
+    HttpTransport(HttpTransport&&) noexcept;
+    ~HttpTransport();
 
     const Options& options() const { return m_options; }
 
@@ -61,9 +71,13 @@ class HttpTransport final {
     QCoro::Task<Result<Reply>> send(Request request, CancelToken* cancel = nullptr);
 
   private:
+    QList<QPair<QByteArray, QByteArray>> headersOf(const Request& request) const;
+    QCoro::Task<Result<Reply>> sendByNetwork(Request request, CancelToken* cancel);
+
     QNetworkAccessManager& m_network;
     Options m_options;
     QPointer<BandwidthLimiter> m_limiter;
+    std::unique_ptr<CurlMulti> m_curl; // made with the first large body
 };
 
 } // namespace hoist

@@ -9,6 +9,8 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqt6svg6 qcoro-qt6-dev qtkeychain-qt6-dev
   libcpp-httplib-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libexpected-dev
 )
+# The client engine sends chunk bodies with libcurl (core/curl_multi.h).
+packages+=(libcurl4-openssl-dev)
 # Several nodes (issue #10): the PostgreSQL client library to build, the server and a
 # load balancer for the tests that start their own.
 packages+=(libpq-dev)

@@ -8,7 +8,7 @@ endif()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/hoist.rc.in ${CMAKE_CURRENT_BINARY_DIR}/hoist.rc @ONLY)
 target_sources(hoist PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/hoist.rc)
 
-# Third-party DLLs the executable links (QCoro, QtKeychain, ...), found next to Qt
+# Third-party DLLs the executable links (QCoro, QtKeychain, libcurl, ...), found next to Qt
 # or under CMAKE_PREFIX_PATH; Windows' own DLLs stay out.
 get_target_property(HOIST_QMAKE Qt6::qmake IMPORTED_LOCATION)
 get_filename_component(HOIST_QT_BIN_DIR "${HOIST_QMAKE}" DIRECTORY)
