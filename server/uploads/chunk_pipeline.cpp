@@ -4,23 +4,20 @@
 
 namespace hoist {
 
-ChunkPipeline::ChunkPipeline(BlockStock& stock, ChunkWriter& writer, Sha256State fileHash,
-                             std::optional<DigestAlgorithm> chunkDigest)
-    : m_stock(stock), m_writer(writer), m_fileHash(fileHash) {
+ChunkPipeline::ChunkPipeline(PipelineWorkers& workers, BlockStock& stock, ChunkWriter& writer,
+                             Sha256State fileHash, std::optional<DigestAlgorithm> chunkDigest)
+    : m_workers(workers), m_stock(stock), m_writer(writer), m_fileHash(fileHash) {
     if (chunkDigest)
         m_chunkHash.emplace(*chunkDigest);
     m_block = m_stock.take(kBlockSize);
-    m_worker = std::thread([this] { run(); });
 }
 
 ChunkPipeline::~ChunkPipeline() {
     {
-        std::lock_guard lock(m_mutex);
-        m_closed = true;
+        std::unique_lock lock(m_mutex);
+        m_abandoned = true;
+        m_changed.wait(lock, [this] { return !m_draining; });
     }
-    m_changed.notify_all();
-    if (m_worker.joinable())
-        m_worker.join();
     m_stock.give(std::move(m_block));
     for (auto& block : m_queue)
         m_stock.give(std::move(block));
@@ -45,26 +42,29 @@ void ChunkPipeline::submit() {
     std::unique_lock lock(m_mutex);
     m_changed.wait(lock, [this] { return m_queue.size() < kMaxQueued || m_failed; });
     m_queue.push_back(std::move(m_block));
+    if (!m_draining) {
+        m_draining = true;
+        m_workers.post([this] { drain(); });
+    }
     if (!m_spare.empty()) {
         m_block = std::move(m_spare.back());
         m_spare.pop_back();
         m_block.clear();
     } else {
+        lock.unlock();
         m_block = m_stock.take(kBlockSize);
+        lock.lock();
     }
     lock.unlock();
     m_changed.notify_all();
 }
 
-void ChunkPipeline::run() {
+void ChunkPipeline::drain() {
     std::unique_lock lock(m_mutex);
-    for (;;) {
-        m_changed.wait(lock, [this] { return !m_queue.empty() || m_closed; });
-        if (m_queue.empty())
-            return;
+    while (!m_queue.empty()) {
         std::vector<char> block = std::move(m_queue.front());
         m_queue.pop_front();
-        const bool skip = m_failed;
+        const bool skip = m_failed || m_abandoned;
         lock.unlock();
         m_changed.notify_all();
         if (!skip) {
@@ -84,17 +84,17 @@ void ChunkPipeline::run() {
         lock.lock();
         m_spare.push_back(std::move(block));
     }
+    m_draining = false;
+    // Under the lock: once it is released, finish() or the destructor may return and
+    // this pipeline be gone.
+    m_changed.notify_all();
 }
 
 ChunkPipeline::Outcome ChunkPipeline::finish() {
     if (!m_block.empty())
         submit();
-    {
-        std::lock_guard lock(m_mutex);
-        m_closed = true;
-    }
-    m_changed.notify_all();
-    m_worker.join();
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return !m_draining; });
     return Outcome{m_result, m_fileHash, m_chunkHash ? m_chunkHash->hexDigest() : std::string()};
 }
 

@@ -2,6 +2,7 @@
 
 #include "block_stock.h"
 #include "digest.h"
+#include "pipeline_workers.h"
 #include "sha256_state.h"
 #include "storage_backend.h"
 
@@ -9,20 +10,22 @@
 #include <deque>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <vector>
 
 namespace hoist {
 
-// Receives one chunk's bytes on the request thread and hands them, in blocks, to a
-// worker thread that writes them to the backend and hashes them. Receiving (socket
-// reads) and hashing+writing then overlap instead of taking turns: hashing in the
-// receive thread alone halves throughput (measured on loopback). Memory: a few blocks at most.
+// Receives one chunk's bytes on the request thread and hands them, in blocks, to the
+// server's workers (PipelineWorkers), which write them to the backend and hash them.
+// Receiving (socket reads) and hashing+writing then overlap instead of taking turns:
+// hashing in the receive thread alone halves throughput (measured on loopback).
+// The blocks of one pipeline are handled in order, by one worker at a time: a drain
+// task is posted when the first block is queued and runs until none is left.
+// Memory: a few blocks at most.
 class ChunkPipeline final {
   public:
     // `chunkDigest`: also digest the bytes fed (the digest an append carried).
-    ChunkPipeline(BlockStock& stock, ChunkWriter& writer, Sha256State fileHash,
-                  std::optional<DigestAlgorithm> chunkDigest);
+    ChunkPipeline(PipelineWorkers& workers, BlockStock& stock, ChunkWriter& writer,
+                  Sha256State fileHash, std::optional<DigestAlgorithm> chunkDigest);
     ~ChunkPipeline();
     ChunkPipeline(const ChunkPipeline&) = delete;
     ChunkPipeline& operator=(const ChunkPipeline&) = delete;
@@ -35,16 +38,18 @@ class ChunkPipeline final {
         Sha256State fileHash; // the file hash including this chunk
         std::string chunkHex; // the digest of the bytes fed, when asked for
     };
-    // Flushes the last block and waits for the worker.
+    // Flushes the last block and waits for the workers to be done with this chunk.
     Outcome finish();
 
   private:
     void submit();
-    void run();
+    // On a worker: writes and hashes the queued blocks, oldest first, until none is left.
+    void drain();
 
     static constexpr std::size_t kBlockSize = 1024 * 1024;
     static constexpr std::size_t kMaxQueued = 4;
 
+    PipelineWorkers& m_workers;
     BlockStock& m_stock;
     ChunkWriter& m_writer;
     Sha256State m_fileHash;
@@ -54,10 +59,10 @@ class ChunkPipeline final {
     std::condition_variable m_changed;
     std::deque<std::vector<char>> m_queue;
     std::vector<std::vector<char>> m_spare;
-    bool m_closed = false;
+    bool m_draining = false;  // a drain task is posted or running
+    bool m_abandoned = false; // destroyed before finish(): what is queued is dropped
     StorageResult<void> m_result;
     bool m_failed = false;
-    std::thread m_worker;
 };
 
 } // namespace hoist

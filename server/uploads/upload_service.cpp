@@ -377,7 +377,7 @@ ApiResult<std::int64_t> UploadService::Append::write(const AppendRequest& reques
         std::optional<DigestAlgorithm> digest;
         if (request.digest)
             digest = request.digest->algorithm;
-        pipeline.emplace(service.m_blocks, *writer, *fileHash, digest);
+        pipeline.emplace(service.m_workers, service.m_blocks, *writer, *fileHash, digest);
         return true;
     };
     // A chunk that filled before the append's last byte is committed at once.

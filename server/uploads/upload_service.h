@@ -9,6 +9,7 @@
 #include "finalization.h"
 #include "logger.h"
 #include "metrics.h"
+#include "pipeline_workers.h"
 #include "session_locker.h"
 #include "session_store.h"
 #include "sha256_state.h"
@@ -161,6 +162,7 @@ class UploadService final {
     Logger& m_logger;
     UploadPolicy m_policy;
     BlockStock m_blocks;
+    PipelineWorkers m_workers{PipelineWorkers::defaultThreads()};
     // Staging created by init is owned by a session row a moment later; reconcile's
     // per-item ownership check (exclusive) never runs between the two (shared).
     std::shared_mutex m_stagingOwnership;
