@@ -10,7 +10,6 @@
 #include <deque>
 #include <mutex>
 #include <optional>
-#include <vector>
 
 namespace hoist {
 
@@ -20,7 +19,8 @@ namespace hoist {
 // hashing in the receive thread alone halves throughput (measured on loopback).
 // The blocks of one pipeline are handled in order, by one worker at a time: a drain
 // task is posted when the first block is queued and runs until none is left.
-// Memory: a few blocks at most.
+// Memory: kMaxQueued + 2 blocks at most, from the server's BlockStock, to which the
+// workers give each block back once it is written.
 class ChunkPipeline final {
   public:
     // `chunkDigest`: also digest the bytes fed (the digest an append carried).
@@ -42,11 +42,11 @@ class ChunkPipeline final {
     Outcome finish();
 
   private:
-    void submit();
+    // Queues the filled block; `refill`: and takes the next one to fill.
+    void submit(bool refill);
     // On a worker: writes and hashes the queued blocks, oldest first, until none is left.
     void drain();
 
-    static constexpr std::size_t kBlockSize = 1024 * 1024;
     static constexpr std::size_t kMaxQueued = 4;
 
     PipelineWorkers& m_workers;
@@ -54,11 +54,10 @@ class ChunkPipeline final {
     ChunkWriter& m_writer;
     Sha256State m_fileHash;
     std::optional<DigestHasher> m_chunkHash;
-    std::vector<char> m_block;
+    Block m_block;
     std::mutex m_mutex;
     std::condition_variable m_changed;
-    std::deque<std::vector<char>> m_queue;
-    std::vector<std::vector<char>> m_spare;
+    std::deque<Block> m_queue;
     bool m_draining = false;  // a drain task is posted or running
     bool m_abandoned = false; // destroyed before finish(): what is queued is dropped
     StorageResult<void> m_result;

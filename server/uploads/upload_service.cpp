@@ -24,6 +24,7 @@ UploadService::UploadService(SessionStore& store, StorageBackend& backend, FileC
                              Metrics& metrics, Logger& logger, UploadPolicy policy)
     : m_store(store), m_backend(backend), m_catalog(catalog), m_finalization(finalization),
       m_locker(locker), m_metrics(metrics), m_logger(logger), m_policy(std::move(policy)),
+      m_blocks(m_policy.requestThreads + kCirculatingBlocks),
       m_window(*this, m_policy.hashBufferBytes) {}
 
 std::int64_t UploadService::chunkSizeFor(std::int64_t size) {

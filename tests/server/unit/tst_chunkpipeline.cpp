@@ -33,7 +33,7 @@ class TestChunkPipeline final : public QObject {
     std::unique_ptr<ChunkWriter> openChunk(std::int64_t length);
 
     std::unique_ptr<FakeStorageBackend> m_backend;
-    BlockStock m_blocks;
+    BlockStock m_blocks{64};
     PipelineWorkers m_workers{2};
     Session m_session;
 };
@@ -118,9 +118,12 @@ void TestChunkPipeline::writerFailureStopsTheFeed() {
 
 void TestChunkPipeline::pipelinesShareOneWorker() {
     // More pipelines than workers, fed in turns from one thread as request threads
-    // would: each queue fills while the single worker serves the others.
+    // would: each queue fills while the single worker serves the others, and the
+    // blocks run short (eight held while filling, four for the queues), so a pipeline
+    // waits for blocks that the worker gives back from the others.
     PipelineWorkers one(1);
-    constexpr int kPipelines = 5;
+    BlockStock few(BlockStock::kIdleBlocks);
+    constexpr int kPipelines = 8;
     std::vector<Session> sessions(kPipelines);
     std::vector<std::string> data;
     std::vector<std::unique_ptr<ChunkWriter>> writers;
@@ -129,19 +132,19 @@ void TestChunkPipeline::pipelinesShareOneWorker() {
         sessions[i] = m_session;
         sessions[i].id = "s" + std::to_string(i + 2);
         sessions[i].staging = m_backend->begin(sessions[i]).value();
-        data.push_back(patternBytes(static_cast<std::size_t>(6 * kMiB + 1000 * i), i));
+        data.push_back(patternBytes(static_cast<std::size_t>(3 * kMiB + 1000 * i), i));
         writers.push_back(std::move(
             m_backend->openChunk(sessions[i], 0, static_cast<std::int64_t>(data[i].size()))
                 .value()));
-        pipelines.push_back(std::make_unique<ChunkPipeline>(one, m_blocks, *writers[i],
-                                                            Sha256State(), std::nullopt));
+        pipelines.push_back(
+            std::make_unique<ChunkPipeline>(one, few, *writers[i], Sha256State(), std::nullopt));
     }
     constexpr std::size_t kPiece = 300 * 1000;
-    for (std::size_t at = 0; at < 7 * kMiB; at += kPiece)
+    for (std::size_t at = 0; at < 4 * kMiB; at += kPiece)
         for (int i = 0; i < kPipelines; ++i)
             if (at < data[i].size())
-                QVERIFY(pipelines[i]->feed(data[i].data() + at,
-                                           std::min(kPiece, data[i].size() - at)));
+                QVERIFY(
+                    pipelines[i]->feed(data[i].data() + at, std::min(kPiece, data[i].size() - at)));
     for (int i = 0; i < kPipelines; ++i) {
         const ChunkPipeline::Outcome outcome = pipelines[i]->finish();
         QVERIFY(outcome.written);
