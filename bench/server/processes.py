@@ -36,6 +36,10 @@ class Server:
         """VmHWM: the most resident memory the process ever had."""
         return _status_field(self.process.pid, "VmHWM") / 1024
 
+    def rss_mib(self):
+        """VmRSS: resident memory now (after the client is done: what an idle server keeps)."""
+        return _status_field(self.process.pid, "VmRSS") / 1024
+
     def cpu_seconds(self):
         """User plus system time of every thread so far."""
         with open(f"/proc/{self.process.pid}/stat") as stat:

@@ -80,6 +80,7 @@ def render(path, machine=None):
     machine = machine or stored_machine
     speed = defaultdict(dict)     # case -> round -> MiB/s
     rss = defaultdict(list)
+    rss_after = defaultdict(list)  # case -> RSS once the client is done
     cpu = defaultdict(list)
     faults = defaultdict(list)    # case -> page faults per GiB
     switches = defaultdict(list)  # case -> context switches per GiB
@@ -100,6 +101,8 @@ def render(path, machine=None):
                 switches[case].append(row["contextSwitches"] * 1024 ** 3 / row["bytes"])
         if "peakRssMiB" in row:
             rss[case].append(row["peakRssMiB"])
+        if "rssAfterMiB" in row:
+            rss_after[case].append(row["rssAfterMiB"])
 
     baseline = (f" (baseline {machine['baselineCommit']})" if "baselineCommit" in machine
                 else "")
@@ -110,19 +113,20 @@ def render(path, machine=None):
               else "") + ". Median (min–max) of "
            f"{max((len(v) for v in speed.values()), default=0)} rounds.",
            "",
-           "| case | MiB/s | server peak RSS MiB | server CPU s per GiB | server page faults "
-           "per GiB | server context switches per GiB | failed uploads |",
-           "|---|---|---|---|---|---|---|"]
+           "| case | MiB/s | server peak RSS MiB | RSS after MiB | server CPU s per GiB | "
+           "server page faults per GiB | server context switches per GiB | failed uploads |",
+           "|---|---|---|---|---|---|---|---|"]
     seen = set(speed) | set(errors)
     for case, label in (v for c, l in CASES for v in variants(c, l, seen)):
         if case in seen:
             out.append(f"| {label} | {spread(list(speed[case].values()), '{:.0f}')} | "
-                       f"{spread(rss[case], '{:.0f}')} | {spread(cpu[case], '{:.1f}')} | "
-                       f"{spread(faults[case], '{:,.0f}')} | "
+                       f"{spread(rss[case], '{:.0f}')} | {spread(rss_after[case], '{:.0f}')} | "
+                       f"{spread(cpu[case], '{:.1f}')} | {spread(faults[case], '{:,.0f}')} | "
                        f"{spread(switches[case], '{:,.0f}')} | "
                        f"{sum(count for _, count, _ in errors[case])} |")
     if rss.get("moto"):
-        out.append(f"| (moto_server itself, peak RSS) | | {spread(rss['moto'], '{:.0f}')} | | |")
+        out.append(f"| (moto_server itself, peak RSS) | | {spread(rss['moto'], '{:.0f}')} "
+                   "| | | | | |")
 
     out += ["", "| ratio (within each round) | median (min–max) | target | met |",
             "|---|---|---|---|"]

@@ -81,7 +81,8 @@ class Bench:
         server = Server(argv, env=env, log_path=self.work / f"{case}.log")
         try:
             outcome = client(server)
-            sides = {"peakRssMiB": server.peak_rss_mib(), "cpuSeconds": server.cpu_seconds()}
+            sides = {"peakRssMiB": server.peak_rss_mib(), "rssAfterMiB": server.rss_mib(),
+                     "cpuSeconds": server.cpu_seconds()}
         finally:
             server.stop()
             self.settle(data)
