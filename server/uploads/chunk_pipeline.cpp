@@ -14,7 +14,7 @@ ChunkPipeline::~ChunkPipeline() {
     {
         std::unique_lock lock(m_mutex);
         m_abandoned = true;
-        m_changed.wait(lock, [this] { return !m_draining; });
+        m_changed.wait(lock, [this] { return !m_writing && !m_hashing; });
     }
     m_stock.give(std::move(m_block));
     for (auto& block : m_queue)
@@ -38,9 +38,13 @@ void ChunkPipeline::submit(bool refill) {
         std::unique_lock lock(m_mutex);
         m_changed.wait(lock, [this] { return m_queue.size() < kMaxQueued || m_failed; });
         m_queue.push_back(std::move(m_block));
-        if (!m_draining) {
-            m_draining = true;
-            m_workers.post([this] { drain(); });
+        if (!m_writing) {
+            m_writing = true;
+            m_workers.post([this] { drain(Strand::Write); });
+        }
+        if (!m_hashing) {
+            m_hashing = true;
+            m_workers.post([this] { drain(Strand::Hash); });
         }
     }
     // Outside the lock: the stock may make this wait for a block the workers give back.
@@ -48,42 +52,54 @@ void ChunkPipeline::submit(bool refill) {
         m_block = m_stock.take();
 }
 
-void ChunkPipeline::drain() {
+void ChunkPipeline::drain(Strand strand) {
+    const bool writes = strand == Strand::Write;
+    std::size_t& done = writes ? m_written : m_hashed;
     std::unique_lock lock(m_mutex);
-    while (!m_queue.empty()) {
-        Block block = std::move(m_queue.front());
-        m_queue.pop_front();
+    while (done < m_queue.size()) {
+        // The block's bytes stay put while the lock is released: only releaseDone()
+        // removes blocks, and not before this strand is past them.
+        const std::span<const char> bytes = m_queue[done].bytes();
         const bool skip = m_failed || m_abandoned;
         lock.unlock();
-        m_changed.notify_all();
-        if (!skip) {
-            const std::span<const char> bytes = block.bytes();
+        if (!skip && writes) {
             auto written = m_writer.append(bytes);
-            m_fileHash.update(bytes);
-            if (m_chunkHash)
-                m_chunkHash->update(bytes);
             if (!written) {
                 lock.lock();
                 m_failed = true;
                 m_result = std::move(written);
                 lock.unlock();
-                m_changed.notify_all();
             }
+        } else if (!skip) {
+            m_fileHash.update(bytes);
+            if (m_chunkHash)
+                m_chunkHash->update(bytes);
         }
-        m_stock.give(std::move(block));
         lock.lock();
+        ++done;
+        releaseDone();
+        m_changed.notify_all();
     }
-    m_draining = false;
+    (writes ? m_writing : m_hashing) = false;
     // Under the lock: once it is released, finish() or the destructor may return and
     // this pipeline be gone.
     m_changed.notify_all();
+}
+
+void ChunkPipeline::releaseDone() {
+    while (m_written > 0 && m_hashed > 0) {
+        m_stock.give(std::move(m_queue.front()));
+        m_queue.pop_front();
+        --m_written;
+        --m_hashed;
+    }
 }
 
 ChunkPipeline::Outcome ChunkPipeline::finish() {
     if (m_block.size() > 0)
         submit(false);
     std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [this] { return !m_draining; });
+    m_changed.wait(lock, [this] { return !m_writing && !m_hashing; });
     return Outcome{m_result, m_fileHash, m_chunkHash ? m_chunkHash->hexDigest() : std::string()};
 }
 

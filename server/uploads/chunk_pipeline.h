@@ -17,10 +17,13 @@ namespace hoist {
 // server's workers (PipelineWorkers), which write them to the backend and hash them.
 // Receiving (socket reads) and hashing+writing then overlap instead of taking turns:
 // hashing in the receive thread alone halves throughput (measured on loopback).
-// The blocks of one pipeline are handled in order, by one worker at a time: a drain
-// task is posted when the first block is queued and runs until none is left.
-// Memory: kMaxQueued + 2 blocks at most, from the server's BlockStock, to which the
-// workers give each block back once it is written.
+// Writing and hashing are two strands: each takes the blocks in order, one worker at
+// a time, but the two run at once, so a block is hashed while the next one (or the
+// same one) is written; with O_DIRECT a write waits for the device, and one after the
+// other they took write + hash time per block. A strand's task is posted when a block
+// is queued for it and runs until none is left.
+// Memory: kMaxQueued + 1 blocks at most, from the server's BlockStock, to which a
+// block goes back once both strands are done with it.
 class ChunkPipeline final {
   public:
     // `chunkDigest`: also digest the bytes fed (the digest an append carried).
@@ -44,8 +47,11 @@ class ChunkPipeline final {
   private:
     // Queues the filled block; `refill`: and takes the next one to fill.
     void submit(bool refill);
-    // On a worker: writes and hashes the queued blocks, oldest first, until none is left.
-    void drain();
+    enum class Strand { Write, Hash };
+    // On a worker: the strand's work on the queued blocks, oldest first, until none is left.
+    void drain(Strand strand);
+    // Under the lock: gives back the blocks both strands are done with.
+    void releaseDone();
 
     static constexpr std::size_t kMaxQueued = 4;
 
@@ -57,9 +63,12 @@ class ChunkPipeline final {
     Block m_block;
     std::mutex m_mutex;
     std::condition_variable m_changed;
-    std::deque<Block> m_queue;
-    bool m_draining = false;  // a drain task is posted or running
-    bool m_abandoned = false; // destroyed before finish(): what is queued is dropped
+    std::deque<Block> m_queue; // until both strands are done with a block
+    std::size_t m_written = 0; // blocks at the front of m_queue written
+    std::size_t m_hashed = 0;  // ... and hashed
+    bool m_writing = false;    // a write task is posted or running
+    bool m_hashing = false;    // a hash task is posted or running
+    bool m_abandoned = false;  // destroyed before finish(): what is queued is dropped
     StorageResult<void> m_result;
     bool m_failed = false;
 };

@@ -30,7 +30,7 @@ void PipelineWorkers::post(std::function<void()> task) {
 }
 
 std::size_t PipelineWorkers::defaultThreads() {
-    return std::max<std::size_t>(std::thread::hardware_concurrency(), 2);
+    return std::max<std::size_t>(2 * std::thread::hardware_concurrency(), 4);
 }
 
 void PipelineWorkers::run() {

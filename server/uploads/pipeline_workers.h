@@ -10,8 +10,8 @@
 
 namespace hoist {
 
-// The threads that write and hash the blocks of every chunk pipeline: a fixed few, as
-// many as the cores, shared by all requests. A thread per chunk PUT put as many
+// The threads that write and hash the blocks of every chunk pipeline: a fixed few,
+// twice the cores, shared by all requests. A thread per chunk PUT put as many
 // hashers as uploads on the run queue (200 concurrent uploads: 400 runnable threads on
 // two cores), each started and joined per chunk; hashing cannot go faster than the
 // cores anyway. Tasks run in the order posted. The queue is bounded by its users: a
@@ -27,7 +27,8 @@ class PipelineWorkers final {
 
     void post(std::function<void()> task);
 
-    // The cores of this machine, at least two: the receiving threads keep one busy.
+    // Twice the cores, at least four: a write with O_DIRECT waits for the device, and
+    // meanwhile another worker hashes.
     static std::size_t defaultThreads();
 
   private:
