@@ -11,12 +11,12 @@
 namespace hoist {
 
 // The threads that write and hash the blocks of every chunk pipeline: a fixed few,
-// twice the cores, shared by all requests. A thread per chunk PUT put as many
-// hashers as uploads on the run queue (200 concurrent uploads: 400 runnable threads on
-// two cores), each started and joined per chunk; hashing cannot go faster than the
-// cores anyway. Tasks run in the order posted. The queue is bounded by its users: a
-// pipeline has at most one task posted at a time (ChunkPipeline), and pipelines are
-// bounded by the server's request slots. Thread-safe; one per server. The destructor
+// twice the cores, shared by all requests, instead of a thread per chunk PUT (200
+// uploads at once put 200 hashers on two cores). A fixed number of writers is what the
+// BlockStock's bound and O_DIRECT writes are sized against (bench/README.md, issue #13).
+// Tasks run in the order posted. The queue is bounded by its users: a pipeline has at
+// most two tasks posted at a time, one per strand (ChunkPipeline), and pipelines are
+// bounded by the server's request threads. Thread-safe; one per server. The destructor
 // runs what is queued, then joins the threads.
 class PipelineWorkers final {
   public:
