@@ -21,8 +21,8 @@ namespace hoist {
 class BlockStock final {
   public:
     static constexpr std::size_t kBlockSize = 1024 * 1024;
-    // What a pipeline holds at most: the block it fills, kMaxQueued queued, the one
-    // being written (ChunkPipeline). Two of them are kept while idle.
+    // Kept while idle: enough for two pipelines, which hold the block they fill and
+    // kMaxQueued more at most (ChunkPipeline).
     static constexpr std::size_t kIdleBlocks = 12;
 
     // `limit` should exceed the request threads that may run a pipeline at once: each
