@@ -3,7 +3,9 @@
 Every server here prints "listening on http://HOST:PORT" when ready (hoistd's
 contract, copied by raw_sink and tus_server.mjs); moto_server does not, so it is
 polled instead. Peak memory and CPU time come from /proc, read just before the
-server is stopped, because they must cover the whole run.
+server is stopped, because they must cover the whole run; page faults and context
+switches come from the kernel's account of the process once it has exited (every
+thread's, including the ones that ended during the run).
 """
 
 import json
@@ -28,10 +30,15 @@ class Server:
             self.stop()
             raise RuntimeError(f"{argv[0]} did not start: {line!r}")
         self.url = line[len("listening on "):]
+        self.usage = None
 
     def peak_rss_mib(self):
         """VmHWM: the most resident memory the process ever had."""
         return _status_field(self.process.pid, "VmHWM") / 1024
+
+    def rss_mib(self):
+        """VmRSS: resident memory now (after the client is done: what an idle server keeps)."""
+        return _status_field(self.process.pid, "VmRSS") / 1024
 
     def cpu_seconds(self):
         """User plus system time of every thread so far."""
@@ -39,14 +46,26 @@ class Server:
             fields = stat.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def page_faults(self):
+        return self.usage.ru_minflt + self.usage.ru_majflt if self.usage else None
+
+    def context_switches(self):
+        return self.usage.ru_nvcsw + self.usage.ru_nivcsw if self.usage else None
+
     def stop(self):
         if self.process.poll() is None:
             self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            deadline = time.monotonic() + 30
+            while self.usage is None:
+                pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
+                if pid:
+                    self.usage = usage
+                    self.process.returncode = os.waitstatus_to_exitcode(status)
+                elif time.monotonic() > deadline:
+                    self.process.kill()
+                    deadline = float("inf")
+                else:
+                    time.sleep(0.05)
         self.log.close()
 
 

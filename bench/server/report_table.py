@@ -3,7 +3,9 @@ table of bench/README.md: medians with their spread, ratios and the issue's targ
 
 Ratios are taken within each round (the two figures were measured minutes apart on
 the same machine) and then their median is reported: on a shared machine that is
-steadier than a ratio of two medians from different moments.
+steadier than a ratio of two medians from different moments. A case measured with
+run_bench.py --baseline has a second row, "CASE@baseline", and its ratios a second
+line computed from the baseline's rows alone.
 
     python3 report_table.py RESULTS.jsonl
 """
@@ -34,7 +36,7 @@ RATIOS = [
     ("tus-hoistd-parallel3", "tus-hoistd", "hoistd /tus/: parallelUploads 3 / one upload", None),
     ("durable-sink", "sink", "durable sink / raw sink (what fdatasync per chunk costs)", None),
     ("hoistd", "durable-sink", "hoistd / durable sink", None),
-    ("hoistd-parallel", "hoistd", "200 parallel aggregate / single upload", 0.80),
+    ("hoistd-parallel", "hoistd", "200 parallel aggregate / single upload", 0.90),
     ("hoistd-s3", "boto3-s3", "hoistd S3 / boto3 multipart (same moto)", None),
     ("hoistd-s3", "hoistd-256", "hoistd S3 / hoistd disk (256 MiB)", None),
 ]
@@ -42,6 +44,14 @@ RATIOS = [
 # The issue's bound for one upload, and for 200 at once the in-flight bound of
 # docs/protocol.md's duty 8: concurrent requests x chunk size.
 RSS_LIMITS_MIB = {"hoistd": 100, "hoistd-parallel": 200 * 8}
+BASELINE = "@baseline"
+
+
+def variants(case, label, seen):
+    """The case, then its baseline twin when the run measured one."""
+    yield case, label
+    if case + BASELINE in seen:
+        yield case + BASELINE, label + " — baseline"
 
 
 def load(path):
@@ -70,7 +80,10 @@ def render(path, machine=None):
     machine = machine or stored_machine
     speed = defaultdict(dict)     # case -> round -> MiB/s
     rss = defaultdict(list)
+    rss_after = defaultdict(list)  # case -> RSS once the client is done
     cpu = defaultdict(list)
+    faults = defaultdict(list)    # case -> page faults per GiB
+    switches = defaultdict(list)  # case -> context switches per GiB
     errors = defaultdict(list)
     final = defaultdict(list)     # case -> seconds of the final POST (concatenation)
     for row in rows:
@@ -83,29 +96,44 @@ def render(path, machine=None):
                 final[case].append(row["finalSeconds"])
             if "cpuSeconds" in row:
                 cpu[case].append(row["cpuSeconds"] * 1024 ** 3 / row["bytes"])
+            if row.get("pageFaults") is not None:
+                faults[case].append(row["pageFaults"] * 1024 ** 3 / row["bytes"])
+                switches[case].append(row["contextSwitches"] * 1024 ** 3 / row["bytes"])
         if "peakRssMiB" in row:
             rss[case].append(row["peakRssMiB"])
+        if "rssAfterMiB" in row:
+            rss_after[case].append(row["rssAfterMiB"])
 
-    out = [f"Run of {machine.get('date', '?')} at commit {machine.get('commit', '?')}, "
+    baseline = (f" (baseline {machine['baselineCommit']})" if "baselineCommit" in machine
+                else "")
+    out = [f"Run of {machine.get('date', '?')} at commit {machine.get('commit', '?')}{baseline}, "
            f"{machine.get('cpus', '?')} CPUs, load average "
            f"{machine.get('loadAverage', ['?'])[0]:.1f} before"
            + (f", {machine['loadAverageAfter'][0]:.1f} after" if "loadAverageAfter" in machine
               else "") + ". Median (min–max) of "
            f"{max((len(v) for v in speed.values()), default=0)} rounds.",
            "",
-           "| case | MiB/s | server peak RSS MiB | server CPU s per GiB | failed uploads |",
-           "|---|---|---|---|---|"]
-    for case, label in CASES:
-        if case in speed or case in errors:
+           "| case | MiB/s | server peak RSS MiB | RSS after MiB | server CPU s per GiB | "
+           "server page faults per GiB | server context switches per GiB | failed uploads |",
+           "|---|---|---|---|---|---|---|---|"]
+    seen = set(speed) | set(errors)
+    for case, label in (v for c, l in CASES for v in variants(c, l, seen)):
+        if case in seen:
             out.append(f"| {label} | {spread(list(speed[case].values()), '{:.0f}')} | "
-                       f"{spread(rss[case], '{:.0f}')} | {spread(cpu[case], '{:.1f}')} | "
+                       f"{spread(rss[case], '{:.0f}')} | {spread(rss_after[case], '{:.0f}')} | "
+                       f"{spread(cpu[case], '{:.1f}')} | {spread(faults[case], '{:,.0f}')} | "
+                       f"{spread(switches[case], '{:,.0f}')} | "
                        f"{sum(count for _, count, _ in errors[case])} |")
     if rss.get("moto"):
-        out.append(f"| (moto_server itself, peak RSS) | | {spread(rss['moto'], '{:.0f}')} | | |")
+        out.append(f"| (moto_server itself, peak RSS) | | {spread(rss['moto'], '{:.0f}')} "
+                   "| | | | | |")
 
     out += ["", "| ratio (within each round) | median (min–max) | target | met |",
             "|---|---|---|---|"]
-    for top, bottom, label, target in RATIOS:
+    ratios = [(top + suffix, bottom + suffix, label + (" — baseline" if suffix else ""),
+               target)
+              for top, bottom, label, target in RATIOS for suffix in ("", BASELINE)]
+    for top, bottom, label, target in ratios:
         rounds = sorted(set(speed.get(top, {})) & set(speed.get(bottom, {})))
         values = [speed[top][r] / speed[bottom][r] for r in rounds]
         if not values:
@@ -113,7 +141,8 @@ def render(path, machine=None):
         met = "–" if target is None else ("yes" if statistics.median(values) >= target else "**no**")
         out.append(f"| {label} | {spread(values, '{:.2f}')} | "
                    f"{'–' if target is None else f'≥ {target:.2f}'} | {met} |")
-    for case, limit in RSS_LIMITS_MIB.items():
+    for case, limit in ((c + suffix, limit) for c, limit in RSS_LIMITS_MIB.items()
+                        for suffix in ("", BASELINE)):
         if rss[case]:
             peak = max(rss[case])
             out.append(f"| {case} peak RSS, worst round | {peak:.0f} MiB | < {limit} MiB "
@@ -121,10 +150,11 @@ def render(path, machine=None):
     for case, seconds in final.items():
         out.append(f"| {case}: the final POST (concatenation, hash, finalization) | "
                    f"{spread(seconds, '{:.1f}')} s | – | – |")
-    if "hoistd-parallel" in speed or "hoistd-parallel" in errors:
-        failed = sum(count for _, count, _ in errors["hoistd-parallel"])
-        out.append(f"| 200 parallel uploads without error | {failed} failed in all rounds | 0 | "
-                   f"{'yes' if not failed else '**no**'} |")
+    for case in ("hoistd-parallel", "hoistd-parallel" + BASELINE):
+        if case in seen:
+            failed = sum(count for _, count, _ in errors[case])
+            out.append(f"| {case}: 200 parallel uploads without error | {failed} failed in all "
+                       f"rounds | 0 | {'yes' if not failed else '**no**'} |")
 
     for case, failures in errors.items():
         for round_, count, message in failures:

@@ -2,13 +2,16 @@
 measurements (JSON lines) and the table (Markdown) into bench/results/.
 
     python3 run_bench.py --hoistd PATH --tools DIR [--rounds N] [--skip-s3] [--only CASES]
+                         [--baseline HOISTD]
     python3 run_bench.py --hoistd PATH --tools DIR --cluster [--cluster-mib N]
 
 The machine is shared and noisy, so each round measures every case once, one after
 the other, in a rotating order, and ratios are taken within a round. Each
 measurement gets a fresh server and data directory, and the page cache's dirty
 bytes are flushed between measurements so one case's writeback never lands on the
-next one's clock.
+next one's clock. With --baseline, every hoistd-on-disk case is measured with both
+binaries, one right after the other (their order alternating by round), so a server
+change is compared with what it replaces on the same machine minutes.
 """
 
 import argparse
@@ -37,6 +40,7 @@ S3_ENV = dict(os.environ, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="benc
 class Bench:
     def __init__(self, args, work, results):
         self.hoistd = args.hoistd
+        self.baseline = args.baseline
         self.driver = str(Path(args.tools) / "upload_driver")
         self.sink = str(Path(args.tools) / "raw_sink")
         self.work = work
@@ -64,8 +68,8 @@ class Bench:
         os.sync()
         time.sleep(1)
 
-    def hoistd_argv(self, data, *extra):
-        return [self.hoistd, "--listen", "127.0.0.1:0", "--data-dir", str(data),
+    def hoistd_argv(self, data, *extra, hoistd=None):
+        return [hoistd or self.hoistd, "--listen", "127.0.0.1:0", "--data-dir", str(data),
                 "--token", f"{TOKEN}:bench", "--log-level", "warn", *extra]
 
     def drive(self, server, path, *extra):
@@ -77,16 +81,24 @@ class Bench:
         server = Server(argv, env=env, log_path=self.work / f"{case}.log")
         try:
             outcome = client(server)
-            self.record(case, outcome, peakRssMiB=server.peak_rss_mib(),
-                        cpuSeconds=server.cpu_seconds())
+            sides = {"peakRssMiB": server.peak_rss_mib(), "rssAfterMiB": server.rss_mib(),
+                     "cpuSeconds": server.cpu_seconds()}
         finally:
             server.stop()
             self.settle(data)
+        self.record(case, outcome, **sides, pageFaults=server.page_faults(),
+                    contextSwitches=server.context_switches())
 
     def hoistd_disk(self, case, path, *driver_args):
-        data = self.fresh_dir("hoistd-data")
-        self.measure_server(case, self.hoistd_argv(data),
-                            lambda s: self.drive(s, path, *driver_args), data)
+        binaries = [(self.hoistd, case)]
+        if self.baseline:
+            binaries.append((self.baseline, case + "@baseline"))
+            if self.round % 2 == 0:
+                binaries.reverse()
+        for hoistd, name in binaries:
+            data = self.fresh_dir("hoistd-data")
+            self.measure_server(name, self.hoistd_argv(data, hoistd=hoistd),
+                                lambda s: self.drive(s, path, *driver_args), data)
 
     def raw_sink(self, path, *flags):
         data = self.fresh_dir("sink-data")
@@ -145,15 +157,22 @@ def hoistd_source(hoistd):
     return str(BENCH.parent)
 
 
-def describe_machine(hoistd):
+def describe_commit(hoistd):
     source = hoistd_source(hoistd)
     commit = subprocess.run(["git", "-C", source, "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip() or "unknown"
     dirty = subprocess.run(["git", "-C", source, "status", "--porcelain", "--", "server"],
                            capture_output=True, text=True).stdout.strip()
-    return {"commit": commit + (" with uncommitted server/ changes" if dirty else ""),
-            "cpus": os.cpu_count(), "loadAverage": os.getloadavg(),
-            "date": datetime.datetime.now().isoformat(timespec="seconds")}
+    return commit + (" with uncommitted server/ changes" if dirty else "")
+
+
+def describe_machine(hoistd, baseline=None):
+    machine = {"commit": describe_commit(hoistd), "cpus": os.cpu_count(),
+               "loadAverage": os.getloadavg(),
+               "date": datetime.datetime.now().isoformat(timespec="seconds")}
+    if baseline:
+        machine["baselineCommit"] = describe_commit(baseline)
+    return machine
 
 
 def main():
@@ -162,8 +181,10 @@ def main():
     parser.add_argument("--tools", required=True, help="folder of upload_driver and raw_sink")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-s3", action="store_true")
-    parser.add_argument("--only", help="comma-separated 1 GiB cases to run (e.g. tus,tus-hoistd); "
-                                       "skips the others and the 16 MiB and S3 cases")
+    parser.add_argument("--only", help="comma-separated cases to run (e.g. tus,tus-hoistd or "
+                                       "hoistd,hoistd-parallel); skips the others and S3")
+    parser.add_argument("--baseline", help="a second hoistd measured beside --hoistd in the "
+                                           "hoistd disk cases (before/after a change)")
     # Several nodes (issue #10): only the cases of cluster_cases.py.
     parser.add_argument("--cluster", action="store_true")
     parser.add_argument("--cluster-mib", type=int, default=1024)
@@ -186,7 +207,7 @@ def main():
     make_file(small, 16)
     make_file(s3_file, 256)
 
-    machine = describe_machine(args.hoistd)
+    machine = describe_machine(args.hoistd, args.baseline)
     with open(results_path, "w") as results:
         results.write(json.dumps({"machine": machine}) + "\n")
         bench = Bench(args, work, results)
@@ -196,8 +217,10 @@ def main():
                   "tus-hoistd": lambda: bench.tus_hoistd(big),
                   "tus-hoistd-parallel3": lambda: bench.tus_hoistd(big, 3),
                   "durable-sink": lambda: bench.raw_sink(big, "--fsync")}
+        parallel = lambda: bench.hoistd_disk("hoistd-parallel", small, "--parallel", "200")
         if args.only:
-            single = {name: single[name] for name in args.only.split(",")}
+            single = {name: dict(single, **{"hoistd-parallel": parallel})[name]
+                      for name in args.only.split(",")}
         single = list(single.values())
         for bench.round in range(1, args.rounds + 1):
             print(f"round {bench.round} of {args.rounds}", flush=True)
@@ -206,7 +229,7 @@ def main():
                 case()
             if args.only:
                 continue
-            bench.hoistd_disk("hoistd-parallel", small, "--parallel", "200")
+            parallel()
             if not args.skip_s3:
                 bench.hoistd_disk("hoistd-256", s3_file)
                 bench.s3_pair(s3_file)

@@ -248,7 +248,8 @@ int serve(hoist::Config config) {
     UploadService uploads(sessions, **backend, catalog, finalization, locks, metrics, logger,
                           UploadPolicy{config.maxSize, config.sessionTtlSeconds, config.allowTypes,
                                        config.maxOpenSessions, config.quotaBytes,
-                                       config.maxParallelChunks, config.hashBufferBytes});
+                                       config.maxParallelChunks, config.hashBufferBytes,
+                                       config.threads});
     const std::size_t expired = uploads.sweep();
     if (expired > 0)
         logger.info("start-up sweep expired " + std::to_string(expired) + " sessions");

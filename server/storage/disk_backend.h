@@ -2,13 +2,15 @@
 
 #include "storage_backend.h"
 
+#include <atomic>
 #include <filesystem>
 
 namespace hoist {
 
 // Stages each session in one file under <data>/staging and keeps finished objects
-// under <data>/objects. Chunks are written in place at their offset and flushed with
-// fdatasync before commit() returns; bytes past the committed offset (a chunk cut
+// under <data>/objects. Chunks are written in place at their offset (page-aligned
+// pieces with O_DIRECT where the file system takes it) and flushed with fdatasync
+// before commit() returns; bytes past the committed offset (a chunk cut
 // short, or a crash before the commit) are never visible and are overwritten or cut
 // off later.
 class DiskBackend final : public StorageBackend {
@@ -46,6 +48,8 @@ class DiskBackend final : public StorageBackend {
 
     std::filesystem::path m_staging;
     std::filesystem::path m_objects;
+    // The file system refused O_DIRECT once: every chunk goes through the page cache.
+    std::atomic<bool> m_directRefused = false;
 };
 
 } // namespace hoist

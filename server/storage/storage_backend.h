@@ -36,8 +36,9 @@ struct StoredObject {
 };
 
 // Receives one chunk's bytes. Created per PUT by StorageBackend::openChunk and used
-// by that request's thread only. Destroying it without commit() discards the chunk:
-// nothing becomes visible and the committed offset never moves.
+// by one thread at a time (the request's, or a chunk pipeline's worker). Destroying
+// it without commit() discards the chunk: nothing becomes visible and the committed
+// offset never moves.
 class ChunkWriter {
   public:
     virtual ~ChunkWriter() = default;

@@ -1,100 +1,105 @@
 #include "chunk_pipeline.h"
 
-#include <cstring>
-
 namespace hoist {
 
-ChunkPipeline::ChunkPipeline(BlockStock& stock, ChunkWriter& writer, Sha256State fileHash,
-                             std::optional<DigestAlgorithm> chunkDigest)
-    : m_stock(stock), m_writer(writer), m_fileHash(fileHash) {
+ChunkPipeline::ChunkPipeline(PipelineWorkers& workers, BlockStock& stock, ChunkWriter& writer,
+                             Sha256State fileHash, std::optional<DigestAlgorithm> chunkDigest)
+    : m_workers(workers), m_stock(stock), m_writer(writer), m_fileHash(fileHash) {
     if (chunkDigest)
         m_chunkHash.emplace(*chunkDigest);
-    m_block = m_stock.take(kBlockSize);
-    m_worker = std::thread([this] { run(); });
+    m_block = m_stock.take();
 }
 
 ChunkPipeline::~ChunkPipeline() {
     {
-        std::lock_guard lock(m_mutex);
-        m_closed = true;
+        std::unique_lock lock(m_mutex);
+        m_abandoned = true;
+        m_changed.wait(lock, [this] { return !m_writing && !m_hashing; });
     }
-    m_changed.notify_all();
-    if (m_worker.joinable())
-        m_worker.join();
     m_stock.give(std::move(m_block));
     for (auto& block : m_queue)
-        m_stock.give(std::move(block));
-    for (auto& block : m_spare)
         m_stock.give(std::move(block));
 }
 
 bool ChunkPipeline::feed(const char* data, std::size_t size) {
     while (size > 0) {
-        const std::size_t take = std::min(size, kBlockSize - m_block.size());
-        m_block.insert(m_block.end(), data, data + take);
-        data += take;
-        size -= take;
-        if (m_block.size() == kBlockSize)
-            submit();
+        const std::size_t taken = m_block.append(data, size);
+        data += taken;
+        size -= taken;
+        if (m_block.full())
+            submit(true);
     }
     std::lock_guard lock(m_mutex);
     return !m_failed;
 }
 
-void ChunkPipeline::submit() {
-    std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [this] { return m_queue.size() < kMaxQueued || m_failed; });
-    m_queue.push_back(std::move(m_block));
-    if (!m_spare.empty()) {
-        m_block = std::move(m_spare.back());
-        m_spare.pop_back();
-        m_block.clear();
-    } else {
-        m_block = m_stock.take(kBlockSize);
+void ChunkPipeline::submit(bool refill) {
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_queue.size() < kMaxQueued || m_failed; });
+        m_queue.push_back(std::move(m_block));
+        if (!m_writing) {
+            m_writing = true;
+            m_workers.post([this] { drain(Strand::Write); });
+        }
+        if (!m_hashing) {
+            m_hashing = true;
+            m_workers.post([this] { drain(Strand::Hash); });
+        }
     }
-    lock.unlock();
-    m_changed.notify_all();
+    // Outside the lock: the stock may make this wait for a block the workers give back.
+    if (refill)
+        m_block = m_stock.take();
 }
 
-void ChunkPipeline::run() {
+void ChunkPipeline::drain(Strand strand) {
+    const bool writes = strand == Strand::Write;
+    std::size_t& done = writes ? m_written : m_hashed;
     std::unique_lock lock(m_mutex);
-    for (;;) {
-        m_changed.wait(lock, [this] { return !m_queue.empty() || m_closed; });
-        if (m_queue.empty())
-            return;
-        std::vector<char> block = std::move(m_queue.front());
-        m_queue.pop_front();
-        const bool skip = m_failed;
+    while (done < m_queue.size()) {
+        // The block's bytes stay put while the lock is released: only releaseDone()
+        // removes blocks, and not before this strand is past them.
+        const std::span<const char> bytes = m_queue[done].bytes();
+        const bool skip = m_failed || m_abandoned;
         lock.unlock();
-        m_changed.notify_all();
-        if (!skip) {
-            const std::span<const char> bytes(block.data(), block.size());
+        if (!skip && writes) {
             auto written = m_writer.append(bytes);
-            m_fileHash.update(bytes);
-            if (m_chunkHash)
-                m_chunkHash->update(bytes);
             if (!written) {
                 lock.lock();
                 m_failed = true;
                 m_result = std::move(written);
                 lock.unlock();
-                m_changed.notify_all();
             }
+        } else if (!skip) {
+            m_fileHash.update(bytes);
+            if (m_chunkHash)
+                m_chunkHash->update(bytes);
         }
         lock.lock();
-        m_spare.push_back(std::move(block));
+        ++done;
+        releaseDone();
+        m_changed.notify_all();
+    }
+    (writes ? m_writing : m_hashing) = false;
+    // Under the lock: once it is released, finish() or the destructor may return and
+    // this pipeline be gone.
+    m_changed.notify_all();
+}
+
+void ChunkPipeline::releaseDone() {
+    while (m_written > 0 && m_hashed > 0) {
+        m_stock.give(std::move(m_queue.front()));
+        m_queue.pop_front();
+        --m_written;
+        --m_hashed;
     }
 }
 
 ChunkPipeline::Outcome ChunkPipeline::finish() {
-    if (!m_block.empty())
-        submit();
-    {
-        std::lock_guard lock(m_mutex);
-        m_closed = true;
-    }
-    m_changed.notify_all();
-    m_worker.join();
+    if (m_block.size() > 0)
+        submit(false);
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return !m_writing && !m_hashing; });
     return Outcome{m_result, m_fileHash, m_chunkHash ? m_chunkHash->hexDigest() : std::string()};
 }
 

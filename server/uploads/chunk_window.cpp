@@ -104,7 +104,7 @@ ApiResult<WindowProgress> ChunkWindow::write(const Session& loaded, const Append
     ChunkPipeline::Outcome outcome;
     bool bodyComplete = false;
     {
-        ChunkPipeline pipeline(service.m_blocks, *writer, *fileHash, digest);
+        ChunkPipeline pipeline(service.m_workers, service.m_blocks, *writer, *fileHash, digest);
         bodyComplete = request.readBody([&](const char* data, std::size_t size) {
             if (received + static_cast<std::int64_t>(size) > request.length) {
                 tooLong = true;

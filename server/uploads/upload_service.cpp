@@ -24,6 +24,7 @@ UploadService::UploadService(SessionStore& store, StorageBackend& backend, FileC
                              Metrics& metrics, Logger& logger, UploadPolicy policy)
     : m_store(store), m_backend(backend), m_catalog(catalog), m_finalization(finalization),
       m_locker(locker), m_metrics(metrics), m_logger(logger), m_policy(std::move(policy)),
+      m_blocks(m_policy.requestThreads + kCirculatingBlocks),
       m_window(*this, m_policy.hashBufferBytes) {}
 
 std::int64_t UploadService::deferredBound() const {
@@ -466,7 +467,7 @@ ApiResult<std::int64_t> UploadService::Append::write(const AppendRequest& reques
         std::optional<DigestAlgorithm> digest;
         if (request.digest)
             digest = request.digest->algorithm;
-        pipeline.emplace(service.m_blocks, *writer, *fileHash, digest);
+        pipeline.emplace(service.m_workers, service.m_blocks, *writer, *fileHash, digest);
         return true;
     };
     // A chunk that filled before the append's last byte is committed at once.

@@ -9,6 +9,7 @@
 #include "finalization.h"
 #include "logger.h"
 #include "metrics.h"
+#include "pipeline_workers.h"
 #include "session_locker.h"
 #include "session_store.h"
 #include "sha256_state.h"
@@ -38,6 +39,9 @@ struct UploadPolicy {
     // this node for chunks stored ahead of the hash frontier (docs/admin.md).
     std::int64_t maxParallelChunks = 8;
     std::int64_t hashBufferBytes = std::int64_t{256} << 20;
+    // The request threads (--threads) that may receive a chunk at once; each holds a
+    // block of the BlockStock meanwhile.
+    std::size_t requestThreads = 256;
 };
 
 struct InitRequest {
@@ -177,7 +181,11 @@ class UploadService final {
     Metrics& m_metrics;
     Logger& m_logger;
     UploadPolicy m_policy;
+    // One block per request thread, and kCirculatingBlocks for the workers to write and
+    // hash while the request threads fill theirs: the server's block memory in MiB.
+    static constexpr std::size_t kCirculatingBlocks = 32;
     BlockStock m_blocks;
+    PipelineWorkers m_workers{PipelineWorkers::defaultThreads()};
     // Staging created by init is owned by a session row a moment later; reconcile's
     // per-item ownership check (exclusive) never runs between the two (shared).
     std::shared_mutex m_stagingOwnership;
