@@ -112,6 +112,14 @@ QCoro::Task<Result<HttpTransport::Reply>> HttpTransport::sendByNetwork(Request r
             transportError(reply->error(), reply->errorString(), cancelledByUs));
     answer.body = reply->readAll();
     answer.headers = reply->rawHeaderPairs();
+    // The connection broke inside the answer (a server killed while it wrote one): Qt
+    // gives the status it read and the body so far. That is a lost connection to retry,
+    // not an answer to read.
+    const QVariant declared = reply->header(QNetworkRequest::ContentLengthHeader);
+    if (reply->error() != QNetworkReply::NoError && declared.isValid() &&
+        answer.body.size() < declared.toLongLong())
+        co_return tl::make_unexpected(
+            transportError(reply->error(), reply->errorString(), cancelledByUs));
     co_return answer;
 }
 
