@@ -401,14 +401,24 @@ test('a share link made in the library works without a token until revoked or ex
   const expiry = panel.getByLabel('Link expires in');
   const created = panel.getByLabel('New share link');
   await expiry.selectOption('3600');
+  // The download above made a short-lived link to c.bin too, maybe within the same
+  // second (the list's order then is the link ids'): this test's link is the new id.
+  const listed = panel.locator('ul.links li');
+  const linkIds = () => listed.evaluateAll((items) => items.map((item) => item.dataset.linkId));
+  await panel.getByText(/^(Live links|No live share links)/).waitFor();
+  const before = await linkIds();
   await panel.getByRole('button', { name: 'Create link' }).click();
   await created.waitFor();
   const url = await created.inputValue();
   assert.match(url, /\/s\/[A-Za-z0-9_-]{43}$/);
   await panel.getByText('cannot be shown again').waitFor();
-  const listed = panel.locator('ul.links li');
-  await listed.first().waitFor();
-  const live = await listed.count();
+  const live = before.length + 1;
+  await page.waitForFunction(
+    (count) => document.querySelectorAll('.share-panel:not([hidden]) ul.links li').length === count,
+    live,
+  );
+  const mine = (await linkIds()).filter((id) => !before.includes(id));
+  assert.equal(mine.length, 1);
   assert.doesNotMatch(await panel.locator('ul.links').innerText(), /\/s\//, 'no address in the list');
 
   const stranger = await browser.newContext();
@@ -422,8 +432,7 @@ test('a share link made in the library works without a token until revoked or ex
     assert.equal(download.suggestedFilename(), 'c.bin');
     assert.ok(fs.readFileSync(await download.path()).equals(c), 'byte-identical without a token');
 
-    // The newest link is listed last (oldest first).
-    await listed.last().getByRole('button', { name: /^Revoke/ }).click();
+    await panel.locator(`ul.links li[data-link-id="${mine[0]}"]`).getByRole('button', { name: /^Revoke/ }).click();
     await page.waitForFunction(
       (count) => document.querySelectorAll('.share-panel:not([hidden]) ul.links li').length === count,
       live - 1,
