@@ -102,10 +102,11 @@ QCoro::Task<Result<void>> HttpProtocolClient::checkHealth() {
     co_return Result<void>{};
 }
 
-QCoro::Task<Result<DedupResult>> HttpProtocolClient::dedup(QString fingerprint, qint64 size) {
+QCoro::Task<Result<DedupResult>> HttpProtocolClient::dedup(QString fingerprint, qint64 size,
+                                                           CancelToken* cancel) {
     const QJsonObject body{{"fingerprint", fingerprint}, {"size", size}};
     const auto response =
-        co_await perform(Request("POST", QStringLiteral("/upload/dedup"), toJson(body)));
+        co_await perform(Request("POST", QStringLiteral("/upload/dedup"), toJson(body)), cancel);
     if (!response)
         co_return tl::make_unexpected(response.error());
     DedupResult result;

@@ -87,7 +87,9 @@ class ProtocolClient {
 
     // Whether a server of this protocol answers at all; needs no token.
     virtual QCoro::Task<Result<void>> checkHealth() = 0;
-    virtual QCoro::Task<Result<DedupResult>> dedup(QString fingerprint, qint64 size) = 0;
+    // `cancel` may be null; the job cancels a preflight that runs beside its chunks.
+    virtual QCoro::Task<Result<DedupResult>> dedup(QString fingerprint, qint64 size,
+                                                   CancelToken* cancel) = 0;
     virtual QCoro::Task<Result<SessionStatus>> createSession(NewSession session) = 0;
     virtual QCoro::Task<Result<SessionStatus>> sessionStatus(QString sessionId) = 0;
     // Answers the server's new prefix and stored chunks. `cancel` may be null.

@@ -278,7 +278,7 @@ QCoro::Task<Result<void>> TusProtocolClient::checkHealth() {
     return health(m_state);
 }
 
-QCoro::Task<Result<DedupResult>> TusProtocolClient::dedup(QString, qint64) {
+QCoro::Task<Result<DedupResult>> TusProtocolClient::dedup(QString, qint64, CancelToken*) {
     DedupResult unchecked;
     unchecked.checked = false;
     co_return unchecked;

@@ -30,7 +30,8 @@ class TusProtocolClient final : public ProtocolClient {
     ~TusProtocolClient() override;
 
     QCoro::Task<Result<void>> checkHealth() override;
-    QCoro::Task<Result<DedupResult>> dedup(QString fingerprint, qint64 size) override;
+    QCoro::Task<Result<DedupResult>> dedup(QString fingerprint, qint64 size,
+                                           CancelToken* cancel) override;
     QCoro::Task<Result<SessionStatus>> createSession(NewSession session) override;
     QCoro::Task<Result<SessionStatus>> sessionStatus(QString sessionId) override;
     QCoro::Task<Result<ChunkAck>> sendChunk(QString sessionId, qint64 offset, QByteArray bytes,

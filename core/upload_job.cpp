@@ -338,8 +338,9 @@ QCoro::Task<bool> UploadJob::checkDuplicate(RunGuard guard) {
     ProtocolClient* client = m_context.client;
     const QString fingerprint = m_record.fingerprint;
     const qint64 size = m_record.size;
-    const Call<DedupResult> dedup = [client, fingerprint, size] {
-        return client->dedup(fingerprint, size);
+    CancelToken* cancel = m_cancel.get();
+    const Call<DedupResult> dedup = [client, fingerprint, size, cancel] {
+        return client->dedup(fingerprint, size, cancel);
     };
     const auto found = co_await withRetries(dedup, guard);
     if (!guard.current())

@@ -78,7 +78,8 @@ class FakeProtocolClient final : public hoist::ProtocolClient {
             co_return unreachable();
         co_return hoist::Result<void>{};
     }
-    QCoro::Task<hoist::Result<hoist::DedupResult>> dedup(QString, qint64) override {
+    QCoro::Task<hoist::Result<hoist::DedupResult>> dedup(QString, qint64,
+                                                         hoist::CancelToken*) override {
         if (dedupCalls++ == 0)
             chunksBeforeDedup = sentOffsets.size();
         co_await QCoro::sleepFor(latency);

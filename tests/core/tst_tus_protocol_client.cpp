@@ -164,7 +164,7 @@ class TestTusProtocolClient final : public QObject {
     void noDuplicateCheck() {
         FakeTusServer server;
         auto tus = client(server);
-        const auto dedup = wait(tus->dedup("abc", 1));
+        const auto dedup = wait(tus->dedup("abc", 1, nullptr));
         QVERIFY(dedup && !dedup->checked && !dedup->exists);
         QCOMPARE(server.seen().heads, 0);
     }
