@@ -407,8 +407,13 @@ HttpServer::HttpServer(HttpServerOptions options) : m_impl(std::make_unique<Impl
     // the accept queue overflows and the kernel drops their handshakes; they are
     // retransmitted seconds later, and 116 of 200 benchmark uploads failed at init
     // (bench/README.md). bind() widens the backlog on the socket remembered here.
+    // httplib's default options add SO_REUSEPORT, with which a second hoistd started on
+    // the same port (a unit file and a manual start) listened beside the first and
+    // the kernel shared the clients between two servers with different sessions:
+    // SO_REUSEADDR alone restarts over old connections but refuses a second listener.
     server.set_socket_options([impl = m_impl.get()](socket_t sock) {
-        httplib::default_socket_options(sock);
+        const int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
         impl->listenSocket = sock;
     });
     // A refused "Expect: 100-continue" request gets its refusal instead of the 100, so

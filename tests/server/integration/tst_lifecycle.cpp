@@ -16,6 +16,7 @@ class TestLifecycle final : public QObject {
     void activityExtendsExpiry();
     void sigtermFinishesTheChunkInFlightAndExitsZero();
     void sigintExitsZero();
+    void aSecondServerOnTheSamePortRefusesToStart();
 
   private:
     static int stagedFiles(const QString& dataDir) {
@@ -90,6 +91,18 @@ void TestLifecycle::sigintExitsZero() {
     QCOMPARE(server.exitStatus(), QProcess::NormalExit);
     QCOMPARE(server.exitCode(), 0);
     QVERIFY(server.stderrOutput().contains("SIGINT"));
+}
+
+void TestLifecycle::aSecondServerOnTheSamePortRefusesToStart() {
+    HoistdProcess first(m_dir.filePath("first"));
+    QVERIFY(first.start());
+    const QString address = QStringLiteral("127.0.0.1:%1").arg(first.port());
+    HoistdProcess second(m_dir.filePath("second"), {"--listen", address});
+    QVERIFY(!second.start());
+    QVERIFY(second.waitForExit(15000));
+    QVERIFY(second.exitCode() != 0);
+    QVERIFY2(second.stderrOutput().contains("address in use"), second.stderrOutput());
+    QCOMPARE(TestHttpClient(first.url()).get("/healthz").status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestLifecycle)
