@@ -1,6 +1,8 @@
 #include "file_hasher.h"
 
+#include <QCoreApplication>
 #include <QFile>
+#include <QThreadPool>
 #include <QtConcurrent>
 
 #include <openssl/evp.h>
@@ -41,11 +43,21 @@ tl::expected<QString, QString> hashNow(const QString& path, HashProgress& progre
         QByteArray(reinterpret_cast<const char*>(digest), static_cast<int>(length)).toHex());
 }
 
+// A hash keeps a thread for seconds. On Qt's global pool (one thread per core) a few
+// files hashed at once took every thread, and the chunk reads of uploads that go on
+// while their file is hashed (UploadJob) queued behind them: on two cores the upload
+// stood still until a hash ended. Hashes get a pool of their own; the application
+// owns it, so it is waited for (hashes are cancelled first) when the application ends.
+QThreadPool* hashingPool() {
+    static QThreadPool* const pool = new QThreadPool(QCoreApplication::instance());
+    return pool;
+}
+
 } // namespace
 
 QFuture<tl::expected<QString, QString>> hashFile(QString path,
                                                  std::shared_ptr<HashProgress> progress) {
-    return QtConcurrent::run([path, progress] { return hashNow(path, *progress); });
+    return QtConcurrent::run(hashingPool(), [path, progress] { return hashNow(path, *progress); });
 }
 
 } // namespace hoist
