@@ -32,15 +32,16 @@ QCoro::Task<> deleteSession(ProtocolClient* client, QString sessionId, RetryPoli
 } // namespace
 
 UploadQueue::UploadQueue(ProtocolClientFactory& clients, QueueStore* store, QObject* parent)
-    : QObject(parent), m_clients(clients), m_store(store) {
+    : QObject(parent), m_clients(clients), m_store(store),
+      m_saver(store ? std::make_unique<QueueSaver>(*store) : nullptr) {
     m_saveTimer.setSingleShot(true);
     m_saveTimer.setInterval(0);
-    connect(&m_saveTimer, &QTimer::timeout, this, [this] { saveNow(); });
+    connect(&m_saveTimer, &QTimer::timeout, this, [this] { m_saver->saveLater(records()); });
 }
 
 UploadQueue::~UploadQueue() {
     // Saved as they are: a job that was running is resumed by the next restore().
-    if (m_saveTimer.isActive())
+    if (m_saveTimer.isActive() || (m_saver && m_saver->busy()))
         saveNow();
 }
 
@@ -258,13 +259,15 @@ void UploadQueue::scheduleSave() {
 
 bool UploadQueue::saveNow(QString* error) {
     m_saveTimer.stop();
-    if (!m_store)
-        return true;
+    return !m_saver || m_saver->saveNow(records(), error);
+}
+
+QList<JobRecord> UploadQueue::records() const {
     QList<JobRecord> records;
     records.reserve(count());
     for (const auto& job : m_jobs)
         records.append(job->record());
-    return m_store->save(records, error);
+    return records;
 }
 
 } // namespace hoist

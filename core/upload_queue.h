@@ -1,6 +1,7 @@
 #pragma once
 
 #include "job_record.h"
+#include "queue_saver.h"
 #include "upload_job.h"
 
 #include <QHash>
@@ -9,6 +10,7 @@
 #include <QUrl>
 
 #include <chrono>
+#include <memory>
 #include <vector>
 
 namespace hoist {
@@ -19,7 +21,8 @@ class ServerWatch;
 
 // The list of upload jobs and the actions on them (what a GUI's buttons call).
 // Owns the jobs; persists the queue through QueueStore on every change, coalesced
-// to one save per event-loop turn. Rows are positions in the queue.
+// to one save per event-loop turn and written off the GUI thread (QueueSaver). Rows
+// are positions in the queue.
 class UploadQueue final : public QObject {
     Q_OBJECT
   public:
@@ -60,7 +63,7 @@ class UploadQueue final : public QObject {
     void pauseAll();
     void resumeAll();
 
-    // Writes the queue now (also done on destruction).
+    // Writes the queue now, on this thread (also done on destruction).
     bool saveNow(QString* error = nullptr);
 
   signals:
@@ -78,11 +81,13 @@ class UploadQueue final : public QObject {
     void append(std::vector<JobRecord> records);
     void rebuildRows();
     void scheduleSave();
+    QList<JobRecord> records() const;
     // Tells the watch which servers have jobs now.
     void trackServers();
 
     ProtocolClientFactory& m_clients;
     QueueStore* m_store;
+    std::unique_ptr<QueueSaver> m_saver;
     RetryPolicy m_retryPolicy;
     int m_parallelChunks = 1;
     ServerWatch* m_watch = nullptr;

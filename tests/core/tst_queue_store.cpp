@@ -1,3 +1,4 @@
+#include "queue_saver.h"
 #include "queue_store.h"
 
 #include <QFile>
@@ -7,10 +8,43 @@
 
 using namespace hoist;
 
+namespace {
+
+JobRecord progressAt(qint64 confirmedBytes) {
+    JobRecord record;
+    record.path = "/data/a.bin";
+    record.size = 100;
+    record.state = JobState::Uploading;
+    record.confirmedBytes = confirmedBytes;
+    return record;
+}
+
+} // namespace
+
 class TestQueueStore final : public QObject {
     Q_OBJECT
 
   private slots:
+    void theSaverWritesTheNewestQueueLast() {
+        QTemporaryDir dir;
+        const QueueStore store(dir.path());
+        QueueSaver saver(store);
+        for (qint64 confirmed = 1; confirmed <= 50; ++confirmed)
+            saver.saveLater({progressAt(confirmed)});
+        QTRY_VERIFY(!saver.busy());
+        QCOMPARE(store.load().value(0).confirmedBytes, 50);
+    }
+    void saveNowDropsWhatWasPending() {
+        QTemporaryDir dir;
+        const QueueStore store(dir.path());
+        QueueSaver saver(store);
+        saver.saveLater({progressAt(1)});
+        saver.saveLater({progressAt(2)}); // pending behind the first
+        QVERIFY(saver.saveNow({progressAt(3)}, nullptr));
+        QVERIFY(!saver.busy());
+        QTest::qWait(50); // a pending save that was kept would run now
+        QCOMPARE(store.load().value(0).confirmedBytes, 3);
+    }
     void roundTrip() {
         QTemporaryDir dir;
         const QueueStore store(dir.filePath("nested/queue"));
