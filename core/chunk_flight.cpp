@@ -3,6 +3,7 @@
 #include "chunk_reader.h"
 
 #include <QCoroFuture>
+#include <QTimer>
 
 #include <utility>
 
@@ -41,10 +42,24 @@ QCoro::Task<> ChunkFlight::send(std::shared_ptr<ChunkFlight> self, ProtocolClien
         waiter.resume();
 }
 
-QCoro::Task<ChunkFlight::Outcome> ChunkFlight::next() {
+QCoro::Task<std::optional<ChunkFlight::Outcome>>
+ChunkFlight::next(std::optional<std::chrono::milliseconds> timeout) {
     const auto self = shared_from_this(); // a job destroyed meanwhile may drop its share
-    while (m_done.empty())
+    QTimer timer;
+    bool expired = false;
+    if (timeout) {
+        timer.setSingleShot(true);
+        QObject::connect(&timer, &QTimer::timeout, [this, &expired] {
+            expired = true;
+            if (const auto waiter = std::exchange(m_waiter, {}))
+                waiter.resume();
+        });
+        timer.start(*timeout);
+    }
+    while (m_done.empty() && !expired)
         co_await Settled{this};
+    if (m_done.empty())
+        co_return std::nullopt;
     Outcome outcome = std::move(m_done.front());
     m_done.pop_front();
     co_return outcome;

@@ -4,9 +4,11 @@
 #include "chunk_window.h"
 #include "protocol_client.h"
 
+#include <chrono>
 #include <coroutine>
 #include <deque>
 #include <memory>
+#include <optional>
 
 namespace hoist {
 
@@ -28,15 +30,15 @@ class ChunkFlight final : public std::enable_shared_from_this<ChunkFlight> {
     static std::shared_ptr<ChunkFlight> create(CancelToken& stop);
 
     void launch(ProtocolClient* client, QString path, QString sessionId, ChunkWindow::Chunk chunk);
-    // The next request to finish, in the order they finish. Only with one launched
-    // whose outcome was not taken yet.
-    QCoro::Task<Outcome> next();
+    // The next request to finish, in the order they finish, or nothing once `timeout`
+    // passed first. Only with one launched whose outcome was not taken yet.
+    QCoro::Task<std::optional<Outcome>> next(std::optional<std::chrono::milliseconds> timeout);
     // Aborts every request in flight; their outcomes are Cancelled errors.
     void cancel() { m_token.cancel(); }
 
   private:
-    // Resumes next() when an outcome arrives. Not a queued signal: several requests
-    // may settle within one turn of the event loop, and the waiter takes them one by one.
+    // Resumes next() when an outcome arrives (or its timeout passed). Not a queued signal: several
+    // requests may settle within one turn of the event loop, and the waiter takes them one by one.
     struct Settled {
         ChunkFlight* flight;
         bool await_ready() const noexcept { return !flight->m_done.empty(); }

@@ -2,6 +2,7 @@
 
 #include "cancel_token.h"
 #include "chunk_flight.h"
+#include "chunk_pacer.h"
 #include "chunk_window.h"
 #include "file_hasher.h"
 #include "file_identity.h"
@@ -419,8 +420,9 @@ QCoro::Task<UploadJob::Step> UploadJob::uploadChunks(RunGuard guard) {
                        m_context.parallelChunks);
     window.adopt(session.uploadedBytes, session.storedChunks);
     confirm(window.confirmedBytes());
+    ChunkPacer pacer;
     while (true) {
-        const Round round = co_await sendWindow(guard, window);
+        const Round round = co_await sendWindow(guard, window, pacer);
         if (!guard.current())
             co_return Step::Stop;
         if (!round.loss)
@@ -447,7 +449,8 @@ QCoro::Task<UploadJob::Step> UploadJob::uploadChunks(RunGuard guard) {
     }
 }
 
-QCoro::Task<UploadJob::Round> UploadJob::sendWindow(RunGuard guard, ChunkWindow& window) {
+QCoro::Task<UploadJob::Round> UploadJob::sendWindow(RunGuard guard, ChunkWindow& window,
+                                                    ChunkPacer& pacer) {
     const auto flight = ChunkFlight::create(*m_cancel);
     Round round;
     // Ends the round; chunks still in flight are aborted, their answers unread.
@@ -460,21 +463,40 @@ QCoro::Task<UploadJob::Round> UploadJob::sendWindow(RunGuard guard, ChunkWindow&
     while (true) {
         // After a failure no chunk is sent until the others settled and the job
         // waited, so that an unreachable server gets one backoff, not one per chunk.
+        std::optional<std::chrono::milliseconds> paced;
         if (!round.loss && !window.finished()) {
             if (!fileUnchanged())
                 co_return stop(Step::Stop);
-            while (const auto chunk = window.take())
+            while (window.inFlight() < window.window()) {
+                const auto now = ChunkPacer::Clock::now();
+                const auto delay = pacer.delay(window.window(), now);
+                if (window.inFlight() > 0 && delay > ChunkPacer::Clock::duration::zero()) {
+                    paced = std::chrono::ceil<std::chrono::milliseconds>(delay);
+                    break;
+                }
+                const auto chunk = window.take();
+                if (!chunk)
+                    break;
+                pacer.started(chunk->offset, now);
                 flight->launch(m_context.client, m_record.path, m_record.sessionId, *chunk);
+            }
         }
         if (window.inFlight() == 0)
             co_return round;
-        const ChunkFlight::Outcome outcome = co_await flight->next();
+        const auto settled = co_await flight->next(paced);
         if (!guard.current())
             co_return stop(Step::Stop);
+        if (!settled)
+            continue; // the pacer's delay passed: the next chunk may start
+        const ChunkFlight::Outcome& outcome = *settled;
         if (!outcome.unreadable.isEmpty()) {
             failUnreadable(outcome.unreadable);
             co_return stop(Step::Stop);
         }
+        if (outcome.answer)
+            pacer.acknowledged(outcome.offset, ChunkPacer::Clock::now());
+        else
+            pacer.dropped(outcome.offset);
         if (outcome.answer) {
             window.acknowledged(outcome.offset, outcome.answer->uploadedBytes,
                                 outcome.answer->storedChunks);

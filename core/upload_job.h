@@ -22,6 +22,7 @@
 namespace hoist {
 
 class CancelToken;
+class ChunkPacer;
 class ChunkWindow;
 class ServerWatch;
 struct HashProgress;
@@ -125,7 +126,7 @@ class UploadJob final : public QObject {
     QCoro::Task<bool> checkDuplicate(RunGuard guard);
     QCoro::Task<bool> openSession(RunGuard guard);
     QCoro::Task<Step> uploadChunks(RunGuard guard);
-    QCoro::Task<Round> sendWindow(RunGuard guard, ChunkWindow& window);
+    QCoro::Task<Round> sendWindow(RunGuard guard, ChunkWindow& window, ChunkPacer& pacer);
     QCoro::Task<Step> finalize(RunGuard guard);
     template <typename T> using Call = std::function<QCoro::Task<Result<T>>()>;
     template <typename T> QCoro::Task<Result<T>> withRetries(Call<T> call, RunGuard guard);

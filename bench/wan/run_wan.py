@@ -4,6 +4,7 @@ bench/results/. See bench/wan/README.md.
 
     python3 run_wan.py --hoist PATH --hoistd PATH [--rounds N] [--rtt-ms 10,50,150]
                        [--rate-mbit 400] [--size-mib 1024] [--s3-size-mib 256] [--skip-s3]
+                       [--baseline-hoist PATH]   # a second hoist beside the first (before/after)
     python3 run_wan.py --table bench/results/wan-TIME.jsonl   # the tables of a run cut short
 
 Each measurement gets a fresh server, data folder and emulator; each client is timed
@@ -33,12 +34,13 @@ TOKEN = "bench-token"
 S3_BUCKET = "hoist-wan"
 S3_ENV = dict(os.environ, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench-secret",
               AWS_DEFAULT_REGION="us-east-1")
-CASES = ["put", "tus", "hoist", "hoist-s3"]
+CASES = ["put", "tus", "hoist", "hoist-s3", "hoist-base"]
 LABELS = {
     "put": "one streaming PUT (curl -T, the link's limit)",
     "tus": "tus-js-client, one PATCH, to @tus/server",
     "hoist": "hoist upload to hoistd (disk)",
     "hoist-s3": "hoist upload to hoistd (S3, moto_server)",
+    "hoist-base": "the baseline hoist (--baseline-hoist) to hoistd (disk)",
 }
 
 
@@ -99,11 +101,11 @@ class Bench:
                 str(self.fresh_dir("hoistd-data")), "--token", f"{TOKEN}:bench",
                 "--log-level", "warn", *extra]
 
-    def hoist(self, url, path):
+    def hoist(self, url, path, binary=None):
         xdg = self.fresh_dir("xdg")
         env = dict(os.environ, XDG_DATA_HOME=str(xdg), XDG_CONFIG_HOME=str(xdg),
                    HOIST_TOKEN=TOKEN)
-        return timed([self.args.hoist, "upload", str(path), "--server", url,
+        return timed([binary or self.args.hoist, "upload", str(path), "--server", url,
                       *self.hoist_extra], env)
 
     def case(self, name, path):
@@ -120,6 +122,9 @@ class Bench:
                                    url + "/files", str(path)], env))
         if name == "hoist":
             return self.through(self.hoistd_argv(), lambda url: self.hoist(url, path))
+        if name == "hoist-base":
+            return self.through(self.hoistd_argv(),
+                                lambda url: self.hoist(url, path, self.args.baseline_hoist))
         moto = MotoServer(self.work / "moto.log")
         try:
             import boto3
@@ -171,7 +176,8 @@ def table(rows, args, started):
                 lines.append(f"| {rtt} ms | {LABELS[name]} | {spread} | {failed} |")
     lines += ["", "| round trip | ratio (within each round) | median (min–max) | target |",
               "| --- | --- | --- | --- |"]
-    pairs = [("hoist", "put", "≥ 0.90"), ("hoist", "tus", "≥ 1.0"), ("hoist-s3", "put", "–")]
+    pairs = [("hoist", "put", "≥ 0.90"), ("hoist", "tus", "≥ 1.0"), ("hoist-s3", "put", "–"),
+             ("hoist", "hoist-base", "–")]
     for rtt in args.rtts:
         for top, bottom, target in pairs:
             ratios = []
@@ -199,6 +205,7 @@ def main():
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--s3-size-mib", type=int, default=256)
     parser.add_argument("--skip-s3", action="store_true")
+    parser.add_argument("--baseline-hoist", help="a second hoist measured beside --hoist")
     args = parser.parse_args()
     args.rtts = [int(x) for x in args.rtt_ms.split(",")]
     args.commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
@@ -227,7 +234,8 @@ def main():
     make_file(big, args.size_mib)
     if not args.skip_s3:
         make_file(s3_file, args.s3_size_mib)
-    cases = [c for c in CASES if c != "hoist-s3" or not args.skip_s3]
+    cases = [c for c in CASES if (c != "hoist-s3" or not args.skip_s3)
+             and (c != "hoist-base" or args.baseline_hoist)]
     rows = []
     try:
         with open(results_dir / f"wan-{stamp}.jsonl", "w") as results:
