@@ -25,7 +25,12 @@ void ChunkFlight::launch(ProtocolClient* client, QString path, QString sessionId
 QCoro::Task<> ChunkFlight::send(std::shared_ptr<ChunkFlight> self, ProtocolClient* client,
                                 QString path, QString sessionId, ChunkWindow::Chunk chunk) {
     Outcome outcome{chunk.offset, {}, {}};
-    auto bytes = co_await readChunk(std::move(path), chunk.offset, chunk.length);
+    QByteArray spare;
+    if (!self->m_spareBuffers.empty()) {
+        spare = std::move(self->m_spareBuffers.back());
+        self->m_spareBuffers.pop_back();
+    }
+    auto bytes = co_await readChunk(std::move(path), chunk.offset, chunk.length, std::move(spare));
     if (self->m_token.isCancelled()) {
         // The job may be gone, and with it the client's other users: send nothing.
         ProtocolError cancelled;
@@ -34,8 +39,13 @@ QCoro::Task<> ChunkFlight::send(std::shared_ptr<ChunkFlight> self, ProtocolClien
     } else if (!bytes) {
         outcome.unreadable = bytes.error();
     } else {
+        // A second reference, not a copy: once the request let go of the bytes, it is
+        // the only one left and the buffer can take the next chunk.
+        QByteArray buffer = *bytes;
         outcome.answer = co_await client->sendChunk(std::move(sessionId), chunk.offset,
                                                     std::move(*bytes), &self->m_token);
+        if (buffer.isDetached())
+            self->m_spareBuffers.push_back(std::move(buffer));
     }
     self->m_done.push_back(std::move(outcome));
     if (const auto waiter = std::exchange(self->m_waiter, {}))

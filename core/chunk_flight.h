@@ -9,6 +9,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace hoist {
 
@@ -52,6 +53,8 @@ class ChunkFlight final : public std::enable_shared_from_this<ChunkFlight> {
 
     CancelToken m_token;
     std::deque<Outcome> m_done;
+    // Buffers of chunks whose requests let go of them, for the next chunks (readChunk).
+    std::vector<QByteArray> m_spareBuffers;
     std::coroutine_handle<> m_waiter;
 };
 

@@ -380,10 +380,13 @@ QCoro::Task<bool> UploadJob::openSession(RunGuard guard) {
     const QString fingerprint = m_record.fingerprint;
     const qint64 size = m_record.size;
 
+    // The window asked for is twice the chunks sent at once: the window counts from the
+    // prefix, so with a window of just the chunks in flight every chunk acknowledged
+    // while the one at the prefix was still going had no chunk to replace it.
     NewSession request{
         fileName(), size,
         QMimeDatabase().mimeTypeForFile(m_record.path, QMimeDatabase::MatchExtension).name(),
-        fingerprint, m_context.parallelChunks > 1 ? m_context.parallelChunks : 0};
+        fingerprint, m_context.parallelChunks > 1 ? 2 * m_context.parallelChunks : 0};
     const Call<SessionStatus> create = [client, request] { return client->createSession(request); };
     const auto session = co_await withRetries(create, guard);
     if (!guard.current())

@@ -24,8 +24,9 @@ class TestFileHasher final : public QObject {
         file.close();
         auto hashing = hashFile(path, std::make_shared<HashProgress>());
         hashing.waitForFinished();
-        QCOMPARE(hashing.result().value(), // FIPS 180-2, appendix B.1
-                 QStringLiteral("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        QCOMPARE(
+            hashing.result().value(), // FIPS 180-2, appendix B.1
+            QStringLiteral("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
     }
     void chunkReadsDoNotWaitForHashes() {
         // As many files hashed at once as Qt's global pool has threads: a chunk read

@@ -250,10 +250,22 @@ class TestUploadJob final : public QObject {
         auto job = makeJob(nullptr, 4);
         job->start();
         QTRY_COMPARE(job->state(), JobState::Done);
-        QCOMPARE(m_client.askedWindow, 4);
+        QCOMPARE(m_client.askedWindow, 8); // twice the chunks in flight (see the next case)
         QCOMPARE(m_client.maxInFlight, 4);
         QCOMPARE(m_client.bytesReceived, 10000); // nothing twice
         QCOMPARE(m_client.conflicts, 0);
+    }
+    void aSlowChunkAtThePrefixDoesNotHoldTheOthers() {
+        // The window counts from the prefix: asked for twice the chunks in flight, the
+        // chunks answered while the first is still going are replaced by the next ones.
+        m_client.grantWindow = 8;
+        m_client.chunkLatency = [](qint64 offset) { return offset == 0 ? 3000ms : 5ms; };
+        auto job = makeJob(nullptr, 4);
+        job->start();
+        QTRY_COMPARE_WITH_TIMEOUT(m_client.sentOffsets.size(), 8, 2000); // chunk 0 still going
+        QCOMPARE(m_client.committed, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(job->state(), JobState::Done, 10000);
+        QCOMPARE(m_client.bytesReceived, 10000);
     }
     void oneChunkAtATimeNeitherAsksNorOverlaps() {
         m_client.grantWindow = 8;
@@ -268,7 +280,7 @@ class TestUploadJob final : public QObject {
         auto job = makeJob(nullptr, 4);
         job->start();
         QTRY_COMPARE(job->state(), JobState::Done);
-        QCOMPARE(m_client.askedWindow, 4);
+        QCOMPARE(m_client.askedWindow, 8);
         QCOMPARE(m_client.maxInFlight, 1);
         QCOMPARE(m_client.bytesReceived, 10000);
     }
