@@ -38,7 +38,8 @@ class WindowedServer {
     this.inFlight = 0;
     this.mostInFlight = 0;
     this.puts = 0;
-    this.faults = faults; // { unavailableAt: put number answered 503 }
+    this.faults = faults; // { unavailableAt: put number answered 503, firstChunkMs: its delay }
+    this.putsBeforeFirstAnswer = 0;
   }
 
   get window() {
@@ -56,7 +57,7 @@ class WindowedServer {
   }
 
   init(file, fingerprint, parallelChunks) {
-    assert.equal(parallelChunks, 4, 'the app asks for 4 chunks in flight');
+    assert.equal(parallelChunks, 8, 'the app asks for a window of twice its 4 chunks in flight');
     const body = { sessionId: 's1', uploadedBytes: 0, chunkSize: CHUNK };
     if (this.granted !== undefined) body.parallelChunks = this.granted;
     return Promise.resolve({ status: 201, body });
@@ -79,7 +80,10 @@ class WindowedServer {
     this.inFlight += 1;
     this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
     try {
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 8));
+      const delay =
+        offset === 0 && this.faults.firstChunkMs ? this.faults.firstChunkMs : Math.random() * 8;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (offset === 0) this.putsBeforeFirstAnswer = this.puts;
       if (put === this.faults.unavailableAt)
         throw new ApiError(503, { error: 'unavailable', message: 'try again' });
       const index = offset / CHUNK;
@@ -123,6 +127,17 @@ test('a granted window keeps several chunks in flight, never beyond it', async (
   assert.ok(server.mostInFlight > 1, `chunks in flight at once: ${server.mostInFlight}`);
   assert.ok(server.mostInFlight <= 4);
   assert.deepEqual(confirmed, [...confirmed].sort((a, b) => a - b), 'progress never goes back');
+});
+
+test('a window granted beyond the chunks in flight: a slow first chunk holds no slot', async () => {
+  const content = crypto.randomBytes(40 * CHUNK);
+  const server = new WindowedServer(content.length, 8, { firstChunkMs: 300 });
+  const { task } = await upload(server, content);
+  assert.equal(task.state, 'done', task.reason);
+  assert.ok(server.bytes.equals(content));
+  assert.ok(server.mostInFlight <= 4, `never more than 4 in flight: ${server.mostInFlight}`);
+  // Chunks 1-7 were sent (and answered) while chunk 0 went on.
+  assert.equal(server.putsBeforeFirstAnswer, 8);
 });
 
 test('a 503 midway lets the window settle, asks the offset and completes', async () => {

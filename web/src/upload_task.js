@@ -10,8 +10,10 @@ import { isUnreadable, UnreadableFileError } from './upload_errors.js';
 // Waits before attempt n (1 s, 3 s, …); after the last one the file fails.
 const RETRY_DELAYS_S = [1, 3, 5, 10, 15, 30, 30, 30];
 const POLL_MS = 1000;
-// Chunks asked to be in flight at once: enough to fill a long link's round trips,
-// few enough that the page holds at most this many chunks (8 MiB each) in memory.
+// Chunks in flight at once: enough to fill a long link's round trips, few enough that
+// the page holds at most this many chunks (8 MiB each) in memory. The window asked for
+// is twice that: it counts from the prefix, so a window of just the chunks in flight
+// left the slots of chunks answered early empty while the chunk at the prefix went on.
 const PARALLEL_CHUNKS = 4;
 
 // Thrown inside a run that was paused or cancelled: it ends quietly.
@@ -167,7 +169,7 @@ export class UploadTask {
       }
       session = (
         await this.#withRetries(run, () =>
-          this.api.init(this.file, this.fingerprint, PARALLEL_CHUNKS),
+          this.api.init(this.file, this.fingerprint, 2 * PARALLEL_CHUNKS),
         )
       ).body;
       this.sessionId = session.sessionId;
@@ -276,7 +278,7 @@ export class UploadTask {
       if (!pending) {
         const first = Math.floor(this.confirmed / chunkSize);
         for (let index = first; index < first + width && index * chunkSize < size; index += 1) {
-          if (inFlight.size >= width) break;
+          if (inFlight.size >= Math.min(width, PARALLEL_CHUNKS)) break;
           if (!stored.has(index) && !inFlight.has(index)) inFlight.set(index, put(index));
         }
       }
