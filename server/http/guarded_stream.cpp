@@ -61,9 +61,8 @@ GuardedStream::GuardedStream(socket_t socket, Transport& transport, const Stream
                              const StopSignal& stop)
     : m_socket(socket), m_transport(transport), m_limits(limits), m_stop(stop) {}
 
-void GuardedStream::beginRequest(bool first) {
+void GuardedStream::beginRequest() {
     m_phase = Phase::Head;
-    m_first = first;
     m_failure = Failure::None;
     m_phaseStart = Clock::now();
     m_headBytes = 0;
@@ -83,12 +82,8 @@ void GuardedStream::startBodyClock() {
 }
 
 Clock::time_point GuardedStream::readDeadline() const {
-    if (m_phase == Phase::Head) {
-        const auto head = m_phaseStart + m_limits.headerTimeout;
-        return m_first || m_headBytes > 0
-                   ? head
-                   : std::min(head, m_phaseStart + m_limits.keepAliveTimeout);
-    }
+    if (m_phase == Phase::Head)
+        return m_phaseStart + m_limits.headerTimeout;
     auto deadline =
         std::min({m_phaseStart + m_limits.bodyTimeout, m_lastBodyBytes + m_limits.bodyStall,
                   Clock::now() + (m_limits.bodyRateWindow - m_windowWaited)});
