@@ -223,9 +223,29 @@ bool GuardedStream::is_writable() const {
            (fd.revents & POLLOUT);
 }
 
+std::span<const char> GuardedStream::receiveBody(std::size_t size) {
+    if (m_failure != Failure::None || m_phase != Phase::Body)
+        return {};
+    if (m_position == m_size) {
+        m_size = m_position = 0;
+        if (!fill())
+            return {};
+    }
+    const std::size_t n = std::min(size, m_size - m_position);
+    const std::span<const char> piece(m_buffer.get() + m_position, n);
+    m_position += n;
+    return piece;
+}
+
 ssize_t GuardedStream::read(char* ptr, size_t size) {
     if (m_failure == Failure::RequestLineTooLong)
         return 0;
+    if (m_phase == Phase::Body) {
+        const auto piece = receiveBody(size);
+        std::copy_n(piece.data(), piece.size(), ptr);
+        return piece.empty() && m_failure != Failure::None ? -1
+                                                           : static_cast<ssize_t>(piece.size());
+    }
     if (m_failure != Failure::None)
         return -1;
     if (m_position == m_size) {
@@ -234,12 +254,6 @@ ssize_t GuardedStream::read(char* ptr, size_t size) {
             return m_failure == Failure::None ? 0 : -1;
     }
     const std::size_t available = m_size - m_position;
-    if (m_phase == Phase::Body) {
-        const std::size_t n = std::min(size, available);
-        std::copy_n(m_buffer.get() + m_position, n, ptr);
-        m_position += n;
-        return static_cast<ssize_t>(n);
-    }
     // The head is handed out up to its blank line and no further, so the body phase
     // (and its deadlines) starts exactly where httplib starts reading the body.
     std::size_t n = 0;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 namespace hoist {
@@ -87,6 +88,10 @@ class GuardedStream final : public httplib::Stream {
     Failure failure() const { return m_failure; }
     // Nothing of a next request arrived: the connection may close without lingering.
     bool idle() const { return m_phase == Phase::Head && m_headBytes == 0 && m_position == m_size; }
+
+    // The body's next bytes as received, at most `size`, without a copy: valid until
+    // the next read. Empty at the connection's end or on a failure (failure() says).
+    std::span<const char> receiveBody(std::size_t size);
 
     bool is_readable() const override;
     bool is_writable() const override;
