@@ -61,9 +61,8 @@ GuardedStream::GuardedStream(socket_t socket, Transport& transport, const Stream
                              const StopSignal& stop)
     : m_socket(socket), m_transport(transport), m_limits(limits), m_stop(stop) {}
 
-void GuardedStream::beginRequest(bool first) {
+void GuardedStream::beginRequest() {
     m_phase = Phase::Head;
-    m_first = first;
     m_failure = Failure::None;
     m_phaseStart = Clock::now();
     m_headBytes = 0;
@@ -83,12 +82,8 @@ void GuardedStream::startBodyClock() {
 }
 
 Clock::time_point GuardedStream::readDeadline() const {
-    if (m_phase == Phase::Head) {
-        const auto head = m_phaseStart + m_limits.headerTimeout;
-        return m_first || m_headBytes > 0
-                   ? head
-                   : std::min(head, m_phaseStart + m_limits.keepAliveTimeout);
-    }
+    if (m_phase == Phase::Head)
+        return m_phaseStart + m_limits.headerTimeout;
     auto deadline =
         std::min({m_phaseStart + m_limits.bodyTimeout, m_lastBodyBytes + m_limits.bodyStall,
                   Clock::now() + (m_limits.bodyRateWindow - m_windowWaited)});
@@ -228,9 +223,29 @@ bool GuardedStream::is_writable() const {
            (fd.revents & POLLOUT);
 }
 
+std::span<const char> GuardedStream::receiveBody(std::size_t size) {
+    if (m_failure != Failure::None || m_phase != Phase::Body)
+        return {};
+    if (m_position == m_size) {
+        m_size = m_position = 0;
+        if (!fill())
+            return {};
+    }
+    const std::size_t n = std::min(size, m_size - m_position);
+    const std::span<const char> piece(m_buffer.get() + m_position, n);
+    m_position += n;
+    return piece;
+}
+
 ssize_t GuardedStream::read(char* ptr, size_t size) {
     if (m_failure == Failure::RequestLineTooLong)
         return 0;
+    if (m_phase == Phase::Body) {
+        const auto piece = receiveBody(size);
+        std::copy_n(piece.data(), piece.size(), ptr);
+        return piece.empty() && m_failure != Failure::None ? -1
+                                                           : static_cast<ssize_t>(piece.size());
+    }
     if (m_failure != Failure::None)
         return -1;
     if (m_position == m_size) {
@@ -239,12 +254,6 @@ ssize_t GuardedStream::read(char* ptr, size_t size) {
             return m_failure == Failure::None ? 0 : -1;
     }
     const std::size_t available = m_size - m_position;
-    if (m_phase == Phase::Body) {
-        const std::size_t n = std::min(size, available);
-        std::copy_n(m_buffer.get() + m_position, n, ptr);
-        m_position += n;
-        return static_cast<ssize_t>(n);
-    }
     // The head is handed out up to its blank line and no further, so the body phase
     // (and its deadlines) starts exactly where httplib starts reading the body.
     std::size_t n = 0;

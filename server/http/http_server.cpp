@@ -71,6 +71,21 @@ ServerRequest translate(const httplib::Request& in) {
     return out;
 }
 
+// A body of a known length, handed on in the pieces it arrives in (up to 256 KiB) from
+// the connection's buffer: httplib's reader copies it out 4 KiB at a time, each piece
+// another trip through the handler's sink (and a lock in ChunkPipeline::feed). With 200
+// uploads that copy was 13 % of hoistd's samples (bench/README.md, issue #13).
+bool receiveKnownLength(GuardedStream& stream, std::int64_t length, const ByteSink& sink) {
+    while (length > 0) {
+        const auto piece =
+            stream.receiveBody(static_cast<std::size_t>(std::min<std::int64_t>(length, 1 << 30)));
+        if (piece.empty() || !sink(piece.data(), piece.size()))
+            return false;
+        length -= static_cast<std::int64_t>(piece.size());
+    }
+    return true;
+}
+
 bool hasBody(const httplib::Request& req) {
     return req.has_header("Transfer-Encoding") ||
            (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
@@ -176,30 +191,39 @@ class GuardedServer final : public httplib::Server {
             transport = m_tls->wrap(sock);
         else
             transport = std::make_unique<PlainTransport>(sock);
+        bool idle = false;
         if (transport) {
             if (m_connections.fetch_add(1) < m_maxConnections && !m_stop.raised())
-                serveConnection(sock, *transport);
+                idle = serveConnection(sock, *transport);
             m_connections.fetch_sub(1);
             transport->close();
         }
-        closeLingering(sock);
+        // An idle connection has no answer in flight to protect and nothing unread: it
+        // closes at once, so a request racing the close is reset — a failed send the
+        // client knows to retry. Lingering read that request whole and then ended the
+        // connection without an answer ("chunk at 0: Read" in bench/README.md, #13).
+        if (idle)
+            httplib::detail::close_socket(sock);
+        else
+            closeLingering(sock);
         return true;
     }
 
     // Every connection, plain or TLS, is served here: httplib's own keep-alive, write
-    // timeout and NODELAY settings never apply (StreamLimits holds ours).
-    void serveConnection(socket_t sock, Transport& transport) {
+    // timeout and NODELAY settings never apply (StreamLimits holds ours). True when it
+    // ended waiting for a next request that never began.
+    bool serveConnection(socket_t sock, Transport& transport) {
         // Without NODELAY the small 200 after each chunk waits on delayed ACKs (measured:
         // it halves the time of sequential 8 MiB PUTs).
         const int on = 1;
         ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
         GuardedStream stream(sock, transport, m_limits, m_stop);
         // The TLS handshake gets a head deadline of its own, before the first request's.
-        stream.beginRequest(true);
+        stream.beginRequest();
         if (!stream.handshake())
-            return;
-        for (bool first = true;; first = false) {
-            stream.beginRequest(first);
+            return false;
+        for (;;) {
+            stream.beginRequest();
             RequestState state;
             state.stream = &stream;
             t_state = &state;
@@ -211,7 +235,7 @@ class GuardedServer final : public httplib::Server {
                 m_slots.release();
             }
             if (!answered || closed || state.close || !state.reusable || m_stop.raised())
-                break;
+                return !answered && stream.idle();
         }
     }
 
@@ -403,6 +427,10 @@ HttpServer::HttpServer(HttpServerOptions options) : m_impl(std::make_unique<Impl
     m_impl->server = std::move(guarded);
     auto& server = *m_impl->server;
     server.set_payload_max_length(static_cast<std::size_t>(o.maxPayloadBytes));
+    // The Keep-Alive header httplib writes advertised its own 5 s: clients that honour it
+    // must learn the idle deadline GuardedStream really keeps.
+    server.set_keep_alive_timeout(std::max<time_t>(
+        1, std::chrono::duration_cast<std::chrono::seconds>(o.headerTimeout).count()));
     // cpp-httplib 0.11.4 listens with a backlog of 5. When 200 clients connect at once
     // the accept queue overflows and the kernel drops their handshakes; they are
     // retransmitted seconds later, and 116 of 200 benchmark uploads failed at init
@@ -537,7 +565,12 @@ void HttpServer::route(const std::string& method, const std::string& pattern, Ht
             if (consumed)
                 return false;
             consumed = true;
-            complete = reader([&](const char* data, std::size_t size) { return sink(data, size); });
+            // The gate refused a Content-Length beside Transfer-Encoding: one of the two.
+            if (request.contentLength && t_state)
+                complete = receiveKnownLength(*t_state->stream, *request.contentLength, sink);
+            else
+                complete =
+                    reader([&](const char* data, std::size_t size) { return sink(data, size); });
             return complete;
         };
         ServerResponse response;
