@@ -78,11 +78,13 @@ ApiResult<WindowProgress> ChunkWindow::write(const Session& loaded, const Append
     if (!fileHash)
         return tl::unexpected(service.storeError(
             {StoreError::Kind::Fatal, "session " + session.id + " has an unreadable hash state"}));
-    // Kept only while the frontier keeps up with the prefix: a frontier left behind
-    // stored bytes is stuck (S3 cannot read them back before complete), and chunks kept
-    // for it would hold the node's budget until then.
-    const bool keep = !atFrontier && session.hashedBytes >= session.uploadedBytes &&
-                      m_backlog.reserve(request.length);
+    // Not kept once the frontier is stuck (S3 cannot read staged bytes back before
+    // complete): chunks kept for it would hold the node's budget until then. A frontier
+    // merely behind the prefix is not stuck: between a chunk that moves the prefix and
+    // the catch-up after it, chunks starting meanwhile were not kept, and the first of
+    // them then stuck the hash for good (200 of 256 MiB read back at complete on S3).
+    const bool keep =
+        !atFrontier && !m_backlog.abandoned(session.id) && m_backlog.reserve(request.length);
     const auto refuse = [&](ApiError error) -> ApiResult<WindowProgress> {
         if (keep)
             m_backlog.release(request.length);
@@ -207,7 +209,7 @@ ApiResult<Session> ChunkWindow::catchUp(const std::string& sessionId) {
             if (!read && read.error().kind == StorageError::Kind::Rejected) {
                 // The rest is hashed from the assembled object at complete: what is kept
                 // for this session now only holds the budget.
-                m_backlog.drop(sessionId);
+                m_backlog.abandon(sessionId);
                 break;
             }
             if (!read)

@@ -39,6 +39,22 @@ std::optional<std::string> HashBacklog::take(const std::string& sessionId, std::
 
 void HashBacklog::drop(const std::string& sessionId) {
     std::lock_guard lock(m_mutex);
+    freeChunks(sessionId);
+    m_abandoned.erase(sessionId);
+}
+
+void HashBacklog::abandon(const std::string& sessionId) {
+    std::lock_guard lock(m_mutex);
+    freeChunks(sessionId);
+    m_abandoned.insert(sessionId);
+}
+
+bool HashBacklog::abandoned(const std::string& sessionId) const {
+    std::lock_guard lock(m_mutex);
+    return m_abandoned.count(sessionId) > 0;
+}
+
+void HashBacklog::freeChunks(const std::string& sessionId) {
     auto it = m_chunks.lower_bound({sessionId, 0});
     while (it != m_chunks.end() && it->first.first == sessionId) {
         m_used -= static_cast<std::int64_t>(it->second.size());

@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -28,6 +29,10 @@ class HashBacklog final {
     std::optional<std::string> take(const std::string& sessionId, std::int64_t index);
     // Frees every chunk kept for a session (complete, abort, failure, expiry).
     void drop(const std::string& sessionId);
+    // Frees them and keeps no more for the session until drop(): its frontier cannot
+    // move before complete (staged bytes that cannot be read back).
+    void abandon(const std::string& sessionId);
+    bool abandoned(const std::string& sessionId) const;
     // Held while a session's hash frontier advances on this node, so two requests do
     // not both hash the same kept chunks (across nodes the store's compare-and-swap
     // decides). Striped: a lock per session would need a map that only grows.
@@ -36,10 +41,13 @@ class HashBacklog final {
     std::int64_t usedBytes() const;
 
   private:
+    void freeChunks(const std::string& sessionId); // with m_mutex held
+
     std::int64_t m_budget;
     mutable std::mutex m_mutex;
     std::int64_t m_used = 0;
     std::map<std::pair<std::string, std::int64_t>, std::string> m_chunks;
+    std::set<std::string> m_abandoned;
     std::array<std::mutex, 64> m_frontiers;
 };
 

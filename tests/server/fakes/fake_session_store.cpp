@@ -59,6 +59,13 @@ StoreResult<void> FakeSessionStore::commitOffset(const Session& session,
 }
 
 StoreResult<WindowProgress> FakeSessionStore::storeWindowChunk(const WindowChunk& chunk) {
+    auto stored = storeWindowChunkLocked(chunk);
+    if (stored && afterWindowChunk)
+        afterWindowChunk();
+    return stored;
+}
+
+StoreResult<WindowProgress> FakeSessionStore::storeWindowChunkLocked(const WindowChunk& chunk) {
     std::lock_guard lock(m_mutex);
     if (auto failure = takeFailure())
         return tl::unexpected(*failure);

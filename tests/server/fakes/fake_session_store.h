@@ -2,6 +2,7 @@
 
 #include "session_store.h"
 
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -33,9 +34,14 @@ class FakeSessionStore final : public SessionStore {
 
     // The next create(), commitChunk() or commitTail() fails with `error` (a busy database, ...).
     void failNext(StoreError error);
+    // Runs after each storeWindowChunk() that stored its chunk, outside the store's lock:
+    // what another request does at that moment (between a chunk stored and what its
+    // request does next).
+    std::function<void()> afterWindowChunk;
 
   private:
     std::optional<StoreError> takeFailure(); // caller holds m_mutex
+    StoreResult<WindowProgress> storeWindowChunkLocked(const WindowChunk& chunk);
     StoreResult<void> commitOffset(const Session& session, std::int64_t expectedOffset,
                                    const ChunkReceipt* receipt);
     template <typename Keep> std::vector<Session> select(Keep keep) const;

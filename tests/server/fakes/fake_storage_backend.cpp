@@ -152,10 +152,19 @@ StorageResult<ChunkReceipt> FakeStorageBackend::commitChunk(const std::string& k
     const auto it = m_staging.find(key);
     if (it == m_staging.end())
         return tl::unexpected(notFound("no staging " + key));
-    if (offset > static_cast<std::int64_t>(it->second.size()))
-        return tl::unexpected(rejected("chunk " + std::to_string(index) + " would leave a gap"));
+    // A chunk beyond the contiguous bytes (a windowed session's, docs/protocol.md "Parallel
+    // chunks") waits beside them, as an S3 part or a disk offset would, until they reach it.
+    auto& ahead = m_ahead[key];
+    if (offset > static_cast<std::int64_t>(it->second.size())) {
+        ahead[offset] = bytes;
+        return ChunkReceipt{index, etagOf(index)};
+    }
     it->second.resize(static_cast<std::size_t>(offset));
     it->second += bytes;
+    for (auto next = ahead.begin();
+         next != ahead.end() && next->first == static_cast<std::int64_t>(it->second.size());
+         next = ahead.erase(next))
+        it->second += next->second;
     return ChunkReceipt{index, etagOf(index)};
 }
 
@@ -187,12 +196,14 @@ FakeStorageBackend::complete(const Session& session, const std::vector<ChunkRece
                                        " bytes, not " + std::to_string(session.size)));
     m_objects[objectKey] = std::move(staging->second);
     m_staging.erase(staging);
+    m_ahead.erase(session.staging.key);
     return StoredObject{objectKey, session.size};
 }
 
 StorageResult<void> FakeStorageBackend::abort(const Session& session) {
     std::lock_guard lock(m_mutex);
     m_staging.erase(session.staging.key);
+    m_ahead.erase(session.staging.key);
     m_objects.erase(session.tailKey);
     m_aborted.push_back(session.staging.key);
     return {};

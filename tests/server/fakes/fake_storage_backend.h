@@ -69,6 +69,8 @@ class FakeStorageBackend final : public StorageBackend {
     std::map<Operation, int> m_calls;
     std::map<Operation, Failure> m_failures;
     std::map<std::string, std::string> m_staging;
+    // Per staging: chunks committed beyond its contiguous bytes, by offset.
+    std::map<std::string, std::map<std::int64_t, std::string>> m_ahead;
     std::map<std::string, std::string> m_objects;
     std::vector<std::string> m_aborted;
     std::vector<std::string> m_removedObjects;
