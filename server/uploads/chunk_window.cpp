@@ -83,8 +83,7 @@ ApiResult<WindowProgress> ChunkWindow::write(const Session& loaded, const Append
     // merely behind the prefix is not stuck: between a chunk that moves the prefix and
     // the catch-up after it, chunks starting meanwhile were not kept, and the first of
     // them then stuck the hash for good (200 of 256 MiB read back at complete on S3).
-    const bool keep =
-        !atFrontier && !m_backlog.abandoned(session.id) && m_backlog.reserve(request.length);
+    const bool keep = !atFrontier && m_backlog.reserve(session.id, request.length);
     const auto refuse = [&](ApiError error) -> ApiResult<WindowProgress> {
         if (keep)
             m_backlog.release(request.length);

@@ -4,9 +4,9 @@
 
 namespace hoist {
 
-bool HashBacklog::reserve(std::int64_t length) {
+bool HashBacklog::reserve(const std::string& sessionId, std::int64_t length) {
     std::lock_guard lock(m_mutex);
-    if (m_used + length > m_budget)
+    if (m_used + length > m_budget || m_abandoned.count(sessionId) > 0)
         return false;
     m_used += length;
     return true;
@@ -47,11 +47,6 @@ void HashBacklog::abandon(const std::string& sessionId) {
     std::lock_guard lock(m_mutex);
     freeChunks(sessionId);
     m_abandoned.insert(sessionId);
-}
-
-bool HashBacklog::abandoned(const std::string& sessionId) const {
-    std::lock_guard lock(m_mutex);
-    return m_abandoned.count(sessionId) > 0;
 }
 
 void HashBacklog::freeChunks(const std::string& sessionId) {

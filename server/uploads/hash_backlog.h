@@ -19,8 +19,9 @@ class HashBacklog final {
   public:
     explicit HashBacklog(std::int64_t budgetBytes) : m_budget(budgetBytes) {}
 
-    // Room for `length` bytes, taken before a chunk streams; false when the budget is spent.
-    bool reserve(std::int64_t length);
+    // Room for `length` bytes of the session's chunk, taken before it streams; false when
+    // the budget is spent or the session's frontier was given up (abandon()).
+    bool reserve(const std::string& sessionId, std::int64_t length);
     // Gives back a reservation that keep() will not use (the chunk was refused).
     void release(std::int64_t length);
     // The bytes of a stored chunk, within a reservation made for them.
@@ -32,7 +33,6 @@ class HashBacklog final {
     // Frees them and keeps no more for the session until drop(): its frontier cannot
     // move before complete (staged bytes that cannot be read back).
     void abandon(const std::string& sessionId);
-    bool abandoned(const std::string& sessionId) const;
     // Held while a session's hash frontier advances on this node, so two requests do
     // not both hash the same kept chunks (across nodes the store's compare-and-swap
     // decides). Striped: a lock per session would need a map that only grows.
